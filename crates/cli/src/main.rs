@@ -1,0 +1,59 @@
+//! `stemma`: find who copied whom. A thin front end over the stemma library crates.
+//!
+//! Exit codes (for scripts): 0 = done, every input record read; 2 = error (bad usage,
+//! unreadable input); 3 = done, but some input records were skipped (listed in the summary).
+
+use clap::{Parser, Subcommand};
+
+mod cmd_compare;
+mod cmd_dedup;
+mod cmd_eval;
+mod cmd_generate;
+mod cmd_scan;
+
+/// Exit code: completed, every record read.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: an error stopped the run.
+pub const EXIT_ERROR: i32 = 2;
+/// Exit code: completed, but some input records were skipped.
+pub const EXIT_SKIPPED: i32 = 3;
+
+/// Find copies, near-copies and reworded rewrites, align them, and tell the source.
+#[derive(Parser, Debug)]
+#[command(name = "stemma", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Compare two documents: relation, aligned passages, direction and changes.
+    Compare(cmd_compare::Args),
+    /// Find every reuse relation in a corpus, with story families and a report.
+    Scan(cmd_scan::Args),
+    /// Write a corpus back without its near-duplicates.
+    Dedup(cmd_dedup::Args),
+    /// Generate a labelled rewrite benchmark corpus from real articles.
+    Generate(cmd_generate::Args),
+    /// Score stemma's output against labelled ground truth.
+    Eval(cmd_eval::Args),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Compare(args) => cmd_compare::run(args),
+        Command::Scan(args) => cmd_scan::run(args),
+        Command::Dedup(args) => cmd_dedup::run(args),
+        Command::Generate(args) => cmd_generate::run(args),
+        Command::Eval(args) => cmd_eval::run(args),
+    };
+    match result {
+        Ok(code) => std::process::exit(code),
+        Err(err) => {
+            eprintln!("stemma: error: {err:#}");
+            std::process::exit(EXIT_ERROR);
+        }
+    }
+}

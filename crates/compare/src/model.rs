@@ -1,0 +1,185 @@
+//! The value a comparison produces: the `compare` JSON contract (see `docs/json.md`).
+//!
+//! Printers (terminal, JSON, HTML) only render these values; they never compute.
+
+use serde::{Deserialize, Serialize};
+pub use stemma_text::Span;
+
+/// How two documents relate, from strongest to weakest derivation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Relation {
+    /// The same text, up to white space, case and punctuation normalization.
+    Duplicate,
+    /// Almost the same text: small edits, boilerplate added or removed.
+    NearDuplicate,
+    /// Most of one text is reworded from the other.
+    Rewrite,
+    /// A part of one text is reused in the other.
+    Partial,
+    /// Independent coverage of the same event: shared names and facts, no derivation.
+    SameStory,
+    /// Nothing in common worth reporting.
+    Unrelated,
+}
+
+impl Relation {
+    /// All relations, strongest first.
+    pub const ALL: [Relation; 6] = [
+        Relation::Duplicate,
+        Relation::NearDuplicate,
+        Relation::Rewrite,
+        Relation::Partial,
+        Relation::SameStory,
+        Relation::Unrelated,
+    ];
+
+    /// The name used in JSON and on the command line (`near-duplicate`, `same-story`, …).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Relation::Duplicate => "duplicate",
+            Relation::NearDuplicate => "near-duplicate",
+            Relation::Rewrite => "rewrite",
+            Relation::Partial => "partial",
+            Relation::SameStory => "same-story",
+            Relation::Unrelated => "unrelated",
+        }
+    }
+
+    /// Parses the name produced by [`Relation::as_str`].
+    pub fn parse(name: &str) -> Option<Relation> {
+        Relation::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+
+    /// True for relations in which one text derives from the other (everything from `partial` up).
+    pub fn is_derivation(&self) -> bool {
+        matches!(
+            self,
+            Relation::Duplicate | Relation::NearDuplicate | Relation::Rewrite | Relation::Partial
+        )
+    }
+}
+
+impl std::fmt::Display for Relation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One of the two compared documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    /// The first document given.
+    A,
+    /// The second document given.
+    B,
+}
+
+/// One piece of evidence about the direction of copying.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// What was looked at: `date`, `containment`, `added-material`, `dropped-material`, ….
+    pub kind: String,
+    /// The side this evidence says is the source, if any.
+    pub favours: Option<Side>,
+    /// How much this evidence weighed in the decision, in [0,1].
+    pub weight: f64,
+    /// Human-readable explanation with the figures used.
+    pub detail: String,
+}
+
+/// Which document is the source, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Direction {
+    /// The source document, or `None` when it cannot be told.
+    pub source: Option<Side>,
+    /// Confidence in [0,1] of `source` (0 when `source` is `None`).
+    pub confidence: f64,
+    /// Everything that was weighed.
+    pub evidence: Vec<Evidence>,
+}
+
+/// Fraction of each text's bytes that lie inside aligned passages.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Coverage {
+    /// Fraction of document A's bytes inside aligned passages, in [0,1].
+    pub a: f64,
+    /// Fraction of document B's bytes inside aligned passages, in [0,1].
+    pub b: f64,
+}
+
+/// How closely an aligned passage follows its counterpart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AlignmentKind {
+    /// The same words in the same order (after normalization).
+    Verbatim,
+    /// The same text with small edits.
+    NearVerbatim,
+    /// The same content, reworded.
+    Paraphrase,
+}
+
+/// A passage of A aligned with the passage of B it derives from (or that derives from it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alignment {
+    /// Byte span of the passage in A (one or more consecutive sentences).
+    pub a: Span,
+    /// Byte span of the passage in B (one or more consecutive sentences).
+    pub b: Span,
+    /// Verbatim, near-verbatim or paraphrase.
+    pub kind: AlignmentKind,
+    /// Sentence similarity in [0,1] given by the scorer.
+    pub similarity: f64,
+}
+
+/// What kind of detail differs between aligned passages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeKind {
+    /// A proper name spelled or chosen differently (e.g. Matesgora / Matsegora).
+    Name,
+    /// A number that differs.
+    Number,
+    /// A date or time expression that differs.
+    Date,
+    /// A quotation whose words differ.
+    Quote,
+}
+
+/// A detail that differs between an aligned passage of A and its counterpart in B.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// Name, number, date or quotation.
+    pub kind: ChangeKind,
+    /// The text in A (`None` when B has something A lacks).
+    pub a: Option<String>,
+    /// The text in B (`None` when A has something B lacks).
+    pub b: Option<String>,
+    /// Where `a` is in A.
+    pub a_span: Option<Span>,
+    /// Where `b` is in B.
+    pub b_span: Option<Span>,
+}
+
+/// The full result of comparing two documents: the `compare` JSON contract.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// The relation decided.
+    pub relation: Relation,
+    /// Strength of the relation in [0,1] (how much of the texts derive from each other).
+    pub score: f64,
+    /// Which document is the source.
+    pub direction: Direction,
+    /// Fraction of each text inside aligned passages.
+    pub coverage: Coverage,
+    /// Aligned passages, in order of their position in B.
+    pub alignments: Vec<Alignment>,
+    /// Details that differ inside aligned passages.
+    pub changes: Vec<Change>,
+    /// Passages of the source (A when the direction is unknown) that have no counterpart.
+    pub dropped: Vec<Span>,
+    /// Passages of the copy (B when the direction is unknown) that have no counterpart.
+    pub added: Vec<Span>,
+}

@@ -1,0 +1,1 @@
+//! lsh (to be written).

@@ -1,0 +1,1 @@
+//! minhash (to be written).

@@ -1,0 +1,1 @@
+//! passage (to be written).

@@ -1,0 +1,1 @@
+//! shingle (to be written).

@@ -129,3 +129,15 @@ pub struct PreparedText {
     /// Paragraphs in order.
     pub paragraphs: Vec<Paragraph>,
 }
+
+/// Prepares `text` (language detected automatically).
+/// PLACEHOLDER until text preparation lands: returns no tokens.
+pub fn prepare(text: &str) -> PreparedText {
+    PreparedText {
+        len: text.len(),
+        language: Language::Other,
+        tokens: vec![],
+        sentences: vec![],
+        paragraphs: vec![],
+    }
+}

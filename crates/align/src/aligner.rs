@@ -1,0 +1,246 @@
+//! The sentence aligner: reordering, joins of adjacent sentences, passages.
+
+use std::ops::Range;
+
+use crate::scorer::{AlignInput, SentenceScorer};
+use crate::words::token_sequence_similarity;
+
+/// How closely aligned sentences follow each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MatchKind {
+    /// The same normalized words in the same order.
+    Verbatim,
+    /// Token-sequence similarity at least [`AlignOptions::near_verbatim`].
+    NearVerbatim,
+    /// The same content in other words.
+    Paraphrase,
+}
+
+/// Settings of the aligner.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AlignOptions {
+    /// Maximum number of consecutive sentences one side of a match may join (≥ 1).
+    pub max_join: usize,
+    /// A neighbouring sentence is joined when the joined passage scores at least this much
+    /// better than without it.
+    pub join_gain: f64,
+    /// Token-sequence similarity (2·LCS / total) from which a match is near-verbatim.
+    pub near_verbatim: f64,
+    /// When true, a sentence left unmatched may still align with an already matched sentence
+    /// if they score at least the scorer's `strong` threshold (one source sentence split into
+    /// non-adjacent copy sentences, or a repeated sentence).
+    pub allow_reuse: bool,
+}
+
+impl Default for AlignOptions {
+    fn default() -> Self {
+        AlignOptions { max_join: 3, join_gain: 0.03, near_verbatim: 0.8, allow_reuse: true }
+    }
+}
+
+/// One match: consecutive sentences of A aligned with consecutive sentences of B.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlignedGroup {
+    /// Sentence indices in A.
+    pub a: Range<usize>,
+    /// Sentence indices in B.
+    pub b: Range<usize>,
+    /// Scorer similarity in [0,1] (1 for verbatim matches).
+    pub similarity: f64,
+    /// Token-sequence similarity (2·LCS / total of normalized tokens) in [0,1].
+    pub token_similarity: f64,
+    /// Verbatim, near-verbatim or paraphrase.
+    pub kind: MatchKind,
+}
+
+/// A run of consecutive matches (consecutive on both sides, same kind) merged into one passage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Passage {
+    /// Sentence indices in A.
+    pub a: Range<usize>,
+    /// Sentence indices in B.
+    pub b: Range<usize>,
+    /// Mean similarity of the merged matches, weighted by their sentence counts.
+    pub similarity: f64,
+    /// The kind shared by the merged matches.
+    pub kind: MatchKind,
+    /// Indices into [`AlignResult::groups`] of the merged matches.
+    pub groups: Vec<usize>,
+}
+
+/// The alignment of two documents.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AlignResult {
+    /// Sentence matches, ordered by their position in B (then A).
+    pub groups: Vec<AlignedGroup>,
+    /// Matches merged into passages, ordered by their position in B.
+    pub passages: Vec<Passage>,
+}
+
+/// Aligns the sentences of `a` and `b` with `scorer` and default options.
+pub fn align<S: SentenceScorer + ?Sized>(
+    scorer: &S,
+    a: AlignInput<'_>,
+    b: AlignInput<'_>,
+) -> AlignResult {
+    let fa = scorer.features(a);
+    let fb = scorer.features(b);
+    align_with(scorer, &AlignOptions::default(), a, &fa, b, &fb)
+}
+
+/// Aligns with precomputed features (`fa` of `a`, `fb` of `b`) and explicit options.
+pub fn align_with<S: SentenceScorer + ?Sized>(
+    scorer: &S,
+    options: &AlignOptions,
+    a: AlignInput<'_>,
+    fa: &S::Features,
+    b: AlignInput<'_>,
+    fb: &S::Features,
+) -> AlignResult {
+    let (na, nb) = (scorer.len(fa), scorer.len(fb));
+    if na == 0 || nb == 0 {
+        return AlignResult::default();
+    }
+    let th = scorer.thresholds();
+    let mut scored: Vec<(usize, usize, f64)> = scorer
+        .candidates(fa, fb)
+        .into_iter()
+        .filter(|&(i, j)| i < na && j < nb)
+        .map(|(i, j)| (i, j, scorer.score(fa, i..i + 1, fb, j..j + 1)))
+        .filter(|p| p.2 > 0.0)
+        .collect();
+    scored.sort_by(|x, y| y.2.total_cmp(&x.2).then(x.1.cmp(&y.1)).then(x.0.cmp(&y.0)));
+
+    // Greedy one-to-one selection, best pairs first: allows any reordering.
+    let mut used_a = vec![false; na];
+    let mut used_b = vec![false; nb];
+    let mut groups: Vec<(Range<usize>, Range<usize>, f64)> = Vec::new();
+    for &(i, j, s) in &scored {
+        if s < th.paraphrase {
+            break;
+        }
+        if !used_a[i] && !used_b[j] {
+            used_a[i] = true;
+            used_b[j] = true;
+            groups.push((i..i + 1, j..j + 1, s));
+        }
+    }
+
+    // Joins: a free neighbouring sentence is added to a side when the joined passage scores
+    // clearly better (a copy sentence merging two source sentences, or splitting one).
+    let max_join = options.max_join.max(1);
+    for g in groups.iter_mut() {
+        loop {
+            let (ra, rb, s) = g.clone();
+            let mut best: Option<(Range<usize>, Range<usize>, f64)> = None;
+            let mut consider = |na_: Range<usize>, nb_: Range<usize>| {
+                let v = scorer.score(fa, na_.clone(), fb, nb_.clone());
+                if v >= s + options.join_gain && best.as_ref().is_none_or(|b| v > b.2) {
+                    best = Some((na_, nb_, v));
+                }
+            };
+            if ra.len() < max_join {
+                if ra.start > 0 && !used_a[ra.start - 1] {
+                    consider(ra.start - 1..ra.end, rb.clone());
+                }
+                if ra.end < na && !used_a[ra.end] {
+                    consider(ra.start..ra.end + 1, rb.clone());
+                }
+            }
+            if rb.len() < max_join {
+                if rb.start > 0 && !used_b[rb.start - 1] {
+                    consider(ra.clone(), rb.start - 1..rb.end);
+                }
+                if rb.end < nb && !used_b[rb.end] {
+                    consider(ra.clone(), rb.start..rb.end + 1);
+                }
+            }
+            match best {
+                Some(nbest) => {
+                    for i in nbest.0.clone() {
+                        used_a[i] = true;
+                    }
+                    for j in nbest.1.clone() {
+                        used_b[j] = true;
+                    }
+                    *g = nbest;
+                }
+                None => break,
+            }
+        }
+    }
+
+    // Reuse: a sentence still free may align with an already used one when they score strongly.
+    if options.allow_reuse {
+        for &(i, j, s) in &scored {
+            if s < th.strong {
+                break;
+            }
+            if used_a[i] != used_b[j] {
+                used_a[i] = true;
+                used_b[j] = true;
+                groups.push((i..i + 1, j..j + 1, s));
+            }
+        }
+    }
+
+    let norms = |inp: &AlignInput<'_>, r: &Range<usize>| -> Vec<String> {
+        let p = inp.prepared;
+        let mut out = Vec::new();
+        for s in &p.sentences[r.start.min(p.sentences.len())..r.end.min(p.sentences.len())] {
+            let t = s.tokens.start.min(p.tokens.len())..s.tokens.end.min(p.tokens.len());
+            out.extend(p.tokens[t].iter().map(|t| t.norm.clone()));
+        }
+        out
+    };
+    let mut out: Vec<AlignedGroup> = groups
+        .into_iter()
+        .map(|(ra, rb, s)| {
+            let (xa, xb) = (norms(&a, &ra), norms(&b, &rb));
+            let ts = token_sequence_similarity(&xa, &xb);
+            let kind = if !xa.is_empty() && xa == xb {
+                MatchKind::Verbatim
+            } else if ts >= options.near_verbatim {
+                MatchKind::NearVerbatim
+            } else {
+                MatchKind::Paraphrase
+            };
+            let similarity = if kind == MatchKind::Paraphrase { s } else { s.max(ts) };
+            AlignedGroup { a: ra, b: rb, similarity, token_similarity: ts, kind }
+        })
+        .collect();
+    out.sort_by(|x, y| x.b.start.cmp(&y.b.start).then(x.a.start.cmp(&y.a.start)));
+    let passages = passages(&out);
+    AlignResult { groups: out, passages }
+}
+
+/// Merges runs of matches that are consecutive on both sides and of the same kind into passages.
+/// `groups` must be ordered by position in B (as [`AlignResult::groups`] is).
+pub fn passages(groups: &[AlignedGroup]) -> Vec<Passage> {
+    let mut out: Vec<Passage> = Vec::new();
+    let mut weight = 0.0f64;
+    for (gi, g) in groups.iter().enumerate() {
+        let w = (g.a.len() + g.b.len()) as f64;
+        if let Some(p) = out.last_mut()
+            && p.kind == g.kind
+            && p.a.end == g.a.start
+            && p.b.end == g.b.start
+        {
+            p.similarity = (p.similarity * weight + g.similarity * w) / (weight + w);
+            weight += w;
+            p.a.end = g.a.end;
+            p.b.end = g.b.end;
+            p.groups.push(gi);
+            continue;
+        }
+        weight = w;
+        out.push(Passage {
+            a: g.a.clone(),
+            b: g.b.clone(),
+            similarity: g.similarity,
+            kind: g.kind,
+            groups: vec![gi],
+        });
+    }
+    out
+}

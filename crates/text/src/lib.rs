@@ -7,6 +7,37 @@
 //! so that every later layer can point back at exactly the bytes the user gave.
 //!
 //! No I/O, no global mutable state, deterministic.
+//!
+//! ```
+//! use stemma_text::{prepare, Language, TokenKind};
+//!
+//! let text = "Mr. Smith paid $1,941.5 on Jan. 5. North Korea’s reply came later.\n\nNew paragraph";
+//! let p = prepare(text);
+//! assert_eq!(p.language, Language::English);
+//! assert_eq!(p.sentences.len(), 3);
+//! assert_eq!(p.paragraphs.len(), 2);
+//! let number = p.tokens.iter().find(|t| t.kind == TokenKind::Number).unwrap();
+//! assert_eq!(number.span.text(text), "1,941.5");
+//! ```
+//!
+//! Modules: [`normalize`] (per-token NFKC and folding), [`tokenize`] (UAX #29 word tokens),
+//! [`sentence`] (paragraphs and sentences), [`language`] (dominant-language detection),
+//! [`stopwords`] (stop-word lists), [`stem`] (per-token stemmer choice), [`fingerprint`]
+//! (canonical text hashing for exact-duplicate detection).
+#![warn(missing_docs)]
+
+pub mod fingerprint;
+pub mod language;
+pub mod normalize;
+pub mod sentence;
+pub mod stem;
+pub mod stopwords;
+pub mod tokenize;
+
+mod prepare;
+
+pub use fingerprint::{canonical_tokens, fingerprint_text};
+pub use prepare::{PrepareOptions, Preparer, prepare, prepare_with};
 
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +66,15 @@ impl Span {
     /// True when the span covers no byte.
     pub fn is_empty(&self) -> bool {
         self.end == self.start
+    }
+    /// The covered text of `original` (the text the span was made for); empty when the
+    /// span is out of range or not on char boundaries of `original`.
+    pub fn text<'a>(&self, original: &'a str) -> &'a str {
+        original.get(self.start..self.end).unwrap_or("")
+    }
+    /// True when `other` lies entirely within `self`.
+    pub fn contains(&self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
     }
 }
 
@@ -130,14 +170,34 @@ pub struct PreparedText {
     pub paragraphs: Vec<Paragraph>,
 }
 
-/// Prepares `text` (language detected automatically).
-/// PLACEHOLDER until text preparation lands: returns no tokens.
-pub fn prepare(text: &str) -> PreparedText {
-    PreparedText {
-        len: text.len(),
-        language: Language::Other,
-        tokens: vec![],
-        sentences: vec![],
-        paragraphs: vec![],
+impl PreparedText {
+    /// Index of the sentence holding token `token`, `None` when out of range.
+    pub fn sentence_of(&self, token: usize) -> Option<usize> {
+        if token >= self.tokens.len() {
+            return None;
+        }
+        let i = self.sentences.partition_point(|s| s.tokens.end <= token);
+        (i < self.sentences.len() && self.sentences[i].tokens.contains(&token)).then_some(i)
+    }
+
+    /// True when token `token` is the first token of its sentence. Useful for name
+    /// detection: a capitalized sentence-initial word is weak evidence of a name.
+    pub fn is_sentence_initial(&self, token: usize) -> bool {
+        self.sentence_of(token)
+            .is_some_and(|s| self.sentences[s].tokens.start == token)
+    }
+
+    /// The tokens of sentence `sentence` (empty when out of range).
+    pub fn sentence_tokens(&self, sentence: usize) -> &[Token] {
+        self.sentences
+            .get(sentence)
+            .and_then(|s| self.tokens.get(s.tokens.clone()))
+            .unwrap_or(&[])
+    }
+
+    /// Hash of the normalized token sequence (case, punctuation and white space
+    /// insensitive); equal to [`fingerprint_text`] of the original text.
+    pub fn fingerprint(&self) -> u64 {
+        fingerprint::fingerprint_norms(self.tokens.iter().map(|t| t.norm.as_str()))
     }
 }

@@ -1,0 +1,220 @@
+//! Deterministic, cheap detection of a document's dominant language.
+//!
+//! 1. Script vote: every word token votes for its script (Latin, Cyrillic, other). The
+//!    script with the most votes wins; a tie goes to Latin, then Cyrillic.
+//! 2. Cyrillic: [`Language::Russian`], unless at least 5% of the Cyrillic words contain a
+//!    letter Russian does not use (Ukrainian `і ї є ґ`, Belarusian `ў`, Serbian/Macedonian
+//!    `ђ ј љ њ ћ џ ѓ ќ ѕ`): then [`Language::Other`].
+//! 3. Latin: the Latin words are counted against the stop-word lists of English, German,
+//!    French and Spanish and against small Italian/Portuguese/Dutch profiles. The language
+//!    with the most hits wins (ties in that order). A profile language wins →
+//!    [`Language::Other`]. No hit at all (very short texts such as a headline) →
+//!    [`Language::English`], the most common language of the inputs stemma sees.
+//! 4. Any other script, or no word at all → [`Language::Other`].
+//!
+//! Because only the dominant language is reported, an English article quoting a Russian
+//! paragraph is English; per-token stemmer choice (see [`crate::stem`]) still stems the
+//! Cyrillic words as Russian.
+
+use crate::Language;
+use crate::stopwords;
+use crate::tokenize::{RawToken, Script};
+use crate::{TokenKind, stopwords::is_stop_word};
+
+impl Language {
+    /// ISO 639-1 code (`"en"`, `"ru"`, `"de"`, `"fr"`, `"es"`), `"other"` for
+    /// [`Language::Other`].
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::English => "en",
+            Language::Russian => "ru",
+            Language::German => "de",
+            Language::French => "fr",
+            Language::Spanish => "es",
+            Language::Other => "other",
+        }
+    }
+
+    /// Parses a code as returned by [`Language::code`] (case-insensitive; also accepts the
+    /// English names such as `"english"`). Unknown codes give `None`.
+    pub fn from_code(code: &str) -> Option<Language> {
+        let lower = code.trim().to_ascii_lowercase();
+        Some(match lower.as_str() {
+            "en" | "eng" | "english" => Language::English,
+            "ru" | "rus" | "russian" => Language::Russian,
+            "de" | "deu" | "ger" | "german" => Language::German,
+            "fr" | "fra" | "fre" | "french" => Language::French,
+            "es" | "spa" | "spanish" => Language::Spanish,
+            "other" | "none" => Language::Other,
+            _ => return None,
+        })
+    }
+
+    /// All languages, [`Language::Other`] last.
+    pub const ALL: [Language; 6] = [
+        Language::English,
+        Language::Russian,
+        Language::German,
+        Language::French,
+        Language::Spanish,
+        Language::Other,
+    ];
+}
+
+impl std::fmt::Display for Language {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Letters of Cyrillic alphabets other than Russian.
+fn is_non_russian_cyrillic(c: char) -> bool {
+    matches!(
+        c,
+        'і' | 'ї' | 'є' | 'ґ' | 'ў' | 'ђ' | 'ј' | 'љ' | 'њ' | 'ћ' | 'џ' | 'ѓ' | 'ќ' | 'ѕ'
+    )
+}
+
+/// Detects the dominant language of a tokenized text.
+pub fn detect(tokens: &[RawToken]) -> Language {
+    let (mut latin, mut cyrillic, mut other) = (0usize, 0usize, 0usize);
+    let mut non_russian = 0usize;
+    for t in tokens.iter().filter(|t| t.kind == TokenKind::Word) {
+        match t.script {
+            Script::Latin => latin += 1,
+            Script::Cyrillic => {
+                cyrillic += 1;
+                if t.norm.chars().any(is_non_russian_cyrillic) {
+                    non_russian += 1;
+                }
+            }
+            Script::Other => other += 1,
+            Script::None => {}
+        }
+    }
+    if latin == 0 && cyrillic == 0 && other == 0 {
+        return Language::Other;
+    }
+    if latin >= cyrillic && latin >= other {
+        detect_latin(tokens)
+    } else if cyrillic >= other {
+        if non_russian * 20 >= cyrillic {
+            Language::Other
+        } else {
+            Language::Russian
+        }
+    } else {
+        Language::Other
+    }
+}
+
+/// Stop-word profile vote among the Latin-script words.
+fn detect_latin(tokens: &[RawToken]) -> Language {
+    // Scores: en, de, fr, es, then the profile-only languages it, pt, nl.
+    let mut scores = [0usize; 7];
+    let profiles: [&[&str]; 3] = [
+        stopwords::ITALIAN_PROFILE,
+        stopwords::PORTUGUESE_PROFILE,
+        stopwords::DUTCH_PROFILE,
+    ];
+    let main = [
+        Language::English,
+        Language::German,
+        Language::French,
+        Language::Spanish,
+    ];
+    for t in tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Word && t.script == Script::Latin)
+    {
+        let w = t.norm.as_str();
+        for (i, lang) in main.iter().enumerate() {
+            if is_stop_word(*lang, w) {
+                scores[i] += 1;
+            }
+        }
+        for (i, p) in profiles.iter().enumerate() {
+            if p.binary_search(&w).is_ok() {
+                scores[4 + i] += 1;
+            }
+        }
+    }
+    let mut best = 0;
+    for i in 1..scores.len() {
+        if scores[i] > scores[best] {
+            best = i;
+        }
+    }
+    if scores[best] == 0 {
+        return Language::English;
+    }
+    if best < 4 {
+        main[best]
+    } else {
+        Language::Other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokenize::tokenize;
+
+    fn lang(text: &str) -> Language {
+        detect(&tokenize(text))
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for l in Language::ALL {
+            assert_eq!(Language::from_code(l.code()), Some(l));
+        }
+        assert_eq!(Language::from_code("xx"), None);
+    }
+
+    #[test]
+    fn detects_the_five_languages() {
+        assert_eq!(
+            lang("The minister said that the talks would continue in the spring."),
+            Language::English
+        );
+        assert_eq!(
+            lang("Der Minister sagte, dass die Gespräche im Frühjahr weitergehen werden."),
+            Language::German
+        );
+        assert_eq!(
+            lang("Le ministre a dit que les discussions se poursuivront au printemps."),
+            Language::French
+        );
+        assert_eq!(
+            lang("El ministro dijo que las conversaciones continuarán en la primavera."),
+            Language::Spanish
+        );
+        assert_eq!(
+            lang("Министр сказал, что переговоры продолжатся весной."),
+            Language::Russian
+        );
+    }
+
+    #[test]
+    fn other_languages_and_scripts() {
+        assert_eq!(
+            lang("Il ministro ha detto che i colloqui della commissione sono continuati."),
+            Language::Other
+        );
+        assert_eq!(
+            lang("Міністр сказав, що переговори продовжаться навесні і взимку."),
+            Language::Other
+        );
+        assert_eq!(lang("東京は日本の首都です"), Language::Other);
+        assert_eq!(lang(""), Language::Other);
+        assert_eq!(lang("12 34"), Language::Other);
+    }
+
+    #[test]
+    fn dominant_language_wins() {
+        let text = "The minister said that the talks would go on. It was a long day for all \
+                    of them and they were tired. Министр сказал, что всё хорошо.";
+        assert_eq!(lang(text), Language::English);
+    }
+}

@@ -1,0 +1,169 @@
+//! Assembly of a [`PreparedText`]: tokens, language, paragraphs, sentences, stems.
+
+use crate::language::detect;
+use crate::sentence::{SentenceSplitter, paragraphs, trim_span};
+use crate::stem::{Stemmers, token_language};
+use crate::tokenize::{RawToken, tokenize};
+use crate::{Language, Paragraph, PreparedText, Sentence, Span, Token};
+
+/// Options for [`prepare_with`] / [`Preparer::prepare_with`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PrepareOptions {
+    /// Force this document language instead of detecting it. Cyrillic words are still
+    /// stemmed as Russian (see [`crate::stem`]).
+    pub language: Option<Language>,
+}
+
+/// Prepares texts. Holds the stemmers; immutable, cheap to build, `Send + Sync`, so one
+/// instance can serve many threads.
+#[derive(Debug, Default)]
+pub struct Preparer {
+    stemmers: Stemmers,
+}
+
+impl Preparer {
+    /// Builds a preparer.
+    pub fn new() -> Self {
+        Preparer {
+            stemmers: Stemmers::new(),
+        }
+    }
+
+    /// Prepares `text`, detecting its language.
+    pub fn prepare(&self, text: &str) -> PreparedText {
+        self.prepare_with(text, &PrepareOptions::default())
+    }
+
+    /// Prepares `text` with `options`.
+    pub fn prepare_with(&self, text: &str, options: &PrepareOptions) -> PreparedText {
+        let raw = tokenize(text);
+        let language = options.language.unwrap_or_else(|| detect(&raw));
+        let splitter_code = match language {
+            Language::Other => "en",
+            l => l.code(),
+        };
+
+        let mut tokens: Vec<Token> = Vec::with_capacity(raw.len());
+        let mut sentences: Vec<Sentence> = Vec::new();
+        let mut paras: Vec<Paragraph> = Vec::new();
+        let mut splitter = SentenceSplitter::default();
+        let mut cuts: Vec<usize> = Vec::new();
+        let mut next = 0usize; // next raw token to place
+
+        for para in paragraphs(text) {
+            // Tokens not inside any paragraph cannot exist (tokens hold no line break and are
+            // trimmed), but skip defensively so every kept token has a sentence.
+            while next < raw.len() && raw[next].span.start < para.start {
+                next += 1;
+            }
+            let first = next;
+            while next < raw.len() && raw[next].span.end <= para.end {
+                next += 1;
+            }
+            let para_raw = &raw[first..next];
+            if para_raw.is_empty() {
+                continue;
+            }
+
+            cuts.clear();
+            splitter.cuts(text, para, splitter_code, &mut cuts);
+            snap_cuts_to_tokens(&mut cuts, para_raw);
+
+            let para_index = paras.len();
+            let first_sentence = sentences.len();
+            let mut piece_start = para.start;
+            let mut pending_start: Option<usize> = None; // token-less lead-in text
+            let mut ti = 0usize; // index into para_raw
+            for end in cuts.iter().copied().chain(std::iter::once(para.end)) {
+                let tok_first = ti;
+                while ti < para_raw.len() && para_raw[ti].span.start < end {
+                    ti += 1;
+                }
+                let piece = trim_span(text, Span::new(piece_start, end));
+                piece_start = end;
+                if piece.is_empty() {
+                    continue;
+                }
+                if ti == tok_first {
+                    // No token: glue to the previous sentence of this paragraph, or keep
+                    // it for the next one.
+                    if sentences.len() > first_sentence {
+                        if let Some(prev) = sentences.last_mut() {
+                            prev.span.end = piece.end;
+                        }
+                    } else {
+                        pending_start.get_or_insert(piece.start);
+                    }
+                    continue;
+                }
+                let start = pending_start.take().unwrap_or(piece.start);
+                let tok_range = tokens.len() + tok_first..tokens.len() + ti;
+                sentences.push(Sentence {
+                    span: Span::new(start, piece.end),
+                    tokens: tok_range,
+                    paragraph: para_index,
+                });
+            }
+            debug_assert_eq!(ti, para_raw.len());
+
+            for r in para_raw {
+                tokens.push(self.finish_token(language, r));
+            }
+            paras.push(Paragraph {
+                span: para,
+                sentences: first_sentence..sentences.len(),
+            });
+        }
+
+        PreparedText {
+            len: text.len(),
+            language,
+            tokens,
+            sentences,
+            paragraphs: paras,
+        }
+    }
+
+    fn finish_token(&self, doc: Language, r: &RawToken) -> Token {
+        let lang = token_language(doc, r.kind, r.script);
+        let (stem, stop) = self.stemmers.stem_and_stop(lang, &r.norm);
+        Token {
+            span: r.span,
+            norm: r.norm.clone(),
+            stem,
+            kind: r.kind,
+            stop,
+            capitalized: r.capitalized,
+        }
+    }
+}
+
+/// Moves every cut that falls strictly inside a token to the token's end, then drops cuts
+/// that are no longer increasing.
+fn snap_cuts_to_tokens(cuts: &mut Vec<usize>, toks: &[RawToken]) {
+    let mut ti = 0usize;
+    let mut last = 0usize;
+    cuts.retain_mut(|cut| {
+        while ti < toks.len() && toks[ti].span.end <= *cut {
+            ti += 1;
+        }
+        if ti < toks.len() && toks[ti].span.start < *cut {
+            *cut = toks[ti].span.end;
+        }
+        let keep = *cut > last;
+        if keep {
+            last = *cut;
+        }
+        keep
+    });
+}
+
+/// Prepares `text`, detecting its language (convenience for `Preparer::new().prepare`).
+pub fn prepare(text: &str) -> PreparedText {
+    Preparer::new().prepare(text)
+}
+
+/// Prepares `text` with `options` (convenience for `Preparer::new().prepare_with`).
+pub fn prepare_with(text: &str, options: &PrepareOptions) -> PreparedText {
+    Preparer::new().prepare_with(text, options)
+}

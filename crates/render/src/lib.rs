@@ -1,1 +1,108 @@
-//! stemma-render
+//! stemma-render: printers for comparison results.
+//!
+//! Three printers, all of which only *render* a [`Comparison`] (they never compute a relation,
+//! an alignment or a score):
+//!
+//! - [`terminal`]: a readable plain-text view, optionally colored with ANSI escapes;
+//! - [`json`]: the `compare` JSON contract (see `docs/json.md`);
+//! - [`html`]: one self-contained HTML page with the two texts side by side, and a reusable
+//!   fragment ([`html::fragment`]) for embedding a pair in a larger report.
+//!
+//! Spans in a [`Comparison`] are byte offsets into the original texts. The printers slice
+//! defensively: a span that is out of range, reversed or not on a `char` boundary is clamped
+//! to the nearest valid range instead of panicking.
+
+#![warn(missing_docs)]
+
+pub mod html;
+pub mod json;
+pub mod terminal;
+#[cfg(test)]
+mod testdata;
+
+pub use stemma_compare::{Comparison, Side, Span};
+
+/// One of the two compared texts, as the printers need it: a label and the original text.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// What to call the text (usually its file name, or `-` for standard input).
+    pub label: &'a str,
+    /// The original text; the comparison's spans index its bytes.
+    pub text: &'a str,
+}
+
+impl<'a> Input<'a> {
+    /// An input with a label and its text.
+    pub fn new(label: &'a str, text: &'a str) -> Self {
+        Input { label, text }
+    }
+}
+
+/// The side whose bytes `dropped` spans index: the source, or A when the direction is unknown.
+pub fn dropped_side(cmp: &Comparison) -> Side {
+    cmp.direction.source.unwrap_or(Side::A)
+}
+
+/// The side whose bytes `added` spans index: the copy, or B when the direction is unknown.
+pub fn added_side(cmp: &Comparison) -> Side {
+    match dropped_side(cmp) {
+        Side::A => Side::B,
+        Side::B => Side::A,
+    }
+}
+
+/// Largest char boundary of `text` that is `<= i` (clamped to the text length).
+pub(crate) fn floor_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Clamps `span` to a valid, ordered, char-aligned range of `text`.
+pub(crate) fn clamp_span(text: &str, span: Span) -> (usize, usize) {
+    let s = floor_boundary(text, span.start);
+    let e = floor_boundary(text, span.end);
+    if e < s { (s, s) } else { (s, e) }
+}
+
+/// The slice of `text` covered by `span`, clamped so that it never panics.
+pub fn slice(text: &str, span: Span) -> &str {
+    let (s, e) = clamp_span(text, span);
+    &text[s..e]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slice_clamps_bad_spans() {
+        let t = "héllo wörld";
+        assert_eq!(slice(t, Span::new(0, 5)), "héll");
+        // 2 is inside 'é' (bytes 1..3): floored to 1.
+        assert_eq!(slice(t, Span { start: 2, end: 4 }), "él");
+        assert_eq!(slice(t, Span { start: 8, end: 3 }), "");
+        assert_eq!(
+            slice(
+                t,
+                Span {
+                    start: 5,
+                    end: 1000
+                }
+            ),
+            "o wörld"
+        );
+        assert_eq!(
+            slice(
+                t,
+                Span {
+                    start: 1000,
+                    end: 2000
+                }
+            ),
+            ""
+        );
+    }
+}

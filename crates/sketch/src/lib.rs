@@ -7,6 +7,8 @@
 //!
 //! Pure: no I/O, no global state, deterministic.
 
+#![warn(missing_docs)]
+
 pub mod lsh;
 pub mod minhash;
 pub mod passage;

@@ -1,10 +1,627 @@
-//! `stemma scan`.
+//! `stemma scan`: every reuse relation in a corpus.
+//!
+//! Writes, into `--out DIR`:
+//! - `pairs.jsonl`: one line per related pair: `a_id`, `b_id`, `signals`, then the `compare`
+//!   JSON fields at top level (`relation`, `score`, `direction`, `coverage`, `alignments`,
+//!   `changes`, `dropped`, `added`);
+//! - `families.jsonl`: one line per story family: `id`, `members`, `root`, `edges`
+//!   (`source`, `copy`, `relation`, `score`, `basis`);
+//! - `report.html`: one self-contained page to browse families and open pairs side by side;
+//! - `skipped.jsonl`: records that could not be read (`file`, `line`, `reason`);
+//! - `candidates.jsonl` with `--write-candidates`: every candidate pair with its signals
+//!   (for measuring candidate recall apart from verification).
+
+use anyhow::{Context, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use stemma_compare::{Relation, Side};
+use stemma_corpus::{Corpus, CorpusOptions, Skipped};
+use stemma_render::report::{Report, ReportDoc, ReportEdge, ReportFamily, ReportPair};
+use stemma_scan::candidates::Signal;
+use stemma_scan::family::{Basis, PairEdge, families};
+use stemma_scan::{InputDoc, ScanOptions, Scanner, Verified};
 
 /// Arguments of `stemma scan`.
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// Corpus inputs: folders, text files, JSONL files (optionally .gz/.zst), `-` for stdin.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Output folder (created if missing).
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// JSONL field holding the document id.
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+    /// JSONL field holding the text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// JSONL field holding the publication date.
+    #[arg(long, default_value = "date")]
+    pub date_field: String,
+    /// JSONL field holding the source (publisher).
+    #[arg(long, default_value = "source")]
+    pub source_field: String,
+    /// Relations to keep (comma-separated): duplicate, near-duplicate, rewrite, partial,
+    /// same-story.
+    #[arg(long, value_delimiter = ',', default_value = "duplicate,near-duplicate,rewrite,partial")]
+    pub relations: Vec<String>,
+    /// Also keep `same-story` pairs.
+    #[arg(long)]
+    pub same_story: bool,
+    /// Candidate signals to use (comma-separated): exact, minhash, passage.
+    #[arg(long, value_delimiter = ',', default_value = "exact,minhash,passage")]
+    pub signals: Vec<String>,
+    /// MinHash permutations.
+    #[arg(long, default_value_t = 128)]
+    pub num_perm: usize,
+    /// Jaccard threshold for LSH (sets bands/rows); overridden by --bands/--rows.
+    #[arg(long)]
+    pub threshold: Option<f64>,
+    /// LSH bands.
+    #[arg(long)]
+    pub bands: Option<usize>,
+    /// LSH rows per band.
+    #[arg(long)]
+    pub rows: Option<usize>,
+    /// Words per shingle.
+    #[arg(long, default_value_t = 5)]
+    pub ngram: usize,
+    /// Anchors kept per sentence for passage keys.
+    #[arg(long, default_value_t = 4)]
+    pub passage_k: usize,
+    /// Keep one passage key in N (memory/cost control for huge corpora).
+    #[arg(long, default_value_t = 1)]
+    pub passage_sample: u64,
+    /// Distinct passage keys two documents must share to be a candidate.
+    #[arg(long, default_value_t = 3)]
+    pub min_shared_keys: u32,
+    /// Passage keys found in more documents than this are ignored.
+    #[arg(long, default_value_t = 64)]
+    pub df_cap: usize,
+    /// Documents sketched per parallel batch.
+    #[arg(long, default_value_t = 2000)]
+    pub batch: usize,
+    /// Pairs whose side-by-side view is embedded in report.html.
+    #[arg(long, default_value_t = 2000)]
+    pub report_pairs: usize,
+    /// Write DIR/candidates.jsonl.
+    #[arg(long)]
+    pub write_candidates: bool,
+    /// Stop after candidate generation (no verification, no families).
+    #[arg(long)]
+    pub candidates_only: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Skipped records listed in the terminal summary.
+const SHOW_SKIPPED: usize = 10;
+/// Largest total size of side-by-side fragments embedded in the report.
+const REPORT_FRAGMENT_BYTES: usize = 64 << 20;
+
+fn parse_signal(s: &str) -> anyhow::Result<Signal> {
+    Signal::ALL
+        .into_iter()
+        .find(|x| x.as_str() == s.trim())
+        .with_context(|| format!("unknown signal `{s}` (expected exact, minhash, passage)"))
+}
+
+fn options(args: &Args) -> anyhow::Result<ScanOptions> {
+    let mut o = ScanOptions::default();
+    let mut rel = Vec::new();
+    for r in &args.relations {
+        let r = r.trim();
+        if r.is_empty() {
+            continue;
+        }
+        match Relation::parse(r) {
+            Some(Relation::Unrelated) | None => bail!(
+                "unknown relation `{r}` (expected duplicate, near-duplicate, rewrite, partial, same-story)"
+            ),
+            Some(x) => rel.push(x),
+        }
+    }
+    if args.same_story && !rel.contains(&Relation::SameStory) {
+        rel.push(Relation::SameStory);
+    }
+    if rel.is_empty() {
+        bail!("--relations is empty");
+    }
+    o.relations = rel;
+    let c = &mut o.candidates;
+    c.signals = args.signals.iter().map(|s| parse_signal(s)).collect::<anyhow::Result<_>>()?;
+    if args.num_perm == 0 || args.ngram == 0 {
+        bail!("--num-perm and --ngram must be positive");
+    }
+    c.num_perm = args.num_perm;
+    c.ngram = args.ngram;
+    match (args.bands, args.rows, args.threshold) {
+        (Some(b), Some(r), _) => {
+            if b == 0 || r == 0 {
+                bail!("--bands and --rows must be positive");
+            }
+            c.num_perm = b * r;
+            c.bands = b;
+        }
+        (Some(b), None, _) => {
+            if b == 0 || b > c.num_perm {
+                bail!("--bands must be between 1 and --num-perm");
+            }
+            c.bands = b;
+        }
+        (None, Some(r), _) => {
+            if r == 0 || r > c.num_perm {
+                bail!("--rows must be between 1 and --num-perm");
+            }
+            c.bands = c.num_perm / r;
+        }
+        (None, None, Some(t)) => {
+            if !(t > 0.0 && t < 1.0) {
+                bail!("--threshold must be in (0, 1)");
+            }
+            c.set_threshold(t);
+        }
+        (None, None, None) => c.bands = (c.num_perm / 4).max(1),
+    }
+    if args.passage_k < 2 {
+        bail!("--passage-k must be at least 2");
+    }
+    c.passage.per_sentence = args.passage_k;
+    c.passage.sample = args.passage_sample.max(1);
+    c.min_shared_keys = args.min_shared_keys.max(1);
+    c.passage_df_cap = args.df_cap.max(1);
+    Ok(o)
+}
+
+fn create(dir: &std::path::Path, name: &str) -> anyhow::Result<BufWriter<File>> {
+    let p = dir.join(name);
+    Ok(BufWriter::new(File::create(&p).with_context(|| format!("cannot create {}", p.display()))?))
+}
+
+fn bar(quiet: bool, len: Option<u64>, template: &str) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let pb = match len {
+        Some(n) => ProgressBar::new(n),
+        None => ProgressBar::new_spinner(),
+    };
+    pb.set_style(ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()));
+    pb.enable_steady_tick(Duration::from_millis(200));
+    pb
+}
+
+fn signal_names(bits: u8) -> Vec<&'static str> {
+    Signal::ALL.into_iter().filter(|s| bits & s.bit() != 0).map(|s| s.as_str()).collect()
+}
 
 /// Runs `stemma scan`; returns the process exit code.
-pub fn run(_args: Args) -> anyhow::Result<i32> {
-    anyhow::bail!("`stemma scan` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<i32> {
+    let opts = options(&args)?;
+    let copts = CorpusOptions {
+        id_field: args.id_field.clone(),
+        text_field: args.text_field.clone(),
+        date_field: args.date_field.clone(),
+        source_field: args.source_field.clone(),
+        ..CorpusOptions::default()
+    };
+    let corpus = Corpus::open(&args.inputs, copts).context("cannot open the corpus")?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create output folder {}", args.out.display()))?;
+    let mut skipped_w = create(&args.out, "skipped.jsonl")?;
+    let t0 = Instant::now();
+
+    // Stage 1+2: read, sketch, candidates.
+    let pb = bar(
+        args.quiet,
+        None,
+        "{spinner} sketching {pos} docs ({per_sec}) {msg} [{elapsed_precise}]",
+    );
+    let mut scanner = Scanner::new(opts.clone());
+    let mut skipped: Vec<Skipped> = Vec::new();
+    let mut skipped_count = 0usize;
+    let mut batch = Vec::with_capacity(args.batch);
+    let batch_size = args.batch.max(1);
+    let flush = |scanner: &mut Scanner, batch: &mut Vec<InputDoc>| -> anyhow::Result<()> {
+        let n = batch.len() as u64;
+        scanner.add_batch(std::mem::take(batch))?;
+        pb.inc(n);
+        pb.set_message(format!("candidates {}", scanner.candidates().len()));
+        Ok(())
+    };
+    for item in corpus {
+        match item {
+            Ok(rec) => {
+                let date = rec.date.as_deref().and_then(parse_date);
+                batch.push(InputDoc { id: rec.id, text: rec.text, date, source: rec.source });
+                if batch.len() >= batch_size {
+                    flush(&mut scanner, &mut batch)?;
+                }
+            }
+            Err(s) => {
+                skipped_count += 1;
+                let line = serde_json::json!({
+                    "file": s.file, "line": s.line, "reason": s.reason.to_string(),
+                });
+                writeln!(skipped_w, "{line}")?;
+                if skipped.len() < SHOW_SKIPPED {
+                    skipped.push(s);
+                }
+            }
+        }
+    }
+    flush(&mut scanner, &mut batch)?;
+    pb.finish_and_clear();
+    skipped_w.flush()?;
+    let t_sketch = t0.elapsed();
+    let ndocs = scanner.docs().len();
+
+    if args.write_candidates {
+        let mut w = create(&args.out, "candidates.jsonl")?;
+        for c in scanner.candidates() {
+            let line = serde_json::json!({
+                "a_id": scanner.docs()[c.a as usize].id,
+                "b_id": scanner.docs()[c.b as usize].id,
+                "signals": signal_names(c.signals),
+                "shared_keys": c.shared_keys,
+                "shared_bands": c.shared_bands,
+            });
+            writeln!(w, "{line}")?;
+        }
+        w.flush()?;
+    }
+
+    let cstats = scanner.candidate_stats().clone();
+    let mut by_relation: Vec<(Relation, usize)> = Vec::new();
+    let mut t_verify = Duration::ZERO;
+    let mut t_families = Duration::ZERO;
+    let mut nfamilies = 0usize;
+    let mut report_note = Vec::new();
+    if !args.candidates_only {
+        // Stage 3: verify.
+        let t1 = Instant::now();
+        let ncand = scanner.candidates().len() as u64;
+        let pb = bar(
+            args.quiet,
+            Some(ncand),
+            "{bar:30} verifying {pos}/{len} candidates ({per_sec}) {msg} [{elapsed_precise}]",
+        );
+        let mut pairs_w = create(&args.out, "pairs.jsonl")?;
+        let mut edges: Vec<PairEdge> = Vec::new();
+        let mut embedded: Vec<Verified> = Vec::new();
+        let mut write_err: Option<anyhow::Error> = None;
+        let ids: Vec<String> = scanner.docs().iter().map(|d| d.id.clone()).collect();
+        let mut found = 0usize;
+        let verify_result = scanner.verify(
+            |kept| {
+                for v in kept {
+                    found += 1;
+                    if let Err(e) = write_pair(&mut pairs_w, &ids, &v) {
+                        write_err.get_or_insert(e);
+                    }
+                    let c = &v.comparison;
+                    match by_relation.iter_mut().find(|(r, _)| *r == c.relation) {
+                        Some(x) => x.1 += 1,
+                        None => by_relation.push((c.relation, 1)),
+                    }
+                    edges.push(PairEdge {
+                        a: v.a,
+                        b: v.b,
+                        relation: c.relation,
+                        score: c.score,
+                        source: c.direction.source,
+                        confidence: c.direction.confidence,
+                    });
+                    if embedded.len() < args.report_pairs {
+                        embedded.push(v);
+                    }
+                }
+                pb.set_message(format!("pairs {found}"));
+            },
+            |done| pb.set_position(done as u64),
+        );
+        pb.finish_and_clear();
+        verify_result?;
+        if let Some(e) = write_err {
+            return Err(e.context("cannot write pairs.jsonl"));
+        }
+        pairs_w.flush()?;
+        by_relation.sort();
+        t_verify = t1.elapsed();
+
+        // Families.
+        let t2 = Instant::now();
+        let dates: Vec<Option<i64>> = scanner.docs().iter().map(|d| d.date).collect();
+        let fams = families(&dates, &edges);
+        nfamilies = fams.len();
+        let mut fam_w = create(&args.out, "families.jsonl")?;
+        for (i, f) in fams.iter().enumerate() {
+            let line = serde_json::json!({
+                "id": i + 1,
+                "members": f.members.iter().map(|&d| &ids[d as usize]).collect::<Vec<_>>(),
+                "root": ids[f.root as usize],
+                "edges": f.edges.iter().map(|e| serde_json::json!({
+                    "source": ids[e.source as usize],
+                    "copy": ids[e.copy as usize],
+                    "relation": e.relation.as_str(),
+                    "score": e.score,
+                    "basis": basis_str(e.basis),
+                })).collect::<Vec<_>>(),
+            });
+            writeln!(fam_w, "{line}")?;
+        }
+        fam_w.flush()?;
+        t_families = t2.elapsed();
+
+        // Report.
+        if found > embedded.len() {
+            report_note.push(format!(
+                "{} of {found} pairs have a side-by-side view here (--report-pairs); all are in pairs.jsonl.",
+                embedded.len()
+            ));
+        }
+        let report = build_report(&scanner, &ids, &edges, &embedded, &fams, &mut report_note)?;
+        let mut w = create(&args.out, "report.html")?;
+        w.write_all(stemma_render::report::render(&report).as_bytes())?;
+        w.flush()?;
+    }
+    let total = t0.elapsed();
+
+    // Summary.
+    let mut o = String::new();
+    use std::fmt::Write as _;
+    let _ = writeln!(o, "stemma scan: {ndocs} documents read, {skipped_count} skipped");
+    for s in &skipped {
+        let _ = writeln!(o, "  skipped {s}");
+    }
+    if skipped_count > skipped.len() {
+        let _ = writeln!(
+            o,
+            "  … {} more in {}",
+            skipped_count - skipped.len(),
+            args.out.join("skipped.jsonl").display()
+        );
+    }
+    let _ = writeln!(
+        o,
+        "candidates: {} pairs ({:.2} per document) — exact {}, minhash {}, passage {}",
+        cstats.pairs,
+        cstats.pairs as f64 / ndocs.max(1) as f64,
+        cstats.exact,
+        cstats.minhash,
+        cstats.passage
+    );
+    if !args.candidates_only {
+        let rel: Vec<String> = by_relation.iter().map(|(r, n)| format!("{r} {n}")).collect();
+        let npairs: usize = by_relation.iter().map(|x| x.1).sum();
+        let _ = writeln!(
+            o,
+            "pairs: {npairs}{}{}",
+            if rel.is_empty() { "" } else { " — " },
+            rel.join(", ")
+        );
+        let _ = writeln!(o, "families: {nfamilies}");
+        for n in &report_note {
+            let _ = writeln!(o, "note: {n}");
+        }
+    }
+    let _ = writeln!(
+        o,
+        "time: read+sketch+candidates {:.2}s, verify {:.2}s, families+report {:.2}s, total {:.2}s",
+        t_sketch.as_secs_f64(),
+        t_verify.as_secs_f64(),
+        (total - t_sketch - t_verify).as_secs_f64().max(t_families.as_secs_f64()),
+        total.as_secs_f64()
+    );
+    let sizes = scanner.finder().index_sizes();
+    let _ = writeln!(
+        o,
+        "index: {} passage keys / {} postings, {} LSH buckets, ~{} MB; texts {} MB {}",
+        sizes[2].0,
+        sizes[2].1,
+        sizes[1].0,
+        scanner.finder().heap_bytes() >> 20,
+        scanner.docs().iter().map(|d| d.len).sum::<usize>() >> 20,
+        if scanner.store().spilled() { "(spilled to a temporary file)" } else { "(in memory)" }
+    );
+    let _ = writeln!(o, "output: {}", args.out.display());
+    print!("{o}");
+    Ok(if skipped_count > 0 { crate::EXIT_SKIPPED } else { crate::EXIT_OK })
+}
+
+fn basis_str(b: Basis) -> &'static str {
+    match b {
+        Basis::Date => "date",
+        Basis::Compare => "compare",
+        Basis::Order => "order",
+    }
+}
+
+fn write_pair(w: &mut impl Write, ids: &[String], v: &Verified) -> anyhow::Result<()> {
+    let cmp = serde_json::to_string(&v.comparison)?;
+    let head = serde_json::json!({
+        "a_id": ids[v.a as usize],
+        "b_id": ids[v.b as usize],
+        "signals": signal_names(v.signals),
+    })
+    .to_string();
+    // Flatten: the comparison's fields follow the pair's own at top level.
+    let body = cmp.strip_prefix('{').unwrap_or(&cmp);
+    let head = head.strip_suffix('}').unwrap_or(&head);
+    if body.starts_with('}') {
+        writeln!(w, "{head}}}")?;
+    } else {
+        writeln!(w, "{head},{body}")?;
+    }
+    Ok(())
+}
+
+fn side_str(s: Option<Side>) -> Option<&'static str> {
+    s.map(|s| match s {
+        Side::A => "a",
+        Side::B => "b",
+    })
+}
+
+fn build_report(
+    scanner: &Scanner,
+    ids: &[String],
+    edges: &[PairEdge],
+    embedded: &[Verified],
+    fams: &[stemma_scan::family::Family],
+    notes: &mut Vec<String>,
+) -> anyhow::Result<Report> {
+    use std::collections::HashMap;
+    const MAX_REPORT_EDGES: usize = 50_000;
+    let mut doc_index: HashMap<u32, usize> = HashMap::new();
+    let mut docs = Vec::new();
+    let mut doc_of = |d: u32, docs: &mut Vec<ReportDoc>| -> usize {
+        *doc_index.entry(d).or_insert_with(|| {
+            let info = &scanner.docs()[d as usize];
+            docs.push(ReportDoc {
+                id: ids[d as usize].clone(),
+                date: info.date,
+                source: info.source.clone(),
+                len: info.len,
+            });
+            docs.len() - 1
+        })
+    };
+    let mut pair_index: HashMap<(u32, u32), usize> = HashMap::new();
+    let mut pairs = Vec::new();
+    let mut fragment_bytes = 0usize;
+    let mut cut = false;
+    for e in edges.iter().take(MAX_REPORT_EDGES) {
+        pair_index.insert((e.a, e.b), pairs.len());
+        let (a, b) = (doc_of(e.a, &mut docs), doc_of(e.b, &mut docs));
+        pairs.push(ReportPair {
+            a,
+            b,
+            relation: e.relation.as_str().to_string(),
+            score: e.score,
+            source: side_str(e.source).map(str::to_string),
+            confidence: e.confidence,
+            fragment: None,
+        });
+    }
+    if edges.len() > MAX_REPORT_EDGES {
+        notes.push(format!(
+            "the report lists the first {MAX_REPORT_EDGES} of {} pairs; all are in pairs.jsonl.",
+            edges.len()
+        ));
+    }
+    for v in embedded {
+        let Some(&i) = pair_index.get(&(v.a, v.b)) else { continue };
+        if fragment_bytes > REPORT_FRAGMENT_BYTES {
+            cut = true;
+            break;
+        }
+        let ta = scanner.text(v.a)?;
+        let tb = scanner.text(v.b)?;
+        let f = stemma_render::html::fragment(
+            &v.comparison,
+            &stemma_render::Input::new(&ids[v.a as usize], &ta),
+            &stemma_render::Input::new(&ids[v.b as usize], &tb),
+            &format!("p{i}-"),
+        );
+        fragment_bytes += f.len();
+        pairs[i].fragment = Some(f);
+    }
+    if cut {
+        notes.push(format!(
+            "side-by-side views stop at {} MB of embedded text.",
+            REPORT_FRAGMENT_BYTES >> 20
+        ));
+    }
+    let mut families = Vec::new();
+    for (fi, f) in fams.iter().enumerate().take(MAX_REPORT_EDGES) {
+        let members = f.members.iter().map(|&d| doc_of(d, &mut docs)).collect();
+        let root = doc_of(f.root, &mut docs);
+        let edges = f
+            .edges
+            .iter()
+            .map(|e| ReportEdge {
+                source: doc_of(e.source, &mut docs),
+                copy: doc_of(e.copy, &mut docs),
+                relation: e.relation.as_str().to_string(),
+                score: e.score,
+                pair: pair_index
+                    .get(&(e.source.min(e.copy), e.source.max(e.copy)))
+                    .copied(),
+            })
+            .collect();
+        families.push(ReportFamily { id: fi + 1, members, root, edges });
+    }
+    let stats = scanner.candidate_stats();
+    let summary = vec![
+        ("documents".to_string(), scanner.docs().len().to_string()),
+        ("candidate pairs".to_string(), stats.pairs.to_string()),
+        ("related pairs".to_string(), edges.len().to_string()),
+        ("families".to_string(), fams.len().to_string()),
+    ];
+    Ok(Report { title: "stemma scan".to_string(), summary, notes: notes.clone(), docs, pairs, families })
+}
+
+/// Parses a date field into seconds since the Unix epoch: integer seconds, ISO 8601
+/// (`2020-05-05`, `2020-05-05T10:00:00Z`, `2020-05-05 10:00`) or `26-FEB-1987 15:01:01.79`.
+fn parse_date(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if let Ok(n) = s.parse::<i64>() {
+        return Some(n);
+    }
+    let (date, time) = match s.find(['T', ' ']) {
+        Some(i) => (&s[..i], s[i + 1..].trim()),
+        None => (s, ""),
+    };
+    let parts: Vec<&str> = date.split('-').collect();
+    if parts.len() != 3 {
+        return None;
+    }
+    const MONTHS: [&str; 12] =
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    let (y, m, d): (i64, i64, i64) = if parts[0].len() == 4 {
+        (parts[0].parse().ok()?, parts[1].parse().ok()?, parts[2].parse().ok()?)
+    } else {
+        let mon = parts[1].to_ascii_lowercase();
+        let m = MONTHS.iter().position(|x| mon.starts_with(x))? as i64 + 1;
+        (parts[2].parse().ok()?, m, parts[0].parse().ok()?)
+    };
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let mut secs = 0i64;
+    let t: Vec<&str> = time.trim_end_matches('Z').split([':', '+']).collect();
+    if !time.is_empty() {
+        let h: i64 = t.first()?.parse().ok()?;
+        let mi: i64 = t.get(1).and_then(|x| x.parse().ok()).unwrap_or(0);
+        let se: f64 = t.get(2).and_then(|x| x.parse().ok()).unwrap_or(0.0);
+        secs = h * 3600 + mi * 60 + se as i64;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y2 = if m <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) * 86_400 + secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_date;
+
+    #[test]
+    fn dates_parse() {
+        assert_eq!(parse_date("1970-01-02"), Some(86_400));
+        assert_eq!(parse_date("2020-05-05T10:00:00Z"), Some(1_588_672_800));
+        assert_eq!(parse_date("26-FEB-1987 15:01:01.79"), Some(541_350_061));
+        assert_eq!(parse_date("12345"), Some(12345));
+        assert_eq!(parse_date("yesterday"), None);
+    }
 }

@@ -16,6 +16,7 @@
 
 pub mod html;
 pub mod json;
+pub mod report;
 pub mod terminal;
 #[cfg(test)]
 mod testdata;

@@ -1,0 +1,390 @@
+//! Candidate generation: which pairs of documents are worth verifying, without comparing all
+//! pairs.
+//!
+//! Three signals, each reduced to `u64` keys per document (see [`crate::index`]):
+//!
+//! | signal | keys per document | catches |
+//! |---|---|---|
+//! | [`Signal::Exact`] | 1: hash of the normalized token sequence | duplicates |
+//! | [`Signal::MinHash`] | one per LSH band of a MinHash signature over word n-gram shingles | near-duplicates |
+//! | [`Signal::Passage`] | sentence anchor-pair keys (`stemma_sketch::passage`) | reworded rewrites, partial reuse |
+//!
+//! [`CandidateFinder::add`] is *query, then insert*: a document is checked against every
+//! earlier document, then becomes findable. Exact and MinHash keys make a candidate on one
+//! shared key; passage keys need [`CandidateOptions::min_shared_keys`] distinct shared keys.
+
+use crate::index::{DocId, Index, MemIndex, Saturation};
+use stemma_sketch::passage::{PassageParams, document_keys};
+use stemma_text::PreparedText;
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+/// A candidate signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Signal {
+    /// Same normalized text.
+    Exact,
+    /// MinHash/LSH band collision.
+    MinHash,
+    /// Enough shared passage keys.
+    Passage,
+}
+
+impl Signal {
+    /// All signals.
+    pub const ALL: [Signal; 3] = [Signal::Exact, Signal::MinHash, Signal::Passage];
+
+    /// Bit of this signal in [`Candidate::signals`].
+    pub fn bit(self) -> u8 {
+        match self {
+            Signal::Exact => 1,
+            Signal::MinHash => 2,
+            Signal::Passage => 4,
+        }
+    }
+
+    /// Name used in summaries and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Signal::Exact => "exact",
+            Signal::MinHash => "minhash",
+            Signal::Passage => "passage",
+        }
+    }
+}
+
+/// Settings of candidate generation.
+#[derive(Debug, Clone)]
+pub struct CandidateOptions {
+    /// Words per shingle for MinHash.
+    pub ngram: usize,
+    /// MinHash permutations (= bands × rows).
+    pub num_perm: usize,
+    /// LSH bands.
+    pub bands: usize,
+    /// Passage key settings.
+    pub passage: PassageParams,
+    /// Distinct passage keys two documents must share to become a candidate.
+    pub min_shared_keys: u32,
+    /// Document-frequency cap of passage keys (more frequent keys are ignored).
+    pub passage_df_cap: usize,
+    /// Posting cap of exact and LSH buckets (a new member links to the first `cap`).
+    pub bucket_cap: usize,
+    /// Signals in use.
+    pub signals: Vec<Signal>,
+}
+
+impl Default for CandidateOptions {
+    fn default() -> Self {
+        CandidateOptions {
+            ngram: 5,
+            num_perm: 128,
+            bands: 32,
+            passage: PassageParams::default(),
+            min_shared_keys: 3,
+            passage_df_cap: 64,
+            bucket_cap: 32,
+            signals: Signal::ALL.to_vec(),
+        }
+    }
+}
+
+impl CandidateOptions {
+    /// Rows per LSH band.
+    pub fn rows(&self) -> usize {
+        (self.num_perm / self.bands.max(1)).max(1)
+    }
+
+    /// Sets bands and rows from a Jaccard threshold `t` (the band/row split whose S-curve
+    /// midpoint `(1/b)^(1/r)` is closest to `t`, for `num_perm` permutations).
+    pub fn set_threshold(&mut self, t: f64) {
+        let mut best = (f64::MAX, self.bands);
+        for b in 1..=self.num_perm {
+            if self.num_perm % b != 0 {
+                continue;
+            }
+            let r = (self.num_perm / b) as f64;
+            let mid = (1.0 / b as f64).powf(1.0 / r);
+            if (mid - t).abs() < best.0 {
+                best = ((mid - t).abs(), b);
+            }
+        }
+        self.bands = best.1;
+    }
+}
+
+/// The keys of one document for every signal.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocSketch {
+    /// Hash of the normalized token sequence (`None` for a text without tokens).
+    pub exact: Option<u64>,
+    /// One key per LSH band.
+    pub lsh: Vec<u64>,
+    /// Passage keys, ascending, distinct.
+    pub passage: Vec<u64>,
+}
+
+/// Computes the sketch of a prepared text.
+pub fn sketch(text: &PreparedText, opts: &CandidateOptions) -> DocSketch {
+    if text.tokens.is_empty() {
+        return DocSketch::default();
+    }
+    let use_sig = |s: Signal| opts.signals.contains(&s);
+    let mut out = DocSketch::default();
+    if use_sig(Signal::Exact) {
+        let mut h = Vec::with_capacity(text.tokens.len() * 8);
+        for t in &text.tokens {
+            h.extend_from_slice(t.norm.as_bytes());
+            h.push(b' ');
+        }
+        out.exact = Some(xxh3_64(&h));
+    }
+    if use_sig(Signal::MinHash) {
+        out.lsh = lsh_keys(text, opts);
+    }
+    if use_sig(Signal::Passage) {
+        out.passage = document_keys(text, &opts.passage);
+    }
+    out
+}
+
+/// Hashed word n-gram shingles of the token norms (a text shorter than `n` is one shingle).
+fn shingles(text: &PreparedText, n: usize) -> Vec<u64> {
+    let toks: Vec<u64> = text.tokens.iter().map(|t| xxh3_64(t.norm.as_bytes())).collect();
+    let n = n.max(1).min(toks.len());
+    let mut out: Vec<u64> = toks
+        .windows(n)
+        .map(|w| {
+            let mut h = 0x2545_f491_4f6c_dd1du64;
+            for &x in w {
+                h = (h.rotate_left(5) ^ x).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            }
+            h
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// MinHash signature banded into LSH keys (band number mixed into each key).
+fn lsh_keys(text: &PreparedText, opts: &CandidateOptions) -> Vec<u64> {
+    let sh = shingles(text, opts.ngram);
+    let rows = opts.rows();
+    let perms = rows * opts.bands.max(1);
+    let mut sig = vec![u64::MAX; perms];
+    for &s in &sh {
+        for (i, m) in sig.iter_mut().enumerate() {
+            // Independent hash per permutation: seeded mix of the shingle hash.
+            let h = (s ^ PERM_SEEDS[i % PERM_SEEDS.len()].wrapping_mul(i as u64 + 1))
+                .wrapping_mul(0xff51_afd7_ed55_8ccd);
+            let h = (h ^ (h >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+            let h = h ^ (h >> 29);
+            if h < *m {
+                *m = h;
+            }
+        }
+    }
+    sig.chunks(rows)
+        .enumerate()
+        .map(|(b, band)| {
+            let mut buf = Vec::with_capacity(8 * (band.len() + 1));
+            buf.extend_from_slice(&(b as u64).to_le_bytes());
+            for v in band {
+                buf.extend_from_slice(&v.to_le_bytes());
+            }
+            xxh3_64_with_seed(&buf, 0x15b)
+        })
+        .collect()
+}
+
+const PERM_SEEDS: [u64; 4] =
+    [0x9e37_79b9_7f4a_7c15, 0xbf58_476d_1ce4_e5b9, 0x94d0_49bb_1331_11eb, 0x2545_f491_4f6c_dd1d];
+
+/// A pair worth verifying: `a` was read before `b`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Candidate {
+    /// Earlier document.
+    pub a: DocId,
+    /// Later document.
+    pub b: DocId,
+    /// Bit set of [`Signal::bit`] for the signals that proposed the pair.
+    pub signals: u8,
+    /// Distinct passage keys shared.
+    pub shared_keys: u32,
+    /// LSH bands shared.
+    pub shared_bands: u32,
+}
+
+impl Candidate {
+    /// True when `s` proposed the pair.
+    pub fn has(&self, s: Signal) -> bool {
+        self.signals & s.bit() != 0
+    }
+}
+
+/// Counts of candidate generation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CandidateStats {
+    /// Documents added.
+    pub documents: usize,
+    /// Distinct candidate pairs.
+    pub pairs: usize,
+    /// Pairs proposed by each signal (a pair may count under several).
+    pub exact: usize,
+    /// Pairs proposed by MinHash/LSH.
+    pub minhash: usize,
+    /// Pairs proposed by passage keys.
+    pub passage: usize,
+}
+
+/// Streaming candidate generator over three indexes (one per signal).
+#[derive(Debug)]
+pub struct CandidateFinder<I: Index = MemIndex> {
+    exact: I,
+    lsh: I,
+    passage: I,
+    min_shared: u32,
+    scratch: Vec<(DocId, u32)>,
+    stats: CandidateStats,
+}
+
+impl CandidateFinder<MemIndex> {
+    /// A finder with in-memory indexes.
+    pub fn in_memory(opts: &CandidateOptions) -> Self {
+        CandidateFinder::with_indexes(
+            MemIndex::new(opts.bucket_cap, Saturation::KeepFirst),
+            MemIndex::new(opts.bucket_cap, Saturation::KeepFirst),
+            MemIndex::new(opts.passage_df_cap, Saturation::Ignore),
+            opts.min_shared_keys,
+        )
+    }
+
+    /// Approximate heap bytes of the three indexes.
+    pub fn heap_bytes(&self) -> usize {
+        self.exact.heap_bytes() + self.lsh.heap_bytes() + self.passage.heap_bytes()
+    }
+}
+
+impl<I: Index> CandidateFinder<I> {
+    /// A finder over the given indexes (e.g. persistent ones).
+    pub fn with_indexes(exact: I, lsh: I, passage: I, min_shared_keys: u32) -> Self {
+        CandidateFinder {
+            exact,
+            lsh,
+            passage,
+            min_shared: min_shared_keys.max(1),
+            scratch: Vec::new(),
+            stats: CandidateStats::default(),
+        }
+    }
+
+    /// Counts so far.
+    pub fn stats(&self) -> &CandidateStats {
+        &self.stats
+    }
+
+    /// Keys and postings stored per signal: (exact, minhash, passage).
+    pub fn index_sizes(&self) -> [(usize, usize); 3] {
+        [
+            (self.exact.key_count(), self.exact.posting_count()),
+            (self.lsh.key_count(), self.lsh.posting_count()),
+            (self.passage.key_count(), self.passage.posting_count()),
+        ]
+    }
+
+    /// Candidates of `doc` among the documents added before it, then adds it.
+    /// Appends to `out` sorted by `a`.
+    pub fn add(&mut self, doc: DocId, sk: &DocSketch, out: &mut Vec<Candidate>) {
+        let start = out.len();
+        let push = |out: &mut Vec<Candidate>, a: DocId, f: &dyn Fn(&mut Candidate)| {
+            if a == doc {
+                return;
+            }
+            match out[start..].binary_search_by_key(&a, |c| c.a) {
+                Ok(i) => f(&mut out[start + i]),
+                Err(i) => {
+                    let mut c =
+                        Candidate { a, b: doc, signals: 0, shared_keys: 0, shared_bands: 0 };
+                    f(&mut c);
+                    out.insert(start + i, c);
+                }
+            }
+        };
+        let exact_keys: Vec<u64> = sk.exact.into_iter().collect();
+        self.scratch.clear();
+        self.exact.query(&exact_keys, &mut self.scratch);
+        for &(a, _) in &self.scratch {
+            push(out, a, &|c| c.signals |= Signal::Exact.bit());
+        }
+        self.scratch.clear();
+        self.lsh.query(&sk.lsh, &mut self.scratch);
+        for &(a, n) in &self.scratch {
+            push(out, a, &|c| {
+                c.signals |= Signal::MinHash.bit();
+                c.shared_bands = n;
+            });
+        }
+        self.scratch.clear();
+        self.passage.query(&sk.passage, &mut self.scratch);
+        for &(a, n) in &self.scratch {
+            if n >= self.min_shared {
+                push(out, a, &|c| {
+                    c.signals |= Signal::Passage.bit();
+                    c.shared_keys = n;
+                });
+            }
+        }
+        self.exact.insert(doc, &exact_keys);
+        self.lsh.insert(doc, &sk.lsh);
+        self.passage.insert(doc, &sk.passage);
+        self.stats.documents += 1;
+        for c in &out[start..] {
+            self.stats.pairs += 1;
+            self.stats.exact += c.has(Signal::Exact) as usize;
+            self.stats.minhash += c.has(Signal::MinHash) as usize;
+            self.stats.passage += c.has(Signal::Passage) as usize;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sk(exact: Option<u64>, lsh: &[u64], passage: &[u64]) -> DocSketch {
+        DocSketch { exact, lsh: lsh.to_vec(), passage: passage.to_vec() }
+    }
+
+    #[test]
+    fn finder_merges_signals_and_applies_key_threshold() {
+        let opts = CandidateOptions { min_shared_keys: 2, ..CandidateOptions::default() };
+        let mut f = CandidateFinder::in_memory(&opts);
+        let mut out = Vec::new();
+        f.add(0, &sk(Some(7), &[1, 2], &[10, 11, 12]), &mut out);
+        assert!(out.is_empty());
+        f.add(1, &sk(Some(7), &[1, 3], &[10, 11]), &mut out);
+        assert_eq!(out.len(), 1);
+        let c = out[0];
+        assert_eq!((c.a, c.b), (0, 1));
+        assert!(c.has(Signal::Exact) && c.has(Signal::MinHash) && c.has(Signal::Passage));
+        assert_eq!((c.shared_bands, c.shared_keys), (1, 2));
+        out.clear();
+        // One shared passage key is below the threshold; nothing else shared.
+        f.add(2, &sk(Some(8), &[9], &[12, 99]), &mut out);
+        assert!(out.is_empty());
+        f.add(3, &sk(None, &[], &[10, 11, 12, 50]), &mut out);
+        assert_eq!(out.iter().map(|c| c.a).collect::<Vec<_>>(), vec![0, 1]);
+        assert!(out.iter().all(|c| c.signals == Signal::Passage.bit()));
+        assert_eq!(f.stats().pairs, 3);
+        assert_eq!(f.stats().passage, 3);
+    }
+
+    #[test]
+    fn threshold_picks_bands() {
+        let mut o = CandidateOptions::default();
+        o.set_threshold(0.8);
+        let mid = (1.0 / o.bands as f64).powf(1.0 / o.rows() as f64);
+        assert!((mid - 0.8).abs() < 0.08, "bands {} rows {}", o.bands, o.rows());
+        assert_eq!(o.bands * o.rows(), 128);
+    }
+}

@@ -1,0 +1,316 @@
+//! Story families and their derivation graphs.
+//!
+//! A *family* is a connected component of documents linked by derivation relations
+//! (`duplicate`, `near-duplicate`, `rewrite`, `partial`; `same-story` links independent
+//! coverage and does not join families). Inside a family every verified pair becomes a
+//! `source → copy` edge:
+//!
+//! 1. Each edge gets a preferred orientation: both dates known and different → the earlier
+//!    document is the source (weight above any compare confidence); otherwise the direction
+//!    decided by compare, weighted by its confidence; otherwise none.
+//! 2. Oriented edges are accepted strongest first, unless they would close a cycle (a cycle
+//!    means contradictory evidence; the weaker edge loses).
+//! 3. The accepted edges are ordered topologically (ties: earlier date, then reading order);
+//!    the first document is the family's *root* (the earliest document that copies from no one).
+//!    Edges without a direction, and the rejected ones, point from the earlier document in
+//!    that order to the later, and are marked as such ([`Basis::Order`]).
+
+use crate::index::DocId;
+use stemma_compare::{Relation, Side};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+
+/// A verified relation between two documents, as families need it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PairEdge {
+    /// First document of the comparison (side A).
+    pub a: DocId,
+    /// Second document (side B).
+    pub b: DocId,
+    /// Relation decided by compare.
+    pub relation: Relation,
+    /// Score of the relation.
+    pub score: f64,
+    /// Source side decided by compare, if any.
+    pub source: Option<Side>,
+    /// Confidence of `source`.
+    pub confidence: f64,
+}
+
+/// What decided an edge's direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Basis {
+    /// Publication dates.
+    Date,
+    /// The direction evidence of compare.
+    Compare,
+    /// Nothing conclusive: the family order (dates, then reading order) was used.
+    Order,
+}
+
+/// A `source → copy` edge of a derivation graph.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FamilyEdge {
+    /// The document copied from.
+    pub source: DocId,
+    /// The document that copies.
+    pub copy: DocId,
+    /// Relation of the pair.
+    pub relation: Relation,
+    /// Score of the relation.
+    pub score: f64,
+    /// What decided the direction.
+    pub basis: Basis,
+}
+
+/// A story family.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Family {
+    /// Members in derivation order (root first).
+    pub members: Vec<DocId>,
+    /// The root of the derivation graph.
+    pub root: DocId,
+    /// Derivation edges.
+    pub edges: Vec<FamilyEdge>,
+}
+
+fn find(parent: &mut [u32], mut x: u32) -> u32 {
+    while parent[x as usize] != x {
+        parent[x as usize] = parent[parent[x as usize] as usize];
+        x = parent[x as usize];
+    }
+    x
+}
+
+/// Groups derivation pairs into families, largest first (ties by root reading order).
+/// `dates[d]` is document `d`'s date; every id in `pairs` must be below `dates.len()`.
+pub fn families(dates: &[Option<i64>], pairs: &[PairEdge]) -> Vec<Family> {
+    let n = dates.len();
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    let edges: Vec<&PairEdge> = pairs
+        .iter()
+        .filter(|p| p.relation.is_derivation() && p.a != p.b)
+        .filter(|p| (p.a as usize) < n && (p.b as usize) < n)
+        .collect();
+    for e in &edges {
+        let (x, y) = (find(&mut parent, e.a), find(&mut parent, e.b));
+        if x != y {
+            parent[x.max(y) as usize] = x.min(y);
+        }
+    }
+    let mut groups: BTreeMap<u32, Vec<&PairEdge>> = BTreeMap::new();
+    for e in edges {
+        let r = find(&mut parent, e.a);
+        groups.entry(r).or_default().push(e);
+    }
+    let mut out: Vec<Family> = groups.into_values().map(|es| build(dates, &es)).collect();
+    out.sort_by_key(|f| (Reverse(f.members.len()), f.root));
+    out
+}
+
+fn build(dates: &[Option<i64>], es: &[&PairEdge]) -> Family {
+    let mut members: Vec<DocId> = es.iter().flat_map(|e| [e.a, e.b]).collect();
+    members.sort_unstable();
+    members.dedup();
+    let local = |d: DocId| members.binary_search(&d).unwrap_or(0);
+    let m = members.len();
+    // Preferred orientations.
+    struct Pref {
+        edge: usize,
+        from: usize,
+        to: usize,
+        weight: f64,
+        basis: Basis,
+    }
+    let mut prefs = Vec::new();
+    for (i, e) in es.iter().enumerate() {
+        let (a, b) = (local(e.a), local(e.b));
+        match (dates[e.a as usize], dates[e.b as usize]) {
+            (Some(x), Some(y)) if x != y => {
+                let (from, to) = if x < y { (a, b) } else { (b, a) };
+                prefs.push(Pref { edge: i, from, to, weight: 2.0 + e.score, basis: Basis::Date });
+            }
+            _ => match e.source {
+                Some(Side::A) => prefs.push(Pref {
+                    edge: i,
+                    from: a,
+                    to: b,
+                    weight: e.confidence,
+                    basis: Basis::Compare,
+                }),
+                Some(Side::B) => prefs.push(Pref {
+                    edge: i,
+                    from: b,
+                    to: a,
+                    weight: e.confidence,
+                    basis: Basis::Compare,
+                }),
+                None => {}
+            },
+        }
+    }
+    prefs.sort_by(|x, y| y.weight.total_cmp(&x.weight).then(x.edge.cmp(&y.edge)));
+    let mut adj: Vec<Vec<usize>> = vec![Vec::new(); m];
+    let mut accepted: Vec<Option<(usize, usize, Basis)>> = vec![None; es.len()];
+    let big = es.len() > 20_000;
+    for p in &prefs {
+        if !big && reaches(&adj, p.to, p.from) {
+            continue;
+        }
+        if big && p.basis != Basis::Date {
+            continue; // date orientation alone is acyclic; skip cycle checks on huge families
+        }
+        adj[p.from].push(p.to);
+        accepted[p.edge] = Some((p.from, p.to, p.basis));
+    }
+    // Topological order, ties by (date, reading order); undated after dated.
+    let key = |l: usize| {
+        let d = members[l];
+        (dates[d as usize].is_none(), dates[d as usize].unwrap_or(0), d)
+    };
+    let mut indeg = vec![0usize; m];
+    for succ in &adj {
+        for &t in succ {
+            indeg[t] += 1;
+        }
+    }
+    let mut heap: BinaryHeap<Reverse<((bool, i64, DocId), usize)>> = (0..m)
+        .filter(|&l| indeg[l] == 0)
+        .map(|l| Reverse((key(l), l)))
+        .collect();
+    let mut order = Vec::with_capacity(m);
+    while let Some(Reverse((_, l))) = heap.pop() {
+        order.push(l);
+        for &t in &adj[l] {
+            indeg[t] -= 1;
+            if indeg[t] == 0 {
+                heap.push(Reverse((key(t), t)));
+            }
+        }
+    }
+    let mut pos = vec![0usize; m];
+    for (i, &l) in order.iter().enumerate() {
+        pos[l] = i;
+    }
+    let edges = es
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let (from, to, basis) = accepted[i].unwrap_or_else(|| {
+                let (a, b) = (local(e.a), local(e.b));
+                if pos[a] <= pos[b] { (a, b, Basis::Order) } else { (b, a, Basis::Order) }
+            });
+            FamilyEdge {
+                source: members[from],
+                copy: members[to],
+                relation: e.relation,
+                score: e.score,
+                basis,
+            }
+        })
+        .collect();
+    let ordered: Vec<DocId> = order.iter().map(|&l| members[l]).collect();
+    Family { root: ordered[0], members: ordered, edges }
+}
+
+fn reaches(adj: &[Vec<usize>], from: usize, to: usize) -> bool {
+    if from == to {
+        return true;
+    }
+    let mut seen = vec![false; adj.len()];
+    let mut stack = vec![from];
+    seen[from] = true;
+    while let Some(x) = stack.pop() {
+        for &y in &adj[x] {
+            if y == to {
+                return true;
+            }
+            if !seen[y] {
+                seen[y] = true;
+                stack.push(y);
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(a: u32, b: u32, rel: Relation, source: Option<Side>, conf: f64) -> PairEdge {
+        PairEdge { a, b, relation: rel, score: 0.8, source, confidence: conf }
+    }
+
+    #[test]
+    fn components_exclude_same_story_and_singletons() {
+        let dates = vec![None; 6];
+        let fams = families(
+            &dates,
+            &[
+                e(0, 1, Relation::Duplicate, None, 0.0),
+                e(1, 2, Relation::Rewrite, Some(Side::A), 0.9),
+                e(3, 4, Relation::SameStory, None, 0.0),
+            ],
+        );
+        assert_eq!(fams.len(), 1);
+        assert_eq!(fams[0].members.len(), 3);
+        assert!(!fams[0].members.contains(&3));
+    }
+
+    #[test]
+    fn dates_decide_over_compare() {
+        let dates = vec![Some(200), Some(100)];
+        let f = &families(&dates, &[e(0, 1, Relation::Rewrite, Some(Side::A), 0.99)])[0];
+        assert_eq!(f.root, 1);
+        assert_eq!((f.edges[0].source, f.edges[0].copy, f.edges[0].basis), (1, 0, Basis::Date));
+    }
+
+    #[test]
+    fn cycles_are_broken_by_the_weakest_edge() {
+        let dates = vec![None; 3];
+        // 0→1 (0.9), 1→2 (0.8), 2→0 (0.3): the last closes a cycle and is reoriented.
+        let f = &families(
+            &dates,
+            &[
+                e(0, 1, Relation::Rewrite, Some(Side::A), 0.9),
+                e(1, 2, Relation::Partial, Some(Side::A), 0.8),
+                e(2, 0, Relation::Partial, Some(Side::A), 0.3),
+            ],
+        )[0];
+        assert_eq!(f.root, 0);
+        assert_eq!(f.members, vec![0, 1, 2]);
+        let last = f.edges[2];
+        assert_eq!((last.source, last.copy, last.basis), (0, 2, Basis::Order));
+        assert_eq!(f.edges[0].basis, Basis::Compare);
+    }
+
+    #[test]
+    fn undirected_edges_follow_dates_then_reading_order() {
+        let dates = vec![None, Some(50), None];
+        let f = &families(
+            &dates,
+            &[e(0, 1, Relation::Duplicate, None, 0.0), e(0, 2, Relation::Duplicate, None, 0.0)],
+        )[0];
+        // Only doc 1 has a date (50, vs 0 undated): dated documents come first.
+        assert_eq!(f.root, 1);
+        assert_eq!(f.members, vec![1, 0, 2]);
+        assert!(f.edges.iter().all(|e| e.basis == Basis::Order));
+        assert_eq!((f.edges[1].source, f.edges[1].copy), (0, 2));
+    }
+
+    #[test]
+    fn families_sorted_largest_first() {
+        let dates = vec![None; 6];
+        let fams = families(
+            &dates,
+            &[
+                e(0, 1, Relation::Duplicate, None, 0.0),
+                e(2, 3, Relation::Duplicate, None, 0.0),
+                e(3, 4, Relation::Duplicate, None, 0.0),
+            ],
+        );
+        assert_eq!(fams.iter().map(|f| f.members.len()).collect::<Vec<_>>(), vec![3, 2]);
+    }
+}

@@ -1,0 +1,209 @@
+//! The candidate index: `u64` key → documents, the seam for a persistent, incremental store.
+//!
+//! Every candidate signal of a scan is reduced to plain `u64` keys per document:
+//!
+//! - exact duplicates: one key, the hash of the normalized token sequence;
+//! - near-duplicates: one key per LSH band of the MinHash signature;
+//! - reworded rewrites: the passage keys of `stemma_sketch::passage`.
+//!
+//! An [`Index`] maps keys to the documents that carry them. Candidate generation is
+//! *query, then insert*: each new document asks the index which earlier documents share its
+//! keys, then adds itself. A batch scan streams the corpus through that loop; a server that
+//! checks each new article against everything seen so far runs the very same loop, with an
+//! index that lives on disk (e.g. a fjall keyspace per signal: key bytes = the `u64` big-endian,
+//! value = the posting list) and survives restarts. Nothing in the scan depends on the index
+//! being in memory: implement [`Index`] for the store and pass it in.
+//!
+//! Keys carried by too many documents carry no evidence and would make the scan quadratic, so
+//! every index has a posting cap (document-frequency cap) with a [`Saturation`] policy.
+
+use std::collections::HashMap;
+
+/// Document number inside a scan (dense, in reading order).
+pub type DocId = u32;
+
+/// What a key whose posting list reached the cap does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saturation {
+    /// The key is too common to mean anything: queries ignore it (passage keys).
+    Ignore,
+    /// The first `cap` documents stay reachable; later documents are not added (exact hashes
+    /// and LSH buckets: a new copy of a big cluster still links to its earliest members).
+    KeepFirst,
+}
+
+/// A key → documents index.
+pub trait Index {
+    /// Records that `doc` carries every key in `keys` (distinct keys expected).
+    fn insert(&mut self, doc: DocId, keys: &[u64]);
+    /// Documents sharing at least one key with `keys`, each with the number of distinct keys
+    /// shared, appended to `out` in no particular order.
+    fn query(&self, keys: &[u64], out: &mut Vec<(DocId, u32)>);
+    /// Number of distinct keys stored.
+    fn key_count(&self) -> usize;
+    /// Number of (key, document) postings stored.
+    fn posting_count(&self) -> usize;
+}
+
+/// In-memory [`Index`]: a hash map from key to a posting list kept in one arena.
+///
+/// Memory: about 24 bytes per distinct key (hash table slot at typical load) plus 8 bytes per
+/// posting; posting lists are singly linked through the arena, so a key costs no allocation of
+/// its own.
+#[derive(Debug)]
+pub struct MemIndex {
+    heads: HashMap<u64, (u32, u32), BuildKeyHasher>,
+    /// (document, next posting index or u32::MAX).
+    arena: Vec<(DocId, u32)>,
+    cap: u32,
+    saturation: Saturation,
+}
+
+const NIL: u32 = u32::MAX;
+
+impl MemIndex {
+    /// An empty index whose posting lists stop at `cap` documents.
+    pub fn new(cap: usize, saturation: Saturation) -> Self {
+        MemIndex {
+            heads: HashMap::with_hasher(BuildKeyHasher),
+            arena: Vec::new(),
+            cap: cap.clamp(1, u32::MAX as usize - 1) as u32,
+            saturation,
+        }
+    }
+
+    /// Approximate heap bytes used.
+    pub fn heap_bytes(&self) -> usize {
+        self.heads.capacity() * (8 + 8 + 1) + self.arena.capacity() * 8
+    }
+}
+
+impl Index for MemIndex {
+    fn insert(&mut self, doc: DocId, keys: &[u64]) {
+        for &k in keys {
+            let e = self.heads.entry(k).or_insert((NIL, 0));
+            if e.1 >= self.cap {
+                // Count beyond the cap (saturating) so `Ignore` can tell saturated keys apart.
+                e.1 = self.cap.saturating_add(1).min(NIL - 1);
+                continue;
+            }
+            let idx = self.arena.len() as u32;
+            self.arena.push((doc, e.0));
+            e.0 = idx;
+            e.1 += 1;
+        }
+    }
+
+    fn query(&self, keys: &[u64], out: &mut Vec<(DocId, u32)>) {
+        let start = out.len();
+        for &k in keys {
+            let Some(&(head, count)) = self.heads.get(&k) else { continue };
+            if self.saturation == Saturation::Ignore && count >= self.cap {
+                continue;
+            }
+            let mut p = head;
+            while p != NIL {
+                let (doc, next) = self.arena[p as usize];
+                out.push((doc, 1));
+                p = next;
+            }
+        }
+        // Merge duplicates: count distinct keys per document.
+        let tail = &mut out[start..];
+        tail.sort_unstable_by_key(|e| e.0);
+        let mut w = start;
+        for r in start..out.len() {
+            if w > start && out[w - 1].0 == out[r].0 {
+                out[w - 1].1 += 1;
+            } else {
+                out[w] = out[r];
+                w += 1;
+            }
+        }
+        out.truncate(w);
+    }
+
+    fn key_count(&self) -> usize {
+        self.heads.len()
+    }
+
+    fn posting_count(&self) -> usize {
+        self.arena.len()
+    }
+}
+
+/// Keys are already uniform hashes: the map uses them as they are (with one multiply to mix).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildKeyHasher;
+
+/// Hasher for [`BuildKeyHasher`].
+#[derive(Debug, Default)]
+pub struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+impl std::hash::BuildHasher for BuildKeyHasher {
+    type Hasher = KeyHasher;
+    fn build_hasher(&self) -> KeyHasher {
+        KeyHasher(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(ix: &MemIndex, keys: &[u64]) -> Vec<(DocId, u32)> {
+        let mut v = Vec::new();
+        ix.query(keys, &mut v);
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn query_counts_distinct_shared_keys() {
+        let mut ix = MemIndex::new(10, Saturation::Ignore);
+        ix.insert(0, &[1, 2, 3]);
+        ix.insert(1, &[3, 4]);
+        ix.insert(2, &[9]);
+        assert_eq!(q(&ix, &[1, 2, 3, 4]), vec![(0, 3), (1, 2)]);
+        assert_eq!(q(&ix, &[7]), vec![]);
+        assert_eq!(ix.key_count(), 5);
+        assert_eq!(ix.posting_count(), 6);
+    }
+
+    #[test]
+    fn saturated_keys_are_ignored_or_keep_first() {
+        let mut ign = MemIndex::new(2, Saturation::Ignore);
+        let mut keep = MemIndex::new(2, Saturation::KeepFirst);
+        for d in 0..5 {
+            ign.insert(d, &[42, 100 + d as u64]);
+            keep.insert(d, &[42]);
+        }
+        assert_eq!(q(&ign, &[42]), vec![]);
+        assert_eq!(q(&ign, &[103]), vec![(3, 1)]);
+        assert_eq!(q(&keep, &[42]), vec![(0, 1), (1, 1)]);
+        assert_eq!(keep.posting_count(), 2);
+    }
+
+    #[test]
+    fn appending_to_a_non_empty_output_keeps_previous_entries() {
+        let mut ix = MemIndex::new(10, Saturation::Ignore);
+        ix.insert(5, &[1]);
+        let mut v = vec![(99, 7)];
+        ix.query(&[1], &mut v);
+        assert_eq!(v, vec![(99, 7), (5, 1)]);
+    }
+}

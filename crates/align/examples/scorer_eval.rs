@@ -65,8 +65,16 @@ fn metrics(scores: &[(bool, f64)], t: f64) -> (f64, f64, f64, f64) {
     }
     let acc = (tp + tn) / scores.len().max(1) as f64;
     let p = if tp + fp > 0.0 { tp / (tp + fp) } else { 0.0 };
-    let r = if tp + fneg > 0.0 { tp / (tp + fneg) } else { 0.0 };
-    let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    let r = if tp + fneg > 0.0 {
+        tp / (tp + fneg)
+    } else {
+        0.0
+    };
+    let f1 = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
     (acc, p, r, f1)
 }
 
@@ -102,23 +110,41 @@ fn pearson(x: &[f64], y: &[f64]) -> f64 {
 }
 
 fn main() {
-    let dir = std::env::args().nth(1).unwrap_or_else(|| "../shared/data".to_string());
+    let dir = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "../shared/data".to_string());
     let dir = Path::new(&dir);
     let scorer = LexicalScorer::default();
-    let Some(train) = read(&dir.join("mrpc/msr-para-train.tsv")) else { return };
-    let Some(val) = read(&dir.join("mrpc/msr-para-val.tsv")) else { return };
-    let train: Vec<(bool, f64)> =
-        mrpc(&train).iter().map(|(y, a, b)| (*y, sim(&scorer, a, b))).collect();
-    let val: Vec<(bool, f64)> =
-        mrpc(&val).iter().map(|(y, a, b)| (*y, sim(&scorer, a, b))).collect();
+    let Some(train) = read(&dir.join("mrpc/msr-para-train.tsv")) else {
+        return;
+    };
+    let Some(val) = read(&dir.join("mrpc/msr-para-val.tsv")) else {
+        return;
+    };
+    let train: Vec<(bool, f64)> = mrpc(&train)
+        .iter()
+        .map(|(y, a, b)| (*y, sim(&scorer, a, b)))
+        .collect();
+    let val: Vec<(bool, f64)> = mrpc(&val)
+        .iter()
+        .map(|(y, a, b)| (*y, sim(&scorer, a, b)))
+        .collect();
     let grid: Vec<f64> = (10..=95).map(|i| i as f64 / 100.0).collect();
     let best_acc = grid
         .iter()
         .copied()
         .max_by(|&x, &y| metrics(&train, x).0.total_cmp(&metrics(&train, y).0))
         .unwrap_or(0.5);
-    let strong = grid.iter().copied().find(|&t| metrics(&train, t).1 >= 0.9).unwrap_or(0.9);
-    println!("MRPC train pairs: {}, validation pairs: {}", train.len(), val.len());
+    let strong = grid
+        .iter()
+        .copied()
+        .find(|&t| metrics(&train, t).1 >= 0.9)
+        .unwrap_or(0.9);
+    println!(
+        "MRPC train pairs: {}, validation pairs: {}",
+        train.len(),
+        val.len()
+    );
     println!("configured thresholds: {:?}", scorer.thresholds);
     for (name, t) in [
         ("best-accuracy threshold (train)", best_acc),

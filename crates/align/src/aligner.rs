@@ -34,7 +34,12 @@ pub struct AlignOptions {
 
 impl Default for AlignOptions {
     fn default() -> Self {
-        AlignOptions { max_join: 3, join_gain: 0.03, near_verbatim: 0.8, allow_reuse: true }
+        AlignOptions {
+            max_join: 3,
+            join_gain: 0.03,
+            near_verbatim: 0.8,
+            allow_reuse: true,
+        }
     }
 }
 
@@ -205,13 +210,26 @@ pub fn align_with<S: SentenceScorer + ?Sized>(
             } else {
                 MatchKind::Paraphrase
             };
-            let similarity = if kind == MatchKind::Paraphrase { s } else { s.max(ts) };
-            AlignedGroup { a: ra, b: rb, similarity, token_similarity: ts, kind }
+            let similarity = if kind == MatchKind::Paraphrase {
+                s
+            } else {
+                s.max(ts)
+            };
+            AlignedGroup {
+                a: ra,
+                b: rb,
+                similarity,
+                token_similarity: ts,
+                kind,
+            }
         })
         .collect();
     out.sort_by(|x, y| x.b.start.cmp(&y.b.start).then(x.a.start.cmp(&y.a.start)));
     let passages = passages(&out);
-    AlignResult { groups: out, passages }
+    AlignResult {
+        groups: out,
+        passages,
+    }
 }
 
 /// Merges runs of matches that are consecutive on both sides and of the same kind into passages.

@@ -66,7 +66,10 @@ impl Default for LexicalScorer {
     fn default() -> Self {
         LexicalScorer {
             weights: LexicalWeights::default(),
-            thresholds: Thresholds { paraphrase: 0.5, strong: 0.65 },
+            thresholds: Thresholds {
+                paraphrase: 0.5,
+                strong: 0.65,
+            },
             max_candidates: 8,
         }
     }
@@ -92,9 +95,9 @@ pub struct LexicalFeatures {
 impl LexicalFeatures {
     /// Total content weight of sentence `i` (0 when out of range).
     pub fn sentence_weight(&self, i: usize) -> f64 {
-        self.sentences
-            .get(i)
-            .map_or(0.0, |r| self.terms[r.clone()].iter().map(|t| t.weight).sum())
+        self.sentences.get(i).map_or(0.0, |r| {
+            self.terms[r.clone()].iter().map(|t| t.weight).sum()
+        })
     }
 }
 
@@ -198,7 +201,12 @@ impl SentenceScorer for LexicalScorer {
                     w.word
                 };
                 let weight = if number { base } else { base * len_factor };
-                f.terms.push(Term { stem, weight, number, grams: char_trigrams(&t.norm) });
+                f.terms.push(Term {
+                    stem,
+                    weight,
+                    number,
+                    grams: char_trigrams(&t.norm),
+                });
                 f.index.entry(stem).or_default().push(si as u32);
             }
             let end = f.terms.len();

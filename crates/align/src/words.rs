@@ -75,7 +75,9 @@ pub fn damerau_distance(a: &str, b: &str) -> usize {
     for i in 1..=n {
         for j in 1..=m {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[i - 2][j - 2] + 1);
             }
@@ -122,7 +124,11 @@ pub fn token_sequence_similarity<T: PartialEq + Ord>(a: &[T], b: &[T]) -> f64 {
     let mut cur = vec![0usize; b.len() + 1];
     for x in a {
         for (j, y) in b.iter().enumerate() {
-            cur[j + 1] = if x == y { prev[j] + 1 } else { prev[j + 1].max(cur[j]) };
+            cur[j + 1] = if x == y {
+                prev[j] + 1
+            } else {
+                prev[j + 1].max(cur[j])
+            };
         }
         std::mem::swap(&mut prev, &mut cur);
     }
@@ -145,7 +151,10 @@ mod tests {
 
     #[test]
     fn sequence_similarity() {
-        assert_eq!(token_sequence_similarity(&["a", "b", "c"], &["a", "b", "c"]), 1.0);
+        assert_eq!(
+            token_sequence_similarity(&["a", "b", "c"], &["a", "b", "c"]),
+            1.0
+        );
         let s = token_sequence_similarity(&["a", "b", "c", "d"], &["a", "c", "d"]);
         assert!((s - 6.0 / 7.0).abs() < 1e-9);
         assert_eq!(token_sequence_similarity::<&str>(&[], &["a"]), 0.0);

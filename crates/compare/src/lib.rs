@@ -1,17 +1,38 @@
-//! Comparing two documents: relation, alignment, direction and change report.
+//! stemma-compare: comparing two documents — relation, alignment, direction and change report.
 //!
 //! The pure heart of stemma. No I/O, no global state, deterministic.
 //!
-//! ```ignore
-//! let a = stemma_text::prepare(text_a);
-//! let b = stemma_text::prepare(text_b);
-//! let cmp = Comparer::default().compare(&Document::new(text_a, &a), &Document::new(text_b, &b));
 //! ```
+//! use stemma_compare::{Comparer, Document, Relation};
+//! let text_a = "The mayor opened the new bridge on Monday. Hundreds of people came to watch.";
+//! let text_b = text_a;
+//! let (a, b) = (stemma_text::prepare(text_a), stemma_text::prepare(text_b));
+//! let cmp = Comparer::default().compare(&Document::new(text_a, &a), &Document::new(text_b, &b));
+//! assert_eq!(cmp.relation, Relation::Duplicate);
+//! ```
+//!
+//! How a comparison is decided (figures are [`CompareOptions`] defaults):
+//! 1. The sentences are aligned by `stemma_align` with the [`LexicalScorer`] (or any
+//!    [`SentenceScorer`] given to [`Comparer::with_scorer`]).
+//! 2. Coverage = fraction of each side's sentence bytes inside aligned passages. The *copy* side
+//!    is the more covered one.
+//! 3. The relation follows from how much of the copy side is aligned, and how (verbatim or
+//!    paraphrase, and with which similarity), never from document-level word overlap, except to
+//!    tell `same-story` from `unrelated` once no derivation was found.
 
+#![warn(missing_docs)]
+
+mod changes;
+pub mod date;
+mod direction;
 pub mod model;
 
+pub use date::parse_date;
 pub use model::*;
-use stemma_text::PreparedText;
+pub use stemma_align::{AlignOptions, LexicalScorer, SentenceScorer};
+
+use stemma_align::{AlignInput, AlignResult, MatchKind, align_with};
+use stemma_text::{PreparedText, TokenKind};
 
 /// One side of a comparison: the original text, its preparation, and its date if known.
 #[derive(Debug, Clone, Copy)]
@@ -27,7 +48,11 @@ pub struct Document<'a> {
 impl<'a> Document<'a> {
     /// A document without a date.
     pub fn new(text: &'a str, prepared: &'a PreparedText) -> Self {
-        Document { text, prepared, date: None }
+        Document {
+            text,
+            prepared,
+            date: None,
+        }
     }
 
     /// The same document with a publication time (seconds since the Unix epoch).
@@ -37,34 +62,353 @@ impl<'a> Document<'a> {
     }
 }
 
-/// Tunable settings of a comparison.
-#[derive(Debug, Clone, Default)]
-pub struct CompareOptions {}
-
-/// Compares documents with a given sentence scorer and options.
-#[derive(Debug, Default)]
-pub struct Comparer {
-    options: CompareOptions,
+/// Tunable settings of a comparison. Defaults are calibrated as documented in
+/// `docs/notes/compare.md`.
+#[derive(Debug, Clone)]
+pub struct CompareOptions {
+    /// Options of the sentence aligner.
+    pub align: AlignOptions,
+    /// Near-duplicate: at least this fraction of the more covered side lies in verbatim or
+    /// near-verbatim passages …
+    pub near_duplicate_copy: f64,
+    /// … and at least this fraction of the other side.
+    pub near_duplicate_source: f64,
+    /// Rewrite: at least this fraction of the copy side lies in aligned passages …
+    pub rewrite_coverage: f64,
+    /// … and at least this fraction of the copy side in confident alignments (similarity at
+    /// least the scorer's `strong` threshold, or verbatim / near-verbatim) …
+    pub rewrite_strong_coverage: f64,
+    /// … from at least this many aligned sentence matches (fewer is enough when the copy side has
+    /// fewer sentences, all aligned).
+    pub rewrite_min_matches: usize,
+    /// A copy side this much verbatim that reuses less than `near_duplicate_source` of the other
+    /// side is an excerpt: `partial`, not `rewrite`.
+    pub excerpt_verbatim: f64,
+    /// Partial: at least this fraction of either side in confident alignments …
+    pub partial_coverage: f64,
+    /// … with at least this many confident matches (a single verbatim match of at least
+    /// `partial_min_tokens` tokens is also enough).
+    pub partial_min_matches: usize,
+    /// Tokens of a single verbatim / near-verbatim match that make it reuse on its own.
+    pub partial_min_tokens: usize,
+    /// Same-story: weighted cosine of the documents' key terms (names, numbers, long words)
+    /// at least this …
+    pub same_story: f64,
+    /// … with at least this many shared names or numbers.
+    pub same_story_min_shared: usize,
+    /// A clause of an aligned copy sentence with at least this many content words, almost none
+    /// of them found in its counterpart, is reported as added.
+    pub clause_min_terms: usize,
 }
 
-impl Comparer {
-    /// A comparer with the given options and the lexical sentence scorer.
-    pub fn new(options: CompareOptions) -> Self {
-        Comparer { options }
-    }
-
-    /// Compares `a` with `b`. PLACEHOLDER until the aligner lands: always `unrelated`.
-    pub fn compare(&self, a: &Document<'_>, b: &Document<'_>) -> Comparison {
-        let _ = (&self.options, a, b);
-        Comparison {
-            relation: Relation::Unrelated,
-            score: 0.0,
-            direction: Direction { source: None, confidence: 0.0, evidence: vec![] },
-            coverage: Coverage { a: 0.0, b: 0.0 },
-            alignments: vec![],
-            changes: vec![],
-            dropped: vec![],
-            added: vec![],
+impl Default for CompareOptions {
+    fn default() -> Self {
+        CompareOptions {
+            align: AlignOptions::default(),
+            near_duplicate_copy: 0.85,
+            near_duplicate_source: 0.6,
+            rewrite_coverage: 0.5,
+            rewrite_strong_coverage: 0.3,
+            rewrite_min_matches: 3,
+            excerpt_verbatim: 0.7,
+            partial_coverage: 0.1,
+            partial_min_matches: 2,
+            partial_min_tokens: 12,
+            same_story: 0.2,
+            same_story_min_shared: 3,
+            clause_min_terms: 5,
         }
     }
+}
+
+/// Compares documents with a sentence scorer (by default the [`LexicalScorer`]) and options.
+#[derive(Debug)]
+pub struct Comparer<S: SentenceScorer = LexicalScorer> {
+    options: CompareOptions,
+    scorer: S,
+}
+
+impl Default for Comparer<LexicalScorer> {
+    fn default() -> Self {
+        Comparer::new(CompareOptions::default())
+    }
+}
+
+impl Comparer<LexicalScorer> {
+    /// A comparer with the given options and the lexical sentence scorer.
+    pub fn new(options: CompareOptions) -> Self {
+        Comparer {
+            options,
+            scorer: LexicalScorer::default(),
+        }
+    }
+}
+
+/// Figures measured on an alignment, used by the relation and direction decisions.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Figures {
+    /// Coverage of A and B by any alignment.
+    pub cov: [f64; 2],
+    /// Coverage by verbatim / near-verbatim alignments.
+    pub vcov: [f64; 2],
+    /// Coverage by confident alignments (strong similarity or (near-)verbatim).
+    pub scov: [f64; 2],
+    /// Number of confident sentence matches.
+    pub strong_matches: usize,
+    /// Sentence bytes of A and B.
+    pub bytes: [usize; 2],
+}
+
+impl<S: SentenceScorer> Comparer<S> {
+    /// A comparer with the given options and sentence scorer.
+    pub fn with_scorer(options: CompareOptions, scorer: S) -> Self {
+        Comparer { options, scorer }
+    }
+
+    /// The options in use.
+    pub fn options(&self) -> &CompareOptions {
+        &self.options
+    }
+
+    /// The sentence scorer in use.
+    pub fn scorer(&self) -> &S {
+        &self.scorer
+    }
+
+    /// Compares `a` with `b`. Never panics; spans of `prepared` that do not fit `text` are
+    /// ignored.
+    pub fn compare(&self, a: &Document<'_>, b: &Document<'_>) -> Comparison {
+        let opt = &self.options;
+        let ia = AlignInput::new(a.text, a.prepared);
+        let ib = AlignInput::new(b.text, b.prepared);
+        let fa = self.scorer.features(ia);
+        let fb = self.scorer.features(ib);
+        let res = align_with(&self.scorer, &opt.align, ia, &fa, ib, &fb);
+        let strong = self.scorer.thresholds().strong;
+        let fig = figures(a, b, &res, strong);
+        let duplicate = is_duplicate(a.prepared, b.prepared);
+
+        let copy_side = if fig.cov[1] >= fig.cov[0] { 1 } else { 0 };
+        let src_side = 1 - copy_side;
+        let matches = res.groups.len();
+        let copy_sentences = [a, b][copy_side].prepared.sentences.len();
+        let confident: Vec<&stemma_align::AlignedGroup> = res
+            .groups
+            .iter()
+            .filter(|g| g.kind != MatchKind::Paraphrase || g.similarity >= strong)
+            .collect();
+        let long_verbatim = confident.iter().any(|g| {
+            g.kind != MatchKind::Paraphrase
+                && group_tokens(a.prepared, &g.a) >= opt.partial_min_tokens
+        });
+        let topic = changes::topical_similarity(a, b);
+
+        let relation = if duplicate {
+            Relation::Duplicate
+        } else if fig.vcov[copy_side] >= opt.near_duplicate_copy
+            && fig.vcov[src_side] >= opt.near_duplicate_source
+        {
+            Relation::NearDuplicate
+        } else if fig.cov[copy_side] >= opt.rewrite_coverage
+            && fig.scov[copy_side] >= opt.rewrite_strong_coverage
+            && (matches >= opt.rewrite_min_matches || matches >= copy_sentences)
+        {
+            if fig.vcov[copy_side] >= opt.excerpt_verbatim
+                && fig.cov[src_side] < opt.near_duplicate_source
+            {
+                Relation::Partial
+            } else {
+                Relation::Rewrite
+            }
+        } else if fig.scov[0].max(fig.scov[1]) >= opt.partial_coverage
+            && (fig.strong_matches >= opt.partial_min_matches || long_verbatim)
+        {
+            Relation::Partial
+        } else if topic.score >= opt.same_story && topic.shared_keys >= opt.same_story_min_shared {
+            Relation::SameStory
+        } else {
+            Relation::Unrelated
+        };
+
+        let derivation = relation.is_derivation();
+        let direction = direction::decide(a, b, &res, &fig, derivation);
+        let score = match relation {
+            Relation::Duplicate => 1.0,
+            Relation::NearDuplicate => 0.5 * (fig.vcov[0] + fig.vcov[1]),
+            Relation::Rewrite | Relation::Partial => 0.5 * (fig.cov[0] + fig.cov[1]),
+            Relation::SameStory | Relation::Unrelated => topic.score,
+        }
+        .clamp(0.0, 1.0);
+
+        let alignments = if relation == Relation::Unrelated {
+            Vec::new()
+        } else {
+            res.passages
+                .iter()
+                .filter_map(|p| {
+                    Some(Alignment {
+                        a: sentence_span(a.prepared, &p.a, a.text.len())?,
+                        b: sentence_span(b.prepared, &p.b, b.text.len())?,
+                        kind: match p.kind {
+                            MatchKind::Verbatim => AlignmentKind::Verbatim,
+                            MatchKind::NearVerbatim => AlignmentKind::NearVerbatim,
+                            MatchKind::Paraphrase => AlignmentKind::Paraphrase,
+                        },
+                        similarity: p.similarity.clamp(0.0, 1.0),
+                    })
+                })
+                .collect()
+        };
+
+        let (mut change_list, mut dropped, mut added) = (Vec::new(), Vec::new(), Vec::new());
+        if derivation {
+            change_list = changes::changes(a, b, &res);
+            let a_is_source = direction.source != Some(Side::B);
+            let (src, cpy) = if a_is_source { (a, b) } else { (b, a) };
+            let src_used = used(src.prepared.sentences.len(), &res, a_is_source);
+            let cpy_used = used(cpy.prepared.sentences.len(), &res, !a_is_source);
+            dropped = unaligned_runs(src, &src_used);
+            added = unaligned_runs(cpy, &cpy_used);
+            added.extend(changes::added_clauses(
+                src,
+                cpy,
+                &res,
+                a_is_source,
+                opt.clause_min_terms,
+            ));
+            added.sort();
+        }
+
+        Comparison {
+            relation,
+            score,
+            direction,
+            coverage: Coverage {
+                a: fig.cov[0],
+                b: fig.cov[1],
+            },
+            alignments,
+            changes: change_list,
+            dropped,
+            added,
+        }
+    }
+}
+
+/// True when both texts have the same non-empty sequence of normalized tokens.
+fn is_duplicate(a: &PreparedText, b: &PreparedText) -> bool {
+    !a.tokens.is_empty()
+        && a.tokens.len() == b.tokens.len()
+        && a.tokens
+            .iter()
+            .zip(&b.tokens)
+            .all(|(x, y)| x.norm == y.norm)
+}
+
+fn group_tokens(p: &PreparedText, r: &std::ops::Range<usize>) -> usize {
+    p.sentences
+        .get(r.start..r.end.min(p.sentences.len()))
+        .map_or(0, |s| s.iter().map(|s| s.tokens.len()).sum())
+}
+
+/// The byte span from the start of sentence `r.start` to the end of sentence `r.end - 1`.
+pub(crate) fn sentence_span(
+    p: &PreparedText,
+    r: &std::ops::Range<usize>,
+    len: usize,
+) -> Option<Span> {
+    let first = p.sentences.get(r.start)?;
+    let last = p.sentences.get(r.end.checked_sub(1)?)?;
+    let (s, e) = (first.span.start.min(len), last.span.end.min(len));
+    (s <= e).then(|| Span::new(s, e))
+}
+
+fn sentence_bytes(p: &PreparedText, i: usize, len: usize) -> usize {
+    p.sentences
+        .get(i)
+        .map_or(0, |s| s.span.end.min(len).saturating_sub(s.span.start))
+}
+
+/// Which sentences of one side take part in an alignment (`side_a`: A's, else B's).
+pub(crate) fn used(n: usize, res: &AlignResult, side_a: bool) -> Vec<bool> {
+    let mut v = vec![false; n];
+    for g in &res.groups {
+        let r = if side_a { &g.a } else { &g.b };
+        for i in r.clone() {
+            if i < n {
+                v[i] = true;
+            }
+        }
+    }
+    v
+}
+
+fn figures(a: &Document<'_>, b: &Document<'_>, res: &AlignResult, strong: f64) -> Figures {
+    let mut f = Figures::default();
+    for (side, d) in [a, b].iter().enumerate() {
+        let p = d.prepared;
+        let n = p.sentences.len();
+        let total: usize = (0..n).map(|i| sentence_bytes(p, i, d.text.len())).sum();
+        f.bytes[side] = total;
+        let mut any = vec![false; n];
+        let mut verb = vec![false; n];
+        let mut conf = vec![false; n];
+        for g in &res.groups {
+            let r = if side == 0 { &g.a } else { &g.b };
+            let v = g.kind != MatchKind::Paraphrase;
+            let c = v || g.similarity >= strong;
+            for i in r.clone().filter(|&i| i < n) {
+                any[i] = true;
+                verb[i] |= v;
+                conf[i] |= c;
+            }
+        }
+        let frac = |mask: &[bool]| {
+            if total == 0 {
+                return 0.0;
+            }
+            let covered: usize = (0..n)
+                .filter(|&i| mask[i])
+                .map(|i| sentence_bytes(p, i, d.text.len()))
+                .sum();
+            (covered as f64 / total as f64).clamp(0.0, 1.0)
+        };
+        f.cov[side] = frac(&any);
+        f.vcov[side] = frac(&verb);
+        f.scov[side] = frac(&conf);
+    }
+    f.strong_matches = res
+        .groups
+        .iter()
+        .filter(|g| g.kind != MatchKind::Paraphrase || g.similarity >= strong)
+        .count();
+    f
+}
+
+/// Runs of consecutive sentences not used by any alignment, as byte spans.
+fn unaligned_runs(d: &Document<'_>, used: &[bool]) -> Vec<Span> {
+    let p = d.prepared;
+    let mut out: Vec<Span> = Vec::new();
+    let mut i = 0;
+    while i < used.len() {
+        if used[i] {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < used.len() && !used[i] {
+            i += 1;
+        }
+        if let Some(s) = sentence_span(p, &(start..i), d.text.len())
+            && !s.is_empty()
+        {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// True for a token that looks like a name: capitalized word, not a number.
+pub(crate) fn is_name_token(t: &stemma_text::Token) -> bool {
+    t.capitalized && t.kind == TokenKind::Word && t.norm.chars().any(char::is_alphabetic)
 }

@@ -1,0 +1,426 @@
+//! Change report (names, numbers, dates, quotations), added clauses and topical similarity.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use stemma_align::{AlignResult, damerau_distance, word_similarity};
+use stemma_text::{PreparedText, Token, TokenKind};
+
+use crate::model::{Change, ChangeKind, Span};
+use crate::{Document, is_name_token};
+
+/// Token indices covered by sentences `r` of `p`.
+fn token_range(p: &PreparedText, r: &Range<usize>) -> Range<usize> {
+    let n = p.tokens.len();
+    match (
+        p.sentences.get(r.start),
+        r.end.checked_sub(1).and_then(|e| p.sentences.get(e)),
+    ) {
+        (Some(f), Some(l)) => f.tokens.start.min(n)..l.tokens.end.min(n).max(f.tokens.start.min(n)),
+        _ => 0..0,
+    }
+}
+
+fn tok_text<'a>(d: &Document<'a>, t: &Token) -> &'a str {
+    d.text.get(t.span.start..t.span.end).unwrap_or("")
+}
+
+fn month_or_weekday(norm: &str) -> Option<u8> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    const DAYS: [&str; 7] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    let n = norm.trim_end_matches('.');
+    if MONTHS.contains(&n)
+        || (n.len() == 3 && n != "may" && MONTHS.iter().any(|m| m.starts_with(n)))
+        || n == "sept"
+    {
+        return Some(1);
+    }
+    if DAYS.contains(&n) {
+        return Some(2);
+    }
+    None
+}
+
+/// Date class of a token: 1 month, 2 weekday, 3 year; `None` otherwise.
+fn date_class(t: &Token) -> Option<u8> {
+    match t.kind {
+        TokenKind::Number => {
+            let digits = t.norm.len() == 4 && t.norm.bytes().all(|b| b.is_ascii_digit());
+            let y: u32 = if digits {
+                t.norm.parse().unwrap_or(0)
+            } else {
+                0
+            };
+            (1800..=2100).contains(&y).then_some(3)
+        }
+        TokenKind::Word if t.capitalized => month_or_weekday(&t.norm),
+        TokenKind::Word => None,
+    }
+}
+
+/// A proper-name spelling variant: same first letter, small edit distance, not an inflection.
+fn spelling_variant(x: &str, y: &str) -> bool {
+    let (cx, cy): (Vec<char>, Vec<char>) = (x.chars().collect(), y.chars().collect());
+    let min = cx.len().min(cy.len());
+    if min < 4 || cx[0] != cy[0] || x == y {
+        return false;
+    }
+    let prefix = cx.iter().zip(&cy).take_while(|(p, q)| p == q).count();
+    if prefix + 2 >= min || prefix + 2 >= cx.len().max(cy.len()) {
+        return false; // Russia / Russian, Korea / Koreas: inflections, not spellings
+    }
+    damerau_distance(x, y) <= (min / 4).max(1)
+}
+
+/// Quotations (text between double quotes) inside `span` of `text`, as inner byte spans.
+fn quotes(text: &str, span: Span) -> Vec<Span> {
+    let Some(s) = text.get(span.start..span.end) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut stack: Vec<usize> = Vec::new();
+    let mut straight: Option<usize> = None;
+    for (i, c) in s.char_indices() {
+        let after = span.start + i + c.len_utf8();
+        match c {
+            '“' | '«' | '„' => stack.push(after),
+            '”' | '»' => {
+                if let Some(open) = stack.pop() {
+                    out.push(Span::new(open, span.start + i));
+                }
+            }
+            '"' => match straight.take() {
+                Some(open) => out.push(Span::new(open, span.start + i)),
+                None => straight = Some(after),
+            },
+            _ => {}
+        }
+    }
+    out
+}
+
+fn tokens_in<'t>(p: &'t PreparedText, r: &Range<usize>, s: Span) -> Vec<&'t Token> {
+    p.tokens[r.clone()]
+        .iter()
+        .filter(|t| t.span.start >= s.start && t.span.end <= s.end)
+        .collect()
+}
+
+/// Names, numbers, dates and quotations that differ inside aligned matches.
+pub(crate) fn changes(a: &Document<'_>, b: &Document<'_>, res: &AlignResult) -> Vec<Change> {
+    let mut out: Vec<Change> = Vec::new();
+    let mut seen: HashSet<(ChangeKind, String, String)> = HashSet::new();
+    let (pa, pb) = (a.prepared, b.prepared);
+    for g in &res.groups {
+        let (ra, rb) = (token_range(pa, &g.a), token_range(pb, &g.b));
+        let (ta, tb) = (&pa.tokens[ra.clone()], &pb.tokens[rb.clone()]);
+        let na: HashSet<&str> = ta.iter().map(|t| t.norm.as_str()).collect();
+        let nb: HashSet<&str> = tb.iter().map(|t| t.norm.as_str()).collect();
+        let mut push = |kind: ChangeKind, x: Option<&Token>, y: Option<&Token>| {
+            let xs = x.map(|t| tok_text(a, t).to_string());
+            let ys = y.map(|t| tok_text(b, t).to_string());
+            let key = (
+                kind,
+                xs.clone().unwrap_or_default(),
+                ys.clone().unwrap_or_default(),
+            );
+            if seen.insert(key) {
+                out.push(Change {
+                    kind,
+                    a: xs,
+                    b: ys,
+                    a_span: x.map(|t| t.span),
+                    b_span: y.map(|t| t.span),
+                });
+            }
+        };
+
+        // Names.
+        let a_only: Vec<&Token> = ta
+            .iter()
+            .filter(|t| {
+                is_name_token(t) && date_class(t).is_none() && !nb.contains(t.norm.as_str())
+            })
+            .collect();
+        let b_only: Vec<&Token> = tb
+            .iter()
+            .filter(|t| {
+                is_name_token(t) && date_class(t).is_none() && !na.contains(t.norm.as_str())
+            })
+            .collect();
+        let mut taken: HashSet<usize> = HashSet::new();
+        for x in &a_only {
+            let best = b_only
+                .iter()
+                .enumerate()
+                .filter(|(k, y)| !taken.contains(k) && spelling_variant(&x.norm, &y.norm))
+                .min_by_key(|(_, y)| damerau_distance(&x.norm, &y.norm));
+            if let Some((k, y)) = best {
+                taken.insert(k);
+                push(ChangeKind::Name, Some(x), Some(y));
+            }
+        }
+
+        // Numbers (years are dates) and dates: unmatched ones paired in order within a class.
+        let class = |t: &Token| match date_class(t) {
+            Some(c) => Some(c),
+            None if t.kind == TokenKind::Number => Some(0),
+            None => None,
+        };
+        let mut ua: HashMap<u8, Vec<&Token>> = HashMap::new();
+        let mut ub: HashMap<u8, Vec<&Token>> = HashMap::new();
+        for t in ta.iter().filter(|t| !nb.contains(t.norm.as_str())) {
+            if let Some(c) = class(t) {
+                ua.entry(c).or_default().push(t);
+            }
+        }
+        for t in tb.iter().filter(|t| !na.contains(t.norm.as_str())) {
+            if let Some(c) = class(t) {
+                ub.entry(c).or_default().push(t);
+            }
+        }
+        for c in 0u8..4 {
+            let (Some(xs), Some(ys)) = (ua.get(&c), ub.get(&c)) else {
+                continue;
+            };
+            let kind = if c == 0 {
+                ChangeKind::Number
+            } else {
+                ChangeKind::Date
+            };
+            for (x, y) in xs.iter().zip(ys) {
+                push(kind, Some(x), Some(y));
+            }
+        }
+
+        // Quotations whose words differ.
+        let (Some(sa), Some(sb)) = (
+            crate::sentence_span(pa, &g.a, a.text.len()),
+            crate::sentence_span(pb, &g.b, b.text.len()),
+        ) else {
+            continue;
+        };
+        let qa: Vec<(Span, Vec<&str>)> = quotes(a.text, sa)
+            .into_iter()
+            .map(|q| {
+                (
+                    q,
+                    tokens_in(pa, &ra, q)
+                        .iter()
+                        .map(|t| t.norm.as_str())
+                        .collect(),
+                )
+            })
+            .collect();
+        for qb in quotes(b.text, sb) {
+            let wb: Vec<&str> = tokens_in(pb, &rb, qb)
+                .iter()
+                .map(|t| t.norm.as_str())
+                .collect();
+            if wb.len() < 3 {
+                continue;
+            }
+            let sb_set: HashSet<&str> = wb.iter().copied().collect();
+            let best = qa
+                .iter()
+                .filter(|(_, w)| w.len() >= 3)
+                .map(|(q, w)| {
+                    let sa_set: HashSet<&str> = w.iter().copied().collect();
+                    let shared = sa_set.intersection(&sb_set).count();
+                    (
+                        q,
+                        w,
+                        2.0 * shared as f64 / (sa_set.len() + sb_set.len()) as f64,
+                    )
+                })
+                .max_by(|x, y| x.2.total_cmp(&y.2));
+            let identical = qa.iter().any(|(_, w)| *w == wb);
+            if let Some((q, w, d)) = best
+                && !identical
+                && d >= 0.5
+                && w.len() * 2 >= wb.len()
+                && wb.len() * 2 >= w.len()
+                && *w != wb
+            {
+                let xs = a.text.get(q.start..q.end).unwrap_or("").trim().to_string();
+                let ys = b
+                    .text
+                    .get(qb.start..qb.end)
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
+                if seen.insert((ChangeKind::Quote, xs.clone(), ys.clone())) {
+                    out.push(Change {
+                        kind: ChangeKind::Quote,
+                        a: Some(xs),
+                        b: Some(ys),
+                        a_span: Some(*q),
+                        b_span: Some(qb),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn content(t: &Token) -> bool {
+    !t.stop && t.norm.chars().any(char::is_alphanumeric)
+}
+
+/// Clauses of aligned copy sentences whose content words are (almost) absent from the source
+/// sentences they are aligned with: details the copy added inside a reworded sentence.
+pub(crate) fn added_clauses(
+    src: &Document<'_>,
+    cpy: &Document<'_>,
+    res: &AlignResult,
+    a_is_source: bool,
+    min_terms: usize,
+) -> Vec<Span> {
+    let mut out = Vec::new();
+    let (ps, pc) = (src.prepared, cpy.prepared);
+    for g in &res.groups {
+        let (rs, rc) = if a_is_source {
+            (&g.a, &g.b)
+        } else {
+            (&g.b, &g.a)
+        };
+        let src_toks = &ps.tokens[token_range(ps, rs)];
+        let stems: HashSet<&str> = src_toks
+            .iter()
+            .filter(|t| content(t))
+            .map(|t| t.stem.as_str())
+            .collect();
+        let norms: Vec<&str> = src_toks
+            .iter()
+            .filter(|t| content(t))
+            .map(|t| t.norm.as_str())
+            .collect();
+        let matched = |t: &Token| {
+            stems.contains(t.stem.as_str())
+                || norms.iter().any(|n| word_similarity(n, &t.norm) >= 0.6)
+        };
+        let tr = token_range(pc, rc);
+        let toks = &pc.tokens[tr];
+        let mut clause_start = 0;
+        for k in 0..=toks.len() {
+            let boundary = k == toks.len()
+                || (k > 0 && {
+                    let gap = cpy
+                        .text
+                        .get(toks[k - 1].span.end..toks[k].span.start)
+                        .unwrap_or("");
+                    gap.contains([',', ';', ':', '(', ')', '—', '–'])
+                        || matches!(toks[k].norm.as_str(), "and" | "but" | "while" | "whereas")
+                });
+            if !boundary || k == clause_start {
+                continue;
+            }
+            let clause = &toks[clause_start..k];
+            let terms: Vec<&Token> = clause.iter().filter(|t| content(t)).collect();
+            let hits = terms.iter().filter(|t| matched(t)).count();
+            if terms.len() >= min_terms && hits * 5 <= terms.len() {
+                out.push(Span::new(
+                    clause[0].span.start,
+                    clause[clause.len() - 1].span.end,
+                ));
+            }
+            clause_start = k;
+        }
+    }
+    out
+}
+
+/// Document-level overlap of key terms (names, numbers, long content words).
+pub(crate) struct Topic {
+    /// Weighted cosine of the key-term sets, in [0,1].
+    pub score: f64,
+    /// Shared names and numbers.
+    pub shared_keys: usize,
+}
+
+fn key_terms(d: &Document<'_>) -> HashMap<String, (f64, bool)> {
+    let p = d.prepared;
+    let mut out: HashMap<String, (f64, bool)> = HashMap::new();
+    for s in &p.sentences {
+        let r = s.tokens.start.min(p.tokens.len())..s.tokens.end.min(p.tokens.len());
+        for (k, t) in p.tokens[r].iter().enumerate() {
+            if !content(t) {
+                continue;
+            }
+            let entry = if t.kind == TokenKind::Number || (k > 0 && is_name_token(t)) {
+                (t.norm.clone(), (2.0, true))
+            } else if t.norm.chars().count() >= 7 {
+                (t.stem.clone(), (1.0, false))
+            } else {
+                continue;
+            };
+            out.entry(entry.0).or_insert(entry.1);
+        }
+    }
+    out
+}
+
+/// Weighted cosine of the two documents' key-term sets.
+pub(crate) fn topical_similarity(a: &Document<'_>, b: &Document<'_>) -> Topic {
+    let (ka, kb) = (key_terms(a), key_terms(b));
+    let wa: f64 = ka.values().map(|v| v.0 * v.0).sum();
+    let wb: f64 = kb.values().map(|v| v.0 * v.0).sum();
+    let mut shared = 0.0;
+    let mut shared_keys = 0;
+    for (k, (w, key)) in &ka {
+        if kb.contains_key(k) {
+            shared += w * w;
+            shared_keys += usize::from(*key);
+        }
+    }
+    let score = if wa > 0.0 && wb > 0.0 {
+        (shared / (wa * wb).sqrt()).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    Topic { score, shared_keys }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spelling_variants() {
+        assert!(spelling_variant("matesgora", "matsegora"));
+        assert!(!spelling_variant("russia", "russian"));
+        assert!(!spelling_variant("korea", "koreas"));
+        assert!(!spelling_variant("putin", "paris"));
+        assert!(!spelling_variant("kim", "kin"));
+    }
+
+    #[test]
+    fn quote_spans() {
+        let t = "He said “a “b” c” and \"d e\".";
+        let q = quotes(t, Span::new(0, t.len()));
+        let texts: Vec<&str> = q.iter().map(|s| &t[s.start..s.end]).collect();
+        assert_eq!(texts, vec!["b", "a “b” c", "d e"]);
+    }
+}

@@ -1,10 +1,317 @@
-//! `stemma dedup`.
+//! `stemma dedup`: write a corpus back without its near-duplicates.
+//!
+//! Reads the inputs with stemma-corpus on a reader thread, sketches batches in parallel
+//! (stemma-scan's [`Deduper`]), clusters, and writes the kept records as JSONL (JSONL inputs:
+//! the original line unchanged, so every field survives; text inputs: `id`/`text` objects
+//! using the configured field names) plus, with `--removed`, one JSONL line per removed
+//! document.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::Instant;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use stemma_corpus::{Corpus, CorpusOptions, Format, Record, Skipped};
+use stemma_scan::dedup::{DedupDoc, DedupOptions, Deduper, Keep, LshParams, Scheme};
+
+use crate::{EXIT_OK, EXIT_SKIPPED};
+
+/// Representative kept per cluster.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum KeepArg {
+    /// The first document read.
+    First,
+    /// The longest text.
+    Longest,
+    /// The earliest date (undated documents count as latest).
+    Earliest,
+}
+
+/// MinHash scheme.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum SchemeArg {
+    /// One-permutation hashing with optimal densification (fast).
+    Oph,
+    /// num_perm universal hash functions mod 2^61-1 (classic, datasketch-like).
+    Perm,
+}
+
+/// Input format.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum FormatArg {
+    /// Detect from the file name, else from the first byte.
+    Auto,
+    /// One JSON object per line.
+    Jsonl,
+    /// Each file is one document.
+    Text,
+}
 
 /// Arguments of `stemma dedup`.
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// Inputs: folders, text files, JSONL files (optionally .gz/.zst), or - for stdin.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Where to write the kept records (JSONL); stdout when absent.
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+    /// Where to write one JSONL line per removed document.
+    #[arg(long)]
+    removed: Option<PathBuf>,
+    /// Jaccard similarity threshold of word-shingle sets.
+    #[arg(long, default_value_t = 0.8)]
+    threshold: f64,
+    /// MinHash signature size.
+    #[arg(long, default_value_t = 128)]
+    num_perm: usize,
+    /// Shingle size in words.
+    #[arg(long, default_value_t = 5)]
+    ngram: usize,
+    /// LSH bands (with --rows; default: derived from --threshold).
+    #[arg(long, requires = "rows")]
+    bands: Option<usize>,
+    /// LSH rows per band (with --bands).
+    #[arg(long, requires = "bands")]
+    rows: Option<usize>,
+    /// Link candidates only when their exact shingle Jaccard reaches the threshold.
+    #[arg(long)]
+    verify: bool,
+    /// Which document of a cluster to keep.
+    #[arg(long, value_enum, default_value_t = KeepArg::First)]
+    keep: KeepArg,
+    /// MinHash seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// MinHash scheme.
+    #[arg(long, value_enum, default_value_t = SchemeArg::Oph)]
+    scheme: SchemeArg,
+    /// Input format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
+    format: FormatArg,
+    /// JSONL field holding the id.
+    #[arg(long, default_value = "id")]
+    id_field: String,
+    /// JSONL field holding the text.
+    #[arg(long, default_value = "text")]
+    text_field: String,
+    /// JSONL field holding the date.
+    #[arg(long, default_value = "date")]
+    date_field: String,
+    /// JSONL field holding the source.
+    #[arg(long, default_value = "source")]
+    source_field: String,
+    /// Largest document accepted, in bytes.
+    #[arg(long, default_value_t = stemma_corpus::DEFAULT_MAX_BYTES)]
+    max_bytes: usize,
+    /// No progress bar and no summary.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+const BATCH: usize = 2048;
+const SHOWN_SKIPS: usize = 50;
 
 /// Runs `stemma dedup`; returns the process exit code.
-pub fn run(_args: Args) -> anyhow::Result<i32> {
-    anyhow::bail!("`stemma dedup` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<i32> {
+    let started = Instant::now();
+    let opts = DedupOptions {
+        threshold: args.threshold,
+        num_perm: args.num_perm,
+        ngram: args.ngram,
+        lsh: match (args.bands, args.rows) {
+            (Some(bands), Some(rows)) => Some(LshParams { bands, rows }),
+            _ => None,
+        },
+        verify: args.verify,
+        keep: match args.keep {
+            KeepArg::First => Keep::First,
+            KeepArg::Longest => Keep::Longest,
+            KeepArg::Earliest => Keep::Earliest,
+        },
+        seed: args.seed,
+        scheme: match args.scheme {
+            SchemeArg::Oph => Scheme::OnePermutation,
+            SchemeArg::Perm => Scheme::Permutations,
+        },
+    };
+    let mut deduper = Deduper::new(opts).context("invalid dedup settings")?;
+    let copts = CorpusOptions {
+        id_field: args.id_field.clone(),
+        text_field: args.text_field.clone(),
+        date_field: args.date_field.clone(),
+        source_field: args.source_field.clone(),
+        max_bytes: args.max_bytes,
+        format: match args.format {
+            FormatArg::Auto => None,
+            FormatArg::Jsonl => Some(Format::Jsonl),
+            FormatArg::Text => Some(Format::Text),
+        },
+        keep_raw: true,
+    };
+    let corpus = Corpus::open(&args.inputs, copts).context("cannot read the corpus")?;
+    // Open outputs before the long part, so a bad path fails fast.
+    let mut out: Box<dyn Write> = match &args.out {
+        Some(p) => Box::new(BufWriter::with_capacity(
+            1 << 20,
+            File::create(p).with_context(|| format!("cannot create `{}`", p.display()))?,
+        )),
+        None => Box::new(BufWriter::with_capacity(1 << 20, std::io::stdout().lock())),
+    };
+    let mut removed_out = match &args.removed {
+        Some(p) => {
+            Some(BufWriter::new(File::create(p).with_context(|| {
+                format!("cannot create `{}`", p.display())
+            })?))
+        }
+        None => None,
+    };
+
+    let bar = if args.quiet {
+        ProgressBar::hidden()
+    } else {
+        let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        b.set_style(
+            ProgressStyle::with_template(
+                "{spinner} {human_pos} documents read ({per_sec}) {elapsed}",
+            )
+            .expect("valid template"),
+        );
+        b
+    };
+
+    // Reader thread: parse (and decompress) while the main thread sketches.
+    let (tx, rx) = mpsc::sync_channel::<Vec<Result<Record, Skipped>>>(4);
+    let reader = std::thread::spawn(move || {
+        let mut batch = Vec::with_capacity(BATCH);
+        for item in corpus {
+            batch.push(item);
+            if batch.len() == BATCH
+                && tx
+                    .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                    .is_err()
+            {
+                return;
+            }
+        }
+        if !batch.is_empty() {
+            let _ = tx.send(batch);
+        }
+    });
+
+    let keep_text = args.verify;
+    let mut records: Vec<Record> = Vec::new();
+    let mut skipped: Vec<Skipped> = Vec::new();
+    for batch in rx {
+        let start = records.len();
+        for item in batch {
+            match item {
+                Ok(r) => records.push(r),
+                Err(s) => skipped.push(s),
+            }
+        }
+        let docs: Vec<DedupDoc> = records[start..]
+            .iter()
+            .map(|r| DedupDoc {
+                text: &r.text,
+                date: r.date.as_deref(),
+            })
+            .collect();
+        deduper.add_batch(&docs);
+        if !keep_text {
+            // The raw line is what gets written; the text is not needed again.
+            for r in &mut records[start..] {
+                if r.raw.is_some() {
+                    r.text = String::new();
+                }
+            }
+        }
+        bar.set_position(records.len() as u64);
+    }
+    reader
+        .join()
+        .map_err(|_| anyhow::anyhow!("the corpus reader thread panicked"))?;
+    bar.finish_and_clear();
+
+    let lsh = deduper.lsh();
+    let result = deduper.finish(|i| records[i].text.as_str());
+
+    for (r, keep) in records.iter().zip(&result.keep_mask) {
+        if !keep {
+            continue;
+        }
+        match &r.raw {
+            Some(raw) => out.write_all(raw.as_bytes())?,
+            None => {
+                let mut obj = serde_json::Map::new();
+                obj.insert(args.id_field.clone(), r.id.clone().into());
+                obj.insert(args.text_field.clone(), r.text.clone().into());
+                if let Some(d) = &r.date {
+                    obj.insert(args.date_field.clone(), d.clone().into());
+                }
+                if let Some(s) = &r.source {
+                    obj.insert(args.source_field.clone(), s.clone().into());
+                }
+                serde_json::to_writer(&mut out, &obj)?;
+            }
+        }
+        out.write_all(b"\n")?;
+    }
+    out.flush().context("cannot write the output")?;
+    if let Some(w) = &mut removed_out {
+        for rm in &result.removals {
+            let line = serde_json::json!({
+                "removed": records[rm.removed].id,
+                "cluster": rm.cluster,
+                "kept": records[rm.kept].id,
+                "exact": rm.exact,
+                "estimated_jaccard": rm.estimated_jaccard,
+                "true_jaccard": rm.true_jaccard,
+            });
+            serde_json::to_writer(&mut *w, &line)?;
+            w.write_all(b"\n")?;
+        }
+        w.flush().context("cannot write the removed list")?;
+    }
+
+    if !args.quiet {
+        let s = &result.stats;
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!(
+            "stemma dedup: {} documents read, {} skipped; {} clusters, {} removed, {} kept \
+             ({} exact-duplicate links, {} LSH candidate pairs, {} linked{}); \
+             bands={} rows={}; {:.2}s ({:.0} docs/s)",
+            s.documents,
+            skipped.len(),
+            s.clusters,
+            s.removed,
+            s.documents - s.removed,
+            s.exact_pairs,
+            s.candidate_pairs,
+            s.linked_pairs,
+            if args.verify {
+                " after verification"
+            } else {
+                ""
+            },
+            lsh.bands,
+            lsh.rows,
+            secs,
+            s.documents as f64 / secs.max(1e-9),
+        );
+        for sk in skipped.iter().take(SHOWN_SKIPS) {
+            eprintln!("  skipped {sk}");
+        }
+        if skipped.len() > SHOWN_SKIPS {
+            eprintln!("  … and {} more skipped", skipped.len() - SHOWN_SKIPS);
+        }
+    }
+    Ok(if skipped.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_SKIPPED
+    })
 }

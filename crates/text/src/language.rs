@@ -17,9 +17,8 @@
 //! Cyrillic words as Russian.
 
 use crate::Language;
-use crate::stopwords;
+use crate::TokenKind;
 use crate::tokenize::{RawToken, Script};
-use crate::{TokenKind, stopwords::is_stop_word};
 
 impl Language {
     /// ISO 639-1 code (`"en"`, `"ru"`, `"de"`, `"fr"`, `"es"`), `"other"` for
@@ -110,33 +109,14 @@ pub fn detect(tokens: &[RawToken]) -> Language {
 
 /// Stop-word profile vote among the Latin-script words.
 fn detect_latin(tokens: &[RawToken]) -> Language {
-    // Scores: en, de, fr, es, then the profile-only languages it, pt, nl.
-    let mut scores = [0usize; 7];
-    let profiles: [&[&str]; 3] = [
-        stopwords::ITALIAN_PROFILE,
-        stopwords::PORTUGUESE_PROFILE,
-        stopwords::DUTCH_PROFILE,
-    ];
-    let main = [
-        Language::English,
-        Language::German,
-        Language::French,
-        Language::Spanish,
-    ];
+    // Scores in bit order: en, de, fr, es, ru, then the profile-only languages it, pt, nl.
+    let mut scores = [0usize; 8];
     for t in tokens
         .iter()
-        .filter(|t| t.kind == TokenKind::Word && t.script == Script::Latin)
+        .filter(|t| t.function_word != 0 && t.kind == TokenKind::Word && t.script == Script::Latin)
     {
-        let w = t.norm.as_str();
-        for (i, lang) in main.iter().enumerate() {
-            if is_stop_word(*lang, w) {
-                scores[i] += 1;
-            }
-        }
-        for (i, p) in profiles.iter().enumerate() {
-            if p.binary_search(&w).is_ok() {
-                scores[4 + i] += 1;
-            }
+        for (i, score) in scores.iter_mut().enumerate() {
+            *score += usize::from((t.function_word >> i) & 1);
         }
     }
     let mut best = 0;
@@ -145,13 +125,13 @@ fn detect_latin(tokens: &[RawToken]) -> Language {
             best = i;
         }
     }
-    if scores[best] == 0 {
-        return Language::English;
-    }
-    if best < 4 {
-        main[best]
-    } else {
-        Language::Other
+    match (scores[best], best) {
+        (0, _) => Language::English,
+        (_, 0) => Language::English,
+        (_, 1) => Language::German,
+        (_, 2) => Language::French,
+        (_, 3) => Language::Spanish,
+        _ => Language::Other,
     }
 }
 

@@ -2,7 +2,8 @@
 
 use crate::language::detect;
 use crate::sentence::{SentenceSplitter, paragraphs, trim_span};
-use crate::stem::{Stemmers, token_language};
+use crate::stem::{Stemmers, strip_french_elision, token_language};
+use crate::stopwords::{is_stop_word, language_bit};
 use crate::tokenize::{RawToken, tokenize};
 use crate::{Language, Paragraph, PreparedText, Sentence, Span, Token};
 
@@ -43,12 +44,13 @@ impl Preparer {
             l => l.code(),
         };
 
-        let mut tokens: Vec<Token> = Vec::with_capacity(raw.len());
         let mut sentences: Vec<Sentence> = Vec::new();
         let mut paras: Vec<Paragraph> = Vec::new();
         let mut splitter = SentenceSplitter::default();
         let mut cuts: Vec<usize> = Vec::new();
         let mut next = 0usize; // next raw token to place
+        let mut kept: Vec<std::ops::Range<usize>> = Vec::new(); // raw tokens in paragraphs
+        let mut kept_count = 0usize;
 
         for para in paragraphs(text) {
             // Tokens not inside any paragraph cannot exist (tokens hold no line break and are
@@ -97,7 +99,7 @@ impl Preparer {
                     continue;
                 }
                 let start = pending_start.take().unwrap_or(piece.start);
-                let tok_range = tokens.len() + tok_first..tokens.len() + ti;
+                let tok_range = kept_count + tok_first..kept_count + ti;
                 sentences.push(Sentence {
                     span: Span::new(start, piece.end),
                     tokens: tok_range,
@@ -106,14 +108,25 @@ impl Preparer {
             }
             debug_assert_eq!(ti, para_raw.len());
 
-            for r in para_raw {
-                tokens.push(self.finish_token(language, r));
-            }
+            kept.push(first..next);
+            kept_count += para_raw.len();
             paras.push(Paragraph {
                 span: para,
                 sentences: first_sentence..sentences.len(),
             });
         }
+
+        let mut tokens: Vec<Token> = Vec::with_capacity(kept_count);
+        let mut ranges = kept.into_iter().peekable();
+        for (i, r) in raw.into_iter().enumerate() {
+            while ranges.peek().is_some_and(|k| k.end <= i) {
+                ranges.next();
+            }
+            if ranges.peek().is_some_and(|k| k.contains(&i)) {
+                tokens.push(self.finish_token(language, r));
+            }
+        }
+        debug_assert_eq!(tokens.len(), kept_count);
 
         PreparedText {
             len: text.len(),
@@ -124,12 +137,16 @@ impl Preparer {
         }
     }
 
-    fn finish_token(&self, doc: Language, r: &RawToken) -> Token {
+    fn finish_token(&self, doc: Language, r: RawToken) -> Token {
         let lang = token_language(doc, r.kind, r.script);
-        let (stem, stop) = self.stemmers.stem_and_stop(lang, &r.norm);
+        let stop = r.function_word & language_bit(lang) != 0
+            || (lang == Language::French
+                && r.norm.contains('\'')
+                && is_stop_word(lang, strip_french_elision(&r.norm)));
+        let stem = self.stemmers.stem(lang, &r.norm).into_owned();
         Token {
             span: r.span,
-            norm: r.norm.clone(),
+            norm: r.norm,
             stem,
             kind: r.kind,
             stop,

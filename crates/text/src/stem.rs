@@ -56,7 +56,7 @@ impl Default for Stemmers {
 }
 
 /// Strips a French elided article/pronoun (`l'`, `d'`, `qu'`, …) off a normalized word.
-fn strip_french_elision(norm: &str) -> &str {
+pub(crate) fn strip_french_elision(norm: &str) -> &str {
     if let Some(pos) = norm.find('\'') {
         let head = &norm[..pos];
         if matches!(

@@ -10,7 +10,121 @@
 //! [`Language::Other`](crate::Language::Other) instead of being mistaken for Spanish,
 //! French or German.
 
+use std::sync::LazyLock;
+
 use crate::Language;
+
+/// Bit of each language in a [`function_word_mask`].
+pub mod bits {
+    /// English stop word.
+    pub const ENGLISH: u8 = 1;
+    /// German stop word.
+    pub const GERMAN: u8 = 1 << 1;
+    /// French stop word.
+    pub const FRENCH: u8 = 1 << 2;
+    /// Spanish stop word.
+    pub const SPANISH: u8 = 1 << 3;
+    /// Russian stop word.
+    pub const RUSSIAN: u8 = 1 << 4;
+    /// Italian profile word (detection only).
+    pub const ITALIAN: u8 = 1 << 5;
+    /// Portuguese profile word (detection only).
+    pub const PORTUGUESE: u8 = 1 << 6;
+    /// Dutch profile word (detection only).
+    pub const DUTCH: u8 = 1 << 7;
+}
+
+/// The bit of `language` in a [`function_word_mask`] (0 for [`Language::Other`]).
+pub fn language_bit(language: Language) -> u8 {
+    match language {
+        Language::English => bits::ENGLISH,
+        Language::German => bits::GERMAN,
+        Language::French => bits::FRENCH,
+        Language::Spanish => bits::SPANISH,
+        Language::Russian => bits::RUSSIAN,
+        Language::Other => 0,
+    }
+}
+
+/// Open-addressing hash table of every listed word with the bit set of its lists. Built
+/// once from the constant lists below and never changed (immutable, deterministic).
+struct FunctionWords {
+    slots: Vec<(&'static str, u8)>,
+    mask: usize,
+}
+
+const TABLE_SIZE: usize = 4096;
+
+#[inline]
+fn fnv1a(s: &str) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in s.bytes() {
+        h ^= b as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h as usize
+}
+
+impl FunctionWords {
+    fn build() -> Self {
+        let mut slots = vec![("", 0u8); TABLE_SIZE];
+        let mask = TABLE_SIZE - 1;
+        let lists: [(&[&str], u8); 8] = [
+            (ENGLISH, bits::ENGLISH),
+            (GERMAN, bits::GERMAN),
+            (FRENCH, bits::FRENCH),
+            (SPANISH, bits::SPANISH),
+            (RUSSIAN, bits::RUSSIAN),
+            (ITALIAN_PROFILE, bits::ITALIAN),
+            (PORTUGUESE_PROFILE, bits::PORTUGUESE),
+            (DUTCH_PROFILE, bits::DUTCH),
+        ];
+        for (list, bit) in lists {
+            for &w in list {
+                let mut i = fnv1a(w) & mask;
+                loop {
+                    if slots[i].0.is_empty() {
+                        slots[i] = (w, bit);
+                        break;
+                    }
+                    if slots[i].0 == w {
+                        slots[i].1 |= bit;
+                        break;
+                    }
+                    i = (i + 1) & mask;
+                }
+            }
+        }
+        FunctionWords { slots, mask }
+    }
+
+    #[inline]
+    fn get(&self, w: &str) -> u8 {
+        if w.is_empty() || w.len() > 16 {
+            return 0;
+        }
+        let mut i = fnv1a(w) & self.mask;
+        loop {
+            let (k, bits) = self.slots[i];
+            if k.is_empty() {
+                return 0;
+            }
+            if k == w {
+                return bits;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+}
+
+static FUNCTION_WORDS: LazyLock<FunctionWords> = LazyLock::new(FunctionWords::build);
+
+/// The set of lists (see [`bits`]) that contain the normalized word `norm`; 0 for a word
+/// in no list. One hash lookup, used both for stop flags and for language detection.
+#[inline]
+pub fn function_word_mask(norm: &str) -> u8 {
+    FUNCTION_WORDS.get(norm)
+}
 
 /// The stop-word list of `language` (empty for [`Language::Other`]).
 pub fn stop_words(language: Language) -> &'static [&'static str] {
@@ -25,8 +139,9 @@ pub fn stop_words(language: Language) -> &'static [&'static str] {
 }
 
 /// True when `norm` (a normalized token) is a stop word of `language`.
+#[inline]
 pub fn is_stop_word(language: Language, norm: &str) -> bool {
-    stop_words(language).binary_search(&norm).is_ok()
+    function_word_mask(norm) & language_bit(language) != 0
 }
 
 /// English stop words (sorted).
@@ -484,7 +599,12 @@ pub(crate) const RUSSIAN: &[&str] = &[
     "вот",
     "все",
     "всего",
+    "всем",
+    "всеми",
     "всех",
+    "всю",
+    "вся",
+    "всё",
     "вы",
     "где",
     "да",
@@ -511,6 +631,15 @@ pub(crate) const RUSSIAN: &[&str] = &[
     "к",
     "как",
     "когда",
+    "которая",
+    "которого",
+    "которое",
+    "которой",
+    "котором",
+    "которую",
+    "которые",
+    "который",
+    "которых",
     "кто",
     "ли",
     "либо",
@@ -525,16 +654,24 @@ pub(crate) const RUSSIAN: &[&str] = &[
     "на",
     "над",
     "надо",
+    "нам",
+    "нас",
     "наш",
     "не",
     "него",
     "нее",
+    "ней",
+    "нем",
+    "нему",
     "нет",
     "неё",
     "ни",
+    "ним",
+    "ними",
     "них",
     "но",
     "ну",
+    "нём",
     "о",
     "об",
     "однако",
@@ -554,19 +691,45 @@ pub(crate) const RUSSIAN: &[&str] = &[
     "про",
     "раз",
     "с",
+    "сам",
+    "сама",
+    "сами",
+    "само",
+    "свое",
+    "своего",
+    "своей",
+    "своему",
+    "свои",
+    "своим",
+    "своими",
+    "своих",
+    "свой",
+    "свою",
+    "своя",
+    "своё",
     "со",
+    "та",
     "так",
+    "такая",
     "также",
+    "такие",
+    "таких",
+    "такое",
     "такой",
     "там",
     "те",
     "тем",
+    "теми",
+    "тех",
     "то",
     "того",
     "тоже",
+    "той",
     "только",
     "том",
+    "тому",
     "тот",
+    "ту",
     "тут",
     "ты",
     "у",
@@ -580,11 +743,16 @@ pub(crate) const RUSSIAN: &[&str] = &[
     "чтобы",
     "эта",
     "эти",
+    "этим",
+    "этими",
+    "этих",
     "это",
     "этого",
     "этой",
     "этом",
+    "этому",
     "этот",
+    "эту",
     "я",
 ];
 
@@ -646,5 +814,31 @@ mod tests {
         assert!(is_stop_word(Language::Spanish, "los"));
         assert!(is_stop_word(Language::Russian, "что"));
         assert!(!is_stop_word(Language::Other, "the"));
+    }
+
+    #[test]
+    fn table_agrees_with_the_lists() {
+        for l in Language::ALL {
+            for w in stop_words(l) {
+                assert!(is_stop_word(l, w), "{w} missing for {l}");
+            }
+        }
+        assert_eq!(function_word_mask("de") & bits::FRENCH, bits::FRENCH);
+        assert_eq!(function_word_mask("de") & bits::SPANISH, bits::SPANISH);
+        assert_eq!(function_word_mask("de") & bits::DUTCH, bits::DUTCH);
+        assert_eq!(function_word_mask(""), 0);
+        assert_eq!(function_word_mask("unlisted"), 0);
+        for list in [
+            ENGLISH,
+            GERMAN,
+            FRENCH,
+            SPANISH,
+            RUSSIAN,
+            ITALIAN_PROFILE,
+            PORTUGUESE_PROFILE,
+            DUTCH_PROFILE,
+        ] {
+            assert!(list.iter().all(|w| w.len() <= 16));
+        }
     }
 }

@@ -19,6 +19,7 @@
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::normalize::normalize_into;
+use crate::stopwords::function_word_mask;
 use crate::{Span, TokenKind};
 
 /// Writing system of a token, as far as stemmer choice cares.
@@ -47,6 +48,8 @@ pub struct RawToken {
     pub capitalized: bool,
     /// Script of the first letter of `norm`.
     pub script: Script,
+    /// Function-word lists containing `norm` (see [`crate::stopwords::function_word_mask`]).
+    pub function_word: u8,
 }
 
 /// Script of a single char.
@@ -134,12 +137,14 @@ pub fn tokenize_into(text: &str, out: &mut Vec<RawToken>) {
         };
         let capitalized = seg.chars().next().is_some_and(char::is_uppercase);
         let script = token_script(&norm);
+        let function_word = function_word_mask(&norm);
         out.push(RawToken {
             span: Span::new(start, start + seg.len()),
             norm,
             kind,
             capitalized,
             script,
+            function_word,
         });
     }
 }

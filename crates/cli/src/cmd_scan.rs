@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use stemma_compare::{Relation, Side};
 use stemma_corpus::{Corpus, CorpusOptions, Skipped};
 use stemma_render::report::{Report, ReportDoc, ReportEdge, ReportFamily, ReportPair};
+use stemma_scan::candidates::LshParams;
 use stemma_scan::candidates::Signal;
 use stemma_scan::family::{Basis, PairEdge, families};
 use stemma_scan::{InputDoc, ScanOptions, Scanner, Verified};
@@ -47,7 +48,11 @@ pub struct Args {
     pub source_field: String,
     /// Relations to keep (comma-separated): duplicate, near-duplicate, rewrite, partial,
     /// same-story.
-    #[arg(long, value_delimiter = ',', default_value = "duplicate,near-duplicate,rewrite,partial")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "duplicate,near-duplicate,rewrite,partial"
+    )]
     pub relations: Vec<String>,
     /// Also keep `same-story` pairs.
     #[arg(long)]
@@ -58,7 +63,7 @@ pub struct Args {
     /// MinHash permutations.
     #[arg(long, default_value_t = 128)]
     pub num_perm: usize,
-    /// Jaccard threshold for LSH (sets bands/rows); overridden by --bands/--rows.
+    /// Jaccard threshold of the LSH banding (default 0.5); --bands/--rows override it.
     #[arg(long)]
     pub threshold: Option<f64>,
     /// LSH bands.
@@ -77,7 +82,7 @@ pub struct Args {
     #[arg(long, default_value_t = 1)]
     pub passage_sample: u64,
     /// Distinct passage keys two documents must share to be a candidate.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 2)]
     pub min_shared_keys: u32,
     /// Passage keys found in more documents than this are ignored.
     #[arg(long, default_value_t = 64)]
@@ -134,40 +139,35 @@ fn options(args: &Args) -> anyhow::Result<ScanOptions> {
     }
     o.relations = rel;
     let c = &mut o.candidates;
-    c.signals = args.signals.iter().map(|s| parse_signal(s)).collect::<anyhow::Result<_>>()?;
+    c.signals = args
+        .signals
+        .iter()
+        .map(|s| parse_signal(s))
+        .collect::<anyhow::Result<_>>()?;
     if args.num_perm == 0 || args.ngram == 0 {
         bail!("--num-perm and --ngram must be positive");
     }
     c.num_perm = args.num_perm;
     c.ngram = args.ngram;
-    match (args.bands, args.rows, args.threshold) {
-        (Some(b), Some(r), _) => {
-            if b == 0 || r == 0 {
-                bail!("--bands and --rows must be positive");
-            }
-            c.num_perm = b * r;
-            c.bands = b;
-        }
-        (Some(b), None, _) => {
-            if b == 0 || b > c.num_perm {
-                bail!("--bands must be between 1 and --num-perm");
-            }
-            c.bands = b;
-        }
-        (None, Some(r), _) => {
-            if r == 0 || r > c.num_perm {
-                bail!("--rows must be between 1 and --num-perm");
-            }
-            c.bands = c.num_perm / r;
-        }
-        (None, None, Some(t)) => {
-            if !(t > 0.0 && t < 1.0) {
-                bail!("--threshold must be in (0, 1)");
-            }
-            c.set_threshold(t);
-        }
-        (None, None, None) => c.bands = (c.num_perm / 4).max(1),
+    let threshold = args
+        .threshold
+        .unwrap_or(stemma_scan::candidates::DEFAULT_LSH_THRESHOLD);
+    if !(threshold > 0.0 && threshold < 1.0) {
+        bail!("--threshold must be in (0, 1)");
     }
+    c.lsh = match (args.bands, args.rows) {
+        (Some(b), Some(r)) => {
+            if args.num_perm < b.saturating_mul(r) {
+                c.num_perm = b.saturating_mul(r);
+            }
+            LshParams::new(b, r, c.num_perm).context("--bands and --rows must be positive")?
+        }
+        (Some(b), None) => LshParams::new(b, c.num_perm / b.max(1), c.num_perm)
+            .context("--bands must be between 1 and --num-perm")?,
+        (None, Some(r)) => LshParams::new(c.num_perm / r.max(1), r, c.num_perm)
+            .context("--rows must be between 1 and --num-perm")?,
+        (None, None) => LshParams::for_threshold(threshold, c.num_perm),
+    };
     if args.passage_k < 2 {
         bail!("--passage-k must be at least 2");
     }
@@ -180,7 +180,9 @@ fn options(args: &Args) -> anyhow::Result<ScanOptions> {
 
 fn create(dir: &std::path::Path, name: &str) -> anyhow::Result<BufWriter<File>> {
     let p = dir.join(name);
-    Ok(BufWriter::new(File::create(&p).with_context(|| format!("cannot create {}", p.display()))?))
+    Ok(BufWriter::new(File::create(&p).with_context(|| {
+        format!("cannot create {}", p.display())
+    })?))
 }
 
 fn bar(quiet: bool, len: Option<u64>, template: &str) -> ProgressBar {
@@ -191,13 +193,19 @@ fn bar(quiet: bool, len: Option<u64>, template: &str) -> ProgressBar {
         Some(n) => ProgressBar::new(n),
         None => ProgressBar::new_spinner(),
     };
-    pb.set_style(ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()));
+    pb.set_style(
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
     pb.enable_steady_tick(Duration::from_millis(200));
     pb
 }
 
 fn signal_names(bits: u8) -> Vec<&'static str> {
-    Signal::ALL.into_iter().filter(|s| bits & s.bit() != 0).map(|s| s.as_str()).collect()
+    Signal::ALL
+        .into_iter()
+        .filter(|s| bits & s.bit() != 0)
+        .map(|s| s.as_str())
+        .collect()
 }
 
 /// Runs `stemma scan`; returns the process exit code.
@@ -238,7 +246,12 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         match item {
             Ok(rec) => {
                 let date = rec.date.as_deref().and_then(parse_date);
-                batch.push(InputDoc { id: rec.id, text: rec.text, date, source: rec.source });
+                batch.push(InputDoc {
+                    id: rec.id,
+                    text: rec.text,
+                    date,
+                    source: rec.source,
+                });
                 if batch.len() >= batch_size {
                     flush(&mut scanner, &mut batch)?;
                 }
@@ -375,7 +388,10 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     // Summary.
     let mut o = String::new();
     use std::fmt::Write as _;
-    let _ = writeln!(o, "stemma scan: {ndocs} documents read, {skipped_count} skipped");
+    let _ = writeln!(
+        o,
+        "stemma scan: {ndocs} documents read, {skipped_count} skipped"
+    );
     for s in &skipped {
         let _ = writeln!(o, "  skipped {s}");
     }
@@ -397,7 +413,10 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         cstats.passage
     );
     if !args.candidates_only {
-        let rel: Vec<String> = by_relation.iter().map(|(r, n)| format!("{r} {n}")).collect();
+        let rel: Vec<String> = by_relation
+            .iter()
+            .map(|(r, n)| format!("{r} {n}"))
+            .collect();
         let npairs: usize = by_relation.iter().map(|x| x.1).sum();
         let _ = writeln!(
             o,
@@ -415,7 +434,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         "time: read+sketch+candidates {:.2}s, verify {:.2}s, families+report {:.2}s, total {:.2}s",
         t_sketch.as_secs_f64(),
         t_verify.as_secs_f64(),
-        (total - t_sketch - t_verify).as_secs_f64().max(t_families.as_secs_f64()),
+        (total - t_sketch - t_verify)
+            .as_secs_f64()
+            .max(t_families.as_secs_f64()),
         total.as_secs_f64()
     );
     let sizes = scanner.finder().index_sizes();
@@ -427,11 +448,19 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         sizes[1].0,
         scanner.finder().heap_bytes() >> 20,
         scanner.docs().iter().map(|d| d.len).sum::<usize>() >> 20,
-        if scanner.store().spilled() { "(spilled to a temporary file)" } else { "(in memory)" }
+        if scanner.store().spilled() {
+            "(spilled to a temporary file)"
+        } else {
+            "(in memory)"
+        }
     );
     let _ = writeln!(o, "output: {}", args.out.display());
     print!("{o}");
-    Ok(if skipped_count > 0 { crate::EXIT_SKIPPED } else { crate::EXIT_OK })
+    Ok(if skipped_count > 0 {
+        crate::EXIT_SKIPPED
+    } else {
+        crate::EXIT_OK
+    })
 }
 
 fn basis_str(b: Basis) -> &'static str {
@@ -516,7 +545,9 @@ fn build_report(
         ));
     }
     for v in embedded {
-        let Some(&i) = pair_index.get(&(v.a, v.b)) else { continue };
+        let Some(&i) = pair_index.get(&(v.a, v.b)) else {
+            continue;
+        };
         if fragment_bytes > REPORT_FRAGMENT_BYTES {
             cut = true;
             break;
@@ -555,7 +586,12 @@ fn build_report(
                     .copied(),
             })
             .collect();
-        families.push(ReportFamily { id: fi + 1, members, root, edges });
+        families.push(ReportFamily {
+            id: fi + 1,
+            members,
+            root,
+            edges,
+        });
     }
     let stats = scanner.candidate_stats();
     let summary = vec![
@@ -564,52 +600,19 @@ fn build_report(
         ("related pairs".to_string(), edges.len().to_string()),
         ("families".to_string(), fams.len().to_string()),
     ];
-    Ok(Report { title: "stemma scan".to_string(), summary, notes: notes.clone(), docs, pairs, families })
+    Ok(Report {
+        title: "stemma scan".to_string(),
+        summary,
+        notes: notes.clone(),
+        docs,
+        pairs,
+        families,
+    })
 }
 
-/// Parses a date field into seconds since the Unix epoch: integer seconds, ISO 8601
-/// (`2020-05-05`, `2020-05-05T10:00:00Z`, `2020-05-05 10:00`) or `26-FEB-1987 15:01:01.79`.
+/// Parses a date field: any form `stemma_compare::parse_date` knows, or integer epoch seconds.
 fn parse_date(s: &str) -> Option<i64> {
-    let s = s.trim();
-    if let Ok(n) = s.parse::<i64>() {
-        return Some(n);
-    }
-    let (date, time) = match s.find(['T', ' ']) {
-        Some(i) => (&s[..i], s[i + 1..].trim()),
-        None => (s, ""),
-    };
-    let parts: Vec<&str> = date.split('-').collect();
-    if parts.len() != 3 {
-        return None;
-    }
-    const MONTHS: [&str; 12] =
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-    let (y, m, d): (i64, i64, i64) = if parts[0].len() == 4 {
-        (parts[0].parse().ok()?, parts[1].parse().ok()?, parts[2].parse().ok()?)
-    } else {
-        let mon = parts[1].to_ascii_lowercase();
-        let m = MONTHS.iter().position(|x| mon.starts_with(x))? as i64 + 1;
-        (parts[2].parse().ok()?, m, parts[0].parse().ok()?)
-    };
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    let mut secs = 0i64;
-    let t: Vec<&str> = time.trim_end_matches('Z').split([':', '+']).collect();
-    if !time.is_empty() {
-        let h: i64 = t.first()?.parse().ok()?;
-        let mi: i64 = t.get(1).and_then(|x| x.parse().ok()).unwrap_or(0);
-        let se: f64 = t.get(2).and_then(|x| x.parse().ok()).unwrap_or(0.0);
-        secs = h * 3600 + mi * 60 + se as i64;
-    }
-    // Days from civil (Howard Hinnant's algorithm).
-    let y2 = if m <= 2 { y - 1 } else { y };
-    let era = y2.div_euclid(400);
-    let yoe = y2 - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some((era * 146_097 + doe - 719_468) * 86_400 + secs)
+    stemma_compare::parse_date(s).or_else(|| s.trim().parse::<i64>().ok())
 }
 
 #[cfg(test)]

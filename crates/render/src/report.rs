@@ -109,13 +109,19 @@ pub fn render(report: &Report) -> String {
     o.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     o.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     o.push_str(&format!("<title>{}</title>\n", escape(&report.title)));
-    o.push_str(&format!("<style>\n{CSS}\n{REPORT_CSS}\n</style>\n</head>\n<body>\n"));
+    o.push_str(&format!(
+        "<style>\n{CSS}\n{REPORT_CSS}\n</style>\n</head>\n<body>\n"
+    ));
     o.push_str(&format!(
         "<header class=\"rp-head\"><h1>{}</h1><dl class=\"rp-sum\">",
         escape(&report.title)
     ));
     for (k, v) in &report.summary {
-        o.push_str(&format!("<div><dt>{}</dt><dd>{}</dd></div>", escape(k), escape(v)));
+        o.push_str(&format!(
+            "<div><dt>{}</dt><dd>{}</dd></div>",
+            escape(k),
+            escape(v)
+        ));
     }
     o.push_str("</dl></header>\n");
     for n in &report.notes {
@@ -134,7 +140,9 @@ pub fn render(report: &Report) -> String {
     o.push_str("<script type=\"application/json\" id=\"rp-data\">");
     o.push_str(&script_json(report));
     o.push_str("</script>\n");
-    o.push_str(&format!("<script>\n{JS}\n{REPORT_JS}\n</script>\n</body>\n</html>\n"));
+    o.push_str(&format!(
+        "<script>\n{JS}\n{REPORT_JS}\n</script>\n</body>\n</html>\n"
+    ));
     o
 }
 
@@ -261,8 +269,18 @@ mod tests {
             summary: vec![("documents".into(), "3".into())],
             notes: vec!["only 1 of 2 pairs embedded".into()],
             docs: vec![
-                ReportDoc { id: "a</script>".into(), date: None, source: None, len: 10 },
-                ReportDoc { id: "b".into(), date: Some(5), source: Some("X".into()), len: 12 },
+                ReportDoc {
+                    id: "a</script>".into(),
+                    date: None,
+                    source: None,
+                    len: 10,
+                },
+                ReportDoc {
+                    id: "b".into(),
+                    date: Some(5),
+                    source: Some("X".into()),
+                    len: 12,
+                },
             ],
             pairs: vec![ReportPair {
                 a: 0,
@@ -300,7 +318,10 @@ mod tests {
         let end = start + html[start..].find("</script>").unwrap();
         let back: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
         assert_eq!(back["docs"][0]["id"], "a</script>");
-        assert_eq!(back["pairs"][0]["fragment"], "<div class=\"stm-cmp\">x</div>");
+        assert_eq!(
+            back["pairs"][0]["fragment"],
+            "<div class=\"stm-cmp\">x</div>"
+        );
         for bad in ["src=\"http", "href=\"http", "url(http", "@import"] {
             assert!(!html.contains(bad), "{bad}");
         }

@@ -14,9 +14,11 @@
 //! shared key; passage keys need [`CandidateOptions::min_shared_keys`] distinct shared keys.
 
 use crate::index::{DocId, Index, MemIndex, Saturation};
+pub use stemma_sketch::lsh::LshParams;
+use stemma_sketch::minhash::MinHasher;
 use stemma_sketch::passage::{PassageParams, document_keys};
+use stemma_sketch::shingle;
 use stemma_text::PreparedText;
-use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 /// A candidate signal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -57,10 +59,10 @@ impl Signal {
 pub struct CandidateOptions {
     /// Words per shingle for MinHash.
     pub ngram: usize,
-    /// MinHash permutations (= bands × rows).
+    /// MinHash permutations (signature slots).
     pub num_perm: usize,
-    /// LSH bands.
-    pub bands: usize,
+    /// LSH banding (`bands × rows <= num_perm`).
+    pub lsh: LshParams,
     /// Passage key settings.
     pub passage: PassageParams,
     /// Distinct passage keys two documents must share to become a candidate.
@@ -73,14 +75,17 @@ pub struct CandidateOptions {
     pub signals: Vec<Signal>,
 }
 
+/// Default Jaccard threshold of the LSH banding: low, because verification decides.
+pub const DEFAULT_LSH_THRESHOLD: f64 = 0.5;
+
 impl Default for CandidateOptions {
     fn default() -> Self {
         CandidateOptions {
-            ngram: 5,
+            ngram: stemma_sketch::shingle::DEFAULT_NGRAM,
             num_perm: 128,
-            bands: 32,
+            lsh: LshParams::for_threshold(DEFAULT_LSH_THRESHOLD, 128),
             passage: PassageParams::default(),
-            min_shared_keys: 3,
+            min_shared_keys: 2,
             passage_df_cap: 64,
             bucket_cap: 32,
             signals: Signal::ALL.to_vec(),
@@ -88,34 +93,10 @@ impl Default for CandidateOptions {
     }
 }
 
-impl CandidateOptions {
-    /// Rows per LSH band.
-    pub fn rows(&self) -> usize {
-        (self.num_perm / self.bands.max(1)).max(1)
-    }
-
-    /// Sets bands and rows from a Jaccard threshold `t` (the band/row split whose S-curve
-    /// midpoint `(1/b)^(1/r)` is closest to `t`, for `num_perm` permutations).
-    pub fn set_threshold(&mut self, t: f64) {
-        let mut best = (f64::MAX, self.bands);
-        for b in 1..=self.num_perm {
-            if self.num_perm % b != 0 {
-                continue;
-            }
-            let r = (self.num_perm / b) as f64;
-            let mid = (1.0 / b as f64).powf(1.0 / r);
-            if (mid - t).abs() < best.0 {
-                best = ((mid - t).abs(), b);
-            }
-        }
-        self.bands = best.1;
-    }
-}
-
 /// The keys of one document for every signal.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DocSketch {
-    /// Hash of the normalized token sequence (`None` for a text without tokens).
+    /// Hash of the normalized word sequence (`None` for a text without words).
     pub exact: Option<u64>,
     /// One key per LSH band.
     pub lsh: Vec<u64>,
@@ -123,82 +104,55 @@ pub struct DocSketch {
     pub passage: Vec<u64>,
 }
 
-/// Computes the sketch of a prepared text.
-pub fn sketch(text: &PreparedText, opts: &CandidateOptions) -> DocSketch {
-    if text.tokens.is_empty() {
-        return DocSketch::default();
-    }
-    let use_sig = |s: Signal| opts.signals.contains(&s);
-    let mut out = DocSketch::default();
-    if use_sig(Signal::Exact) {
-        let mut h = Vec::with_capacity(text.tokens.len() * 8);
-        for t in &text.tokens {
-            h.extend_from_slice(t.norm.as_bytes());
-            h.push(b' ');
-        }
-        out.exact = Some(xxh3_64(&h));
-    }
-    if use_sig(Signal::MinHash) {
-        out.lsh = lsh_keys(text, opts);
-    }
-    if use_sig(Signal::Passage) {
-        out.passage = document_keys(text, &opts.passage);
-    }
-    out
+/// Computes [`DocSketch`]es (holds the MinHash functions; `Sync`, share it across threads).
+#[derive(Debug, Clone)]
+pub struct Sketcher {
+    opts: CandidateOptions,
+    hasher: MinHasher,
 }
 
-/// Hashed word n-gram shingles of the token norms (a text shorter than `n` is one shingle).
-fn shingles(text: &PreparedText, n: usize) -> Vec<u64> {
-    let toks: Vec<u64> = text.tokens.iter().map(|t| xxh3_64(t.norm.as_bytes())).collect();
-    let n = n.max(1).min(toks.len());
-    let mut out: Vec<u64> = toks
-        .windows(n)
-        .map(|w| {
-            let mut h = 0x2545_f491_4f6c_dd1du64;
-            for &x in w {
-                h = (h.rotate_left(5) ^ x).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-            }
-            h
-        })
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
+/// Seed of the scan's MinHash functions.
+const MINHASH_SEED: u64 = 0x5eed_5ca1;
 
-/// MinHash signature banded into LSH keys (band number mixed into each key).
-fn lsh_keys(text: &PreparedText, opts: &CandidateOptions) -> Vec<u64> {
-    let sh = shingles(text, opts.ngram);
-    let rows = opts.rows();
-    let perms = rows * opts.bands.max(1);
-    let mut sig = vec![u64::MAX; perms];
-    for &s in &sh {
-        for (i, m) in sig.iter_mut().enumerate() {
-            // Independent hash per permutation: seeded mix of the shingle hash.
-            let h = (s ^ PERM_SEEDS[i % PERM_SEEDS.len()].wrapping_mul(i as u64 + 1))
-                .wrapping_mul(0xff51_afd7_ed55_8ccd);
-            let h = (h ^ (h >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-            let h = h ^ (h >> 29);
-            if h < *m {
-                *m = h;
-            }
+impl Sketcher {
+    /// A sketcher for the given options.
+    pub fn new(opts: &CandidateOptions) -> Self {
+        Sketcher {
+            opts: opts.clone(),
+            hasher: MinHasher::new(opts.num_perm.max(1), MINHASH_SEED),
         }
     }
-    sig.chunks(rows)
-        .enumerate()
-        .map(|(b, band)| {
-            let mut buf = Vec::with_capacity(8 * (band.len() + 1));
-            buf.extend_from_slice(&(b as u64).to_le_bytes());
-            for v in band {
-                buf.extend_from_slice(&v.to_le_bytes());
-            }
-            xxh3_64_with_seed(&buf, 0x15b)
-        })
-        .collect()
-}
 
-const PERM_SEEDS: [u64; 4] =
-    [0x9e37_79b9_7f4a_7c15, 0xbf58_476d_1ce4_e5b9, 0x94d0_49bb_1331_11eb, 0x2545_f491_4f6c_dd1d];
+    /// The options.
+    pub fn options(&self) -> &CandidateOptions {
+        &self.opts
+    }
+
+    /// Keys of `text` (with `prepared = stemma_text::prepare(text)`).
+    pub fn sketch(&self, text: &str, prepared: &PreparedText) -> DocSketch {
+        let opts = &self.opts;
+        let use_sig = |s: Signal| opts.signals.contains(&s);
+        let mut out = DocSketch::default();
+        let mut words = Vec::new();
+        shingle::word_hashes(text, &mut words);
+        if words.is_empty() {
+            return out;
+        }
+        if use_sig(Signal::Exact) {
+            out.exact = Some(shingle::text_hash_of_words(&words));
+        }
+        if use_sig(Signal::MinHash) && opts.lsh.bands * opts.lsh.rows <= opts.num_perm {
+            let mut sh = Vec::new();
+            shingle::shingle_hashes(&words, opts.ngram.max(1), &mut sh);
+            let sig = self.hasher.signature(&sh);
+            out.lsh = opts.lsh.band_keys(&sig.0).collect();
+        }
+        if use_sig(Signal::Passage) {
+            out.passage = document_keys(prepared, &opts.passage);
+        }
+        out
+    }
+}
 
 /// A pair worth verifying: `a` was read before `b`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -303,8 +257,13 @@ impl<I: Index> CandidateFinder<I> {
             match out[start..].binary_search_by_key(&a, |c| c.a) {
                 Ok(i) => f(&mut out[start + i]),
                 Err(i) => {
-                    let mut c =
-                        Candidate { a, b: doc, signals: 0, shared_keys: 0, shared_bands: 0 };
+                    let mut c = Candidate {
+                        a,
+                        b: doc,
+                        signals: 0,
+                        shared_keys: 0,
+                        shared_bands: 0,
+                    };
                     f(&mut c);
                     out.insert(start + i, c);
                 }
@@ -352,12 +311,19 @@ mod tests {
     use super::*;
 
     fn sk(exact: Option<u64>, lsh: &[u64], passage: &[u64]) -> DocSketch {
-        DocSketch { exact, lsh: lsh.to_vec(), passage: passage.to_vec() }
+        DocSketch {
+            exact,
+            lsh: lsh.to_vec(),
+            passage: passage.to_vec(),
+        }
     }
 
     #[test]
     fn finder_merges_signals_and_applies_key_threshold() {
-        let opts = CandidateOptions { min_shared_keys: 2, ..CandidateOptions::default() };
+        let opts = CandidateOptions {
+            min_shared_keys: 2,
+            ..CandidateOptions::default()
+        };
         let mut f = CandidateFinder::in_memory(&opts);
         let mut out = Vec::new();
         f.add(0, &sk(Some(7), &[1, 2], &[10, 11, 12]), &mut out);
@@ -380,11 +346,22 @@ mod tests {
     }
 
     #[test]
-    fn threshold_picks_bands() {
-        let mut o = CandidateOptions::default();
-        o.set_threshold(0.8);
-        let mid = (1.0 / o.bands as f64).powf(1.0 / o.rows() as f64);
-        assert!((mid - 0.8).abs() < 0.08, "bands {} rows {}", o.bands, o.rows());
-        assert_eq!(o.bands * o.rows(), 128);
+    fn sketcher_keys_copies_alike_and_skips_empty_texts() {
+        let sk = Sketcher::new(&CandidateOptions::default());
+        let a = "The harbour bridge of Brackenford opened on Monday after 14 months of work. \
+                 Mayor Ilse Varnholt cut the ribbon in front of a large crowd.";
+        let b = "THE HARBOUR BRIDGE of Brackenford opened on Monday, after 14 months of work! \
+                 Mayor Ilse Varnholt cut the ribbon in front of a large crowd.";
+        let (x, y) = (
+            sk.sketch(a, &stemma_text::prepare(a)),
+            sk.sketch(b, &stemma_text::prepare(b)),
+        );
+        assert!(x.exact.is_some());
+        assert_eq!(x.exact, y.exact);
+        assert_eq!(x.lsh, y.lsh);
+        assert_eq!(x.lsh.len(), CandidateOptions::default().lsh.bands);
+        assert!(!x.passage.is_empty());
+        let e = sk.sketch("  ... ", &stemma_text::prepare("  ... "));
+        assert_eq!(e, DocSketch::default());
     }
 }

@@ -16,9 +16,9 @@
 //!    that order to the later, and are marked as such ([`Basis::Order`]).
 
 use crate::index::DocId;
-use stemma_compare::{Relation, Side};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
+use stemma_compare::{Relation, Side};
 
 /// A verified relation between two documents, as families need it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -129,7 +129,13 @@ fn build(dates: &[Option<i64>], es: &[&PairEdge]) -> Family {
         match (dates[e.a as usize], dates[e.b as usize]) {
             (Some(x), Some(y)) if x != y => {
                 let (from, to) = if x < y { (a, b) } else { (b, a) };
-                prefs.push(Pref { edge: i, from, to, weight: 2.0 + e.score, basis: Basis::Date });
+                prefs.push(Pref {
+                    edge: i,
+                    from,
+                    to,
+                    weight: 2.0 + e.score,
+                    basis: Basis::Date,
+                });
             }
             _ => match e.source {
                 Some(Side::A) => prefs.push(Pref {
@@ -167,7 +173,11 @@ fn build(dates: &[Option<i64>], es: &[&PairEdge]) -> Family {
     // Topological order, ties by (date, reading order); undated after dated.
     let key = |l: usize| {
         let d = members[l];
-        (dates[d as usize].is_none(), dates[d as usize].unwrap_or(0), d)
+        (
+            dates[d as usize].is_none(),
+            dates[d as usize].unwrap_or(0),
+            d,
+        )
     };
     let mut indeg = vec![0usize; m];
     for succ in &adj {
@@ -175,7 +185,7 @@ fn build(dates: &[Option<i64>], es: &[&PairEdge]) -> Family {
             indeg[t] += 1;
         }
     }
-    let mut heap: BinaryHeap<Reverse<((bool, i64, DocId), usize)>> = (0..m)
+    let mut heap: BinaryHeap<Reverse<(OrderKey, usize)>> = (0..m)
         .filter(|&l| indeg[l] == 0)
         .map(|l| Reverse((key(l), l)))
         .collect();
@@ -199,7 +209,11 @@ fn build(dates: &[Option<i64>], es: &[&PairEdge]) -> Family {
         .map(|(i, e)| {
             let (from, to, basis) = accepted[i].unwrap_or_else(|| {
                 let (a, b) = (local(e.a), local(e.b));
-                if pos[a] <= pos[b] { (a, b, Basis::Order) } else { (b, a, Basis::Order) }
+                if pos[a] <= pos[b] {
+                    (a, b, Basis::Order)
+                } else {
+                    (b, a, Basis::Order)
+                }
             });
             FamilyEdge {
                 source: members[from],
@@ -211,8 +225,15 @@ fn build(dates: &[Option<i64>], es: &[&PairEdge]) -> Family {
         })
         .collect();
     let ordered: Vec<DocId> = order.iter().map(|&l| members[l]).collect();
-    Family { root: ordered[0], members: ordered, edges }
+    Family {
+        root: ordered[0],
+        members: ordered,
+        edges,
+    }
 }
+
+/// Family order of a document: undated last, then date, then reading order.
+type OrderKey = (bool, i64, DocId);
 
 fn reaches(adj: &[Vec<usize>], from: usize, to: usize) -> bool {
     if from == to {
@@ -240,7 +261,14 @@ mod tests {
     use super::*;
 
     fn e(a: u32, b: u32, rel: Relation, source: Option<Side>, conf: f64) -> PairEdge {
-        PairEdge { a, b, relation: rel, score: 0.8, source, confidence: conf }
+        PairEdge {
+            a,
+            b,
+            relation: rel,
+            score: 0.8,
+            source,
+            confidence: conf,
+        }
     }
 
     #[test]
@@ -264,7 +292,10 @@ mod tests {
         let dates = vec![Some(200), Some(100)];
         let f = &families(&dates, &[e(0, 1, Relation::Rewrite, Some(Side::A), 0.99)])[0];
         assert_eq!(f.root, 1);
-        assert_eq!((f.edges[0].source, f.edges[0].copy, f.edges[0].basis), (1, 0, Basis::Date));
+        assert_eq!(
+            (f.edges[0].source, f.edges[0].copy, f.edges[0].basis),
+            (1, 0, Basis::Date)
+        );
     }
 
     #[test]
@@ -291,7 +322,10 @@ mod tests {
         let dates = vec![None, Some(50), None];
         let f = &families(
             &dates,
-            &[e(0, 1, Relation::Duplicate, None, 0.0), e(0, 2, Relation::Duplicate, None, 0.0)],
+            &[
+                e(0, 1, Relation::Duplicate, None, 0.0),
+                e(0, 2, Relation::Duplicate, None, 0.0),
+            ],
         )[0];
         // Only doc 1 has a date (50, vs 0 undated): dated documents come first.
         assert_eq!(f.root, 1);
@@ -311,6 +345,9 @@ mod tests {
                 e(3, 4, Relation::Duplicate, None, 0.0),
             ],
         );
-        assert_eq!(fams.iter().map(|f| f.members.len()).collect::<Vec<_>>(), vec![3, 2]);
+        assert_eq!(
+            fams.iter().map(|f| f.members.len()).collect::<Vec<_>>(),
+            vec![3, 2]
+        );
     }
 }

@@ -97,7 +97,9 @@ impl Index for MemIndex {
     fn query(&self, keys: &[u64], out: &mut Vec<(DocId, u32)>) {
         let start = out.len();
         for &k in keys {
-            let Some(&(head, count)) = self.heads.get(&k) else { continue };
+            let Some(&(head, count)) = self.heads.get(&k) else {
+                continue;
+            };
             if self.saturation == Saturation::Ignore && count >= self.cap {
                 continue;
             }

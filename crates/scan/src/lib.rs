@@ -17,11 +17,12 @@
 #![warn(missing_docs)]
 
 pub mod candidates;
+pub mod dedup;
 pub mod family;
 pub mod index;
 pub mod store;
 
-use candidates::{Candidate, CandidateFinder, CandidateOptions, CandidateStats, sketch};
+use candidates::{Candidate, CandidateFinder, CandidateOptions, CandidateStats, Sketcher};
 use index::DocId;
 use rayon::prelude::*;
 use stemma_compare::{Comparer, Comparison, Document, Relation};
@@ -111,6 +112,7 @@ pub struct Verified {
 pub struct Scanner {
     opts: ScanOptions,
     finder: CandidateFinder,
+    sketcher: Sketcher,
     store: TextStore,
     docs: Vec<DocInfo>,
     candidates: Vec<Candidate>,
@@ -122,6 +124,7 @@ impl Scanner {
     pub fn new(opts: ScanOptions) -> Self {
         Scanner {
             finder: CandidateFinder::in_memory(&opts.candidates),
+            sketcher: Sketcher::new(&opts.candidates),
             store: TextStore::new(opts.text_memory_budget),
             docs: Vec::new(),
             candidates: Vec::new(),
@@ -134,18 +137,27 @@ impl Scanner {
     /// document added so far (including earlier ones of the same batch). Returns the number of
     /// new candidate pairs.
     pub fn add_batch(&mut self, batch: Vec<InputDoc>) -> Result<usize, ScanError> {
-        let copts = &self.opts.candidates;
-        let sketches: Vec<_> =
-            batch.par_iter().map(|d| sketch(&stemma_text::prepare(&d.text), copts)).collect();
+        let sk = &self.sketcher;
+        let sketches: Vec<_> = batch
+            .par_iter()
+            .map(|d| sk.sketch(&d.text, &stemma_text::prepare(&d.text)))
+            .collect();
         let before = self.candidates.len();
         for (d, sk) in batch.into_iter().zip(sketches) {
             let id = DocId::try_from(self.docs.len())
                 .ok()
                 .filter(|&i| i < u32::MAX - 1)
-                .ok_or(ScanError::TooManyDocuments { max: u32::MAX as u64 - 1 })?;
+                .ok_or(ScanError::TooManyDocuments {
+                    max: u32::MAX as u64 - 1,
+                })?;
             self.store.push(&d.text)?;
             self.finder.add(id, &sk, &mut self.candidates);
-            self.docs.push(DocInfo { id: d.id, date: d.date, source: d.source, len: d.text.len() });
+            self.docs.push(DocInfo {
+                id: d.id,
+                date: d.date,
+                source: d.source,
+                len: d.text.len(),
+            });
         }
         Ok(self.candidates.len() - before)
     }
@@ -208,7 +220,9 @@ impl Scanner {
     }
 
     fn verify_group(&self, group: &[Candidate]) -> Result<Vec<Verified>, ScanError> {
-        let Some(first) = group.first() else { return Ok(Vec::new()) };
+        let Some(first) = group.first() else {
+            return Ok(Vec::new());
+        };
         let a = first.a;
         let text_a = self.text(a)?;
         let prep_a = stemma_text::prepare(&text_a);
@@ -220,7 +234,12 @@ impl Scanner {
             let doc_b = Document::new(&text_b, &prep_b).with_date(self.docs[c.b as usize].date);
             let comparison = self.comparer.compare(&doc_a, &doc_b);
             if self.opts.relations.contains(&comparison.relation) {
-                out.push(Verified { a, b: c.b, signals: c.signals, comparison });
+                out.push(Verified {
+                    a,
+                    b: c.b,
+                    signals: c.signals,
+                    comparison,
+                });
             }
         }
         Ok(out)

@@ -36,7 +36,13 @@ pub struct TextStore {
 impl TextStore {
     /// A store that keeps up to `memory_budget` bytes of text in memory, then spills to disk.
     pub fn new(memory_budget: usize) -> Self {
-        TextStore { mem: Vec::new(), file: None, file_len: 0, spans: Vec::new(), budget: memory_budget }
+        TextStore {
+            mem: Vec::new(),
+            file: None,
+            file_len: 0,
+            spans: Vec::new(),
+            budget: memory_budget,
+        }
     }
 
     /// Number of texts stored.
@@ -68,7 +74,8 @@ impl TextStore {
         })?;
         if self.file.is_none() && self.mem.len() + bytes.len() > self.budget {
             let mut f = tempfile::tempfile().map_err(err("creating temporary file"))?;
-            f.write_all(&self.mem).map_err(err("writing temporary file"))?;
+            f.write_all(&self.mem)
+                .map_err(err("writing temporary file"))?;
             self.file_len = self.mem.len() as u64;
             self.mem = Vec::new();
             self.file = Some(Mutex::new(f));
@@ -82,7 +89,8 @@ impl TextStore {
             Some(f) => {
                 off = self.file_len;
                 let mut f = f.lock().unwrap_or_else(|p| p.into_inner());
-                f.seek(SeekFrom::Start(off)).map_err(err("seeking temporary file"))?;
+                f.seek(SeekFrom::Start(off))
+                    .map_err(err("seeking temporary file"))?;
                 f.write_all(bytes).map_err(err("writing temporary file"))?;
                 self.file_len += bytes.len() as u64;
             }
@@ -102,8 +110,10 @@ impl TextStore {
             Some(f) => {
                 let mut buf = vec![0u8; len as usize];
                 let mut f = f.lock().unwrap_or_else(|p| p.into_inner());
-                f.seek(SeekFrom::Start(off)).map_err(err("seeking temporary file"))?;
-                f.read_exact(&mut buf).map_err(err("reading temporary file"))?;
+                f.seek(SeekFrom::Start(off))
+                    .map_err(err("seeking temporary file"))?;
+                f.read_exact(&mut buf)
+                    .map_err(err("reading temporary file"))?;
                 buf
             }
         };

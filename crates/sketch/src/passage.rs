@@ -141,7 +141,7 @@ pub fn sentence_keys(text: &PreparedText, params: &PassageParams) -> Vec<Sentenc
                 buf[..8].copy_from_slice(&lo.to_le_bytes());
                 buf[8..].copy_from_slice(&hi.to_le_bytes());
                 let key = xxh3_128_with_seed(&buf, seed) as u64;
-                if key % sample == 0 {
+                if key.is_multiple_of(sample) {
                     keys.push(key);
                 }
             }

@@ -145,11 +145,11 @@ fn read_input(arg: &str, max: u64) -> Result<(String, String)> {
 fn parse_date_arg(flag: &str, value: Option<&str>) -> Result<Option<i64>> {
     match value {
         None => Ok(None),
-        // TODO(render): switch to `stemma_compare::parse_date` as soon as it is exported.
-        Some(s) => {
-            eprintln!("stemma: warning: {flag} {s:?} ignored (date parsing not available yet)");
-            Ok(None)
-        }
+        Some(s) => stemma_compare::parse_date(s).map(Some).ok_or_else(|| {
+            anyhow!(
+                "{flag}: cannot read the date {s:?} (use e.g. 2024-05-01 or 2024-05-01T14:05:00Z)"
+            )
+        }),
     }
 }
 

@@ -353,7 +353,6 @@ fn unwritable_html_path_is_an_error() {
 }
 
 #[test]
-#[ignore = "needs stemma_compare::parse_date"]
 fn bad_date_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let pa = write(dir.path(), "a.txt", ORIGINAL.as_bytes());
@@ -375,10 +374,9 @@ fn bad_date_is_refused() {
     check_contract(&v, ORIGINAL, LIGHT_EDIT);
 }
 
-// --- Behaviour of the comparison itself (needs the real compare and prepare). ---
+// --- Behaviour of the comparison itself. ---
 
 #[test]
-#[ignore = "needs real compare"]
 fn verbatim_copy_is_a_duplicate() {
     let (v, _) = compare_json(ORIGINAL, ORIGINAL, &[]);
     assert_eq!(v["relation"], "duplicate");
@@ -393,7 +391,6 @@ fn verbatim_copy_is_a_duplicate() {
 }
 
 #[test]
-#[ignore = "needs real compare"]
 fn unrelated_texts_are_unrelated() {
     let (v, _) = compare_json(ORIGINAL, UNRELATED, &[]);
     assert_eq!(v["relation"], "unrelated");
@@ -401,7 +398,6 @@ fn unrelated_texts_are_unrelated() {
 }
 
 #[test]
-#[ignore = "needs real compare"]
 fn light_edit_is_a_near_duplicate_with_its_changes() {
     let (v, _) = compare_json(ORIGINAL, LIGHT_EDIT, &[]);
     check_contract(&v, ORIGINAL, LIGHT_EDIT);

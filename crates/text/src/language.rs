@@ -111,12 +111,11 @@ pub fn detect(tokens: &[RawToken]) -> Language {
 fn detect_latin(tokens: &[RawToken]) -> Language {
     // Scores in bit order: en, de, fr, es, ru, then the profile-only languages it, pt, nl.
     let mut scores = [0usize; 8];
-    for t in tokens
-        .iter()
-        .filter(|t| t.function_word != 0 && t.kind == TokenKind::Word && t.script == Script::Latin)
-    {
+    for t in tokens.iter().filter(|t| {
+        t.function_word.mask != 0 && t.kind == TokenKind::Word && t.script == Script::Latin
+    }) {
         for (i, score) in scores.iter_mut().enumerate() {
-            *score += usize::from((t.function_word >> i) & 1);
+            *score += usize::from((t.function_word.mask >> i) & 1);
         }
     }
     let mut best = 0;

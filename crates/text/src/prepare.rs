@@ -3,7 +3,7 @@
 use crate::language::detect;
 use crate::sentence::{SentenceSplitter, paragraphs, trim_span};
 use crate::stem::{Stemmers, strip_french_elision, token_language};
-use crate::stopwords::{is_stop_word, language_bit};
+use crate::stopwords::is_stop_word;
 use crate::tokenize::{RawToken, tokenize};
 use crate::{Language, Paragraph, PreparedText, Sentence, Span, Token};
 
@@ -139,11 +139,15 @@ impl Preparer {
 
     fn finish_token(&self, doc: Language, r: RawToken) -> Token {
         let lang = token_language(doc, r.kind, r.script);
-        let stop = r.function_word & language_bit(lang) != 0
-            || (lang == Language::French
-                && r.norm.contains('\'')
-                && is_stop_word(lang, strip_french_elision(&r.norm)));
-        let stem = self.stemmers.stem(lang, &r.norm).into_owned();
+        let (stem, stop) = match r.function_word.stop_stem(lang) {
+            Some(stem) => (stem.to_owned(), true),
+            None => {
+                let stop = lang == Language::French
+                    && r.norm.contains('\'')
+                    && is_stop_word(lang, strip_french_elision(&r.norm));
+                (self.stemmers.stem(lang, &r.norm).into_owned(), stop)
+            }
+        };
         Token {
             span: r.span,
             norm: r.norm,

@@ -13,6 +13,7 @@
 use std::sync::LazyLock;
 
 use crate::Language;
+use crate::stem::Stemmers;
 
 /// Bit of each language in a [`function_word_mask`].
 pub mod bits {
@@ -46,10 +47,22 @@ pub fn language_bit(language: Language) -> u8 {
     }
 }
 
-/// Open-addressing hash table of every listed word with the bit set of its lists. Built
-/// once from the constant lists below and never changed (immutable, deterministic).
+/// Languages in bit order (bits 0..5 of a mask).
+const BIT_LANGUAGES: [Language; 5] = [
+    Language::English,
+    Language::German,
+    Language::French,
+    Language::Spanish,
+    Language::Russian,
+];
+
+/// Open-addressing hash table of every listed word with the bit set of its lists and, for
+/// each stop-word language, the word's precomputed stem. Built once from the constant lists
+/// below and never changed (immutable, deterministic).
 struct FunctionWords {
     slots: Vec<(&'static str, u8)>,
+    /// `stems[slot * 5 + i]`: stem of the slot's word for `BIT_LANGUAGES[i]`.
+    stems: Vec<String>,
     mask: usize,
 }
 
@@ -95,22 +108,35 @@ impl FunctionWords {
                 }
             }
         }
-        FunctionWords { slots, mask }
+        let stemmers = Stemmers::new();
+        let mut stems = vec![String::new(); TABLE_SIZE * BIT_LANGUAGES.len()];
+        for (slot, &(w, word_bits)) in slots.iter().enumerate() {
+            for (i, lang) in BIT_LANGUAGES.iter().enumerate() {
+                if word_bits & (1 << i) != 0 {
+                    stems[slot * BIT_LANGUAGES.len() + i] = stemmers.stem(*lang, w).into_owned();
+                }
+            }
+        }
+        FunctionWords { slots, stems, mask }
     }
 
     #[inline]
-    fn get(&self, w: &str) -> u8 {
+    fn get(&self, w: &str) -> FunctionWord {
+        const NONE: FunctionWord = FunctionWord { mask: 0, slot: 0 };
         if w.is_empty() || w.len() > 16 {
-            return 0;
+            return NONE;
         }
         let mut i = fnv1a(w) & self.mask;
         loop {
             let (k, bits) = self.slots[i];
             if k.is_empty() {
-                return 0;
+                return NONE;
             }
             if k == w {
-                return bits;
+                return FunctionWord {
+                    mask: bits,
+                    slot: i as u16,
+                };
             }
             i = (i + 1) & self.mask;
         }
@@ -119,11 +145,45 @@ impl FunctionWords {
 
 static FUNCTION_WORDS: LazyLock<FunctionWords> = LazyLock::new(FunctionWords::build);
 
+/// Result of a function-word lookup: which lists hold the word, and where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FunctionWord {
+    /// Lists holding the word (see [`bits`]); 0 for a word in no list.
+    pub mask: u8,
+    /// Slot in the internal table (meaningful only when `mask != 0`).
+    slot: u16,
+}
+
+impl FunctionWord {
+    /// True when the word is a stop word of `language`.
+    #[inline]
+    pub fn is_stop(self, language: Language) -> bool {
+        self.mask & language_bit(language) != 0
+    }
+
+    /// The precomputed stem of the word for `language`, when it is a stop word of it.
+    #[inline]
+    pub fn stop_stem(self, language: Language) -> Option<&'static str> {
+        let i = BIT_LANGUAGES.iter().position(|l| *l == language)?;
+        if self.mask & (1 << i) == 0 {
+            return None;
+        }
+        Some(FUNCTION_WORDS.stems[self.slot as usize * BIT_LANGUAGES.len() + i].as_str())
+    }
+}
+
+/// Looks `norm` (a normalized word) up in all lists at once: one hash lookup, used both
+/// for stop flags and for language detection.
+#[inline]
+pub fn function_word(norm: &str) -> FunctionWord {
+    FUNCTION_WORDS.get(norm)
+}
+
 /// The set of lists (see [`bits`]) that contain the normalized word `norm`; 0 for a word
-/// in no list. One hash lookup, used both for stop flags and for language detection.
+/// in no list.
 #[inline]
 pub fn function_word_mask(norm: &str) -> u8 {
-    FUNCTION_WORDS.get(norm)
+    function_word(norm).mask
 }
 
 /// The stop-word list of `language` (empty for [`Language::Other`]).
@@ -828,6 +888,14 @@ mod tests {
         assert_eq!(function_word_mask("de") & bits::DUTCH, bits::DUTCH);
         assert_eq!(function_word_mask(""), 0);
         assert_eq!(function_word_mask("unlisted"), 0);
+        let s = Stemmers::new();
+        for l in Language::ALL {
+            for w in stop_words(l) {
+                let fw = function_word(w);
+                assert_eq!(fw.stop_stem(l), Some(s.stem(l, w).as_ref()), "{w}");
+            }
+        }
+        assert_eq!(function_word("the").stop_stem(Language::German), None);
         for list in [
             ENGLISH,
             GERMAN,

@@ -19,7 +19,7 @@
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::normalize::normalize_into;
-use crate::stopwords::function_word_mask;
+use crate::stopwords::{FunctionWord, function_word};
 use crate::{Span, TokenKind};
 
 /// Writing system of a token, as far as stemmer choice cares.
@@ -48,8 +48,8 @@ pub struct RawToken {
     pub capitalized: bool,
     /// Script of the first letter of `norm`.
     pub script: Script,
-    /// Function-word lists containing `norm` (see [`crate::stopwords::function_word_mask`]).
-    pub function_word: u8,
+    /// Function-word lists containing `norm` (see [`crate::stopwords::function_word`]).
+    pub function_word: FunctionWord,
 }
 
 /// Script of a single char.
@@ -108,18 +108,120 @@ fn trim_segment(seg: &str) -> (usize, &str) {
 }
 
 /// Word segments of `text` that are tokens: `(start byte, original slice)`.
+///
+/// Same result as filtering [`UnicodeSegmentation::split_word_bound_indices`] (see
+/// [`word_segments_reference`]), but faster: the text is cut at ASCII white space (UAX #29
+/// always breaks there), pure-ASCII pieces are segmented by [`ascii_words`] and only the
+/// pieces holding non-ASCII chars go through the general Unicode tables.
 pub fn word_segments(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
-    text.split_word_bound_indices().filter_map(|(start, seg)| {
-        if !has_alphanumeric(seg) {
-            return None;
-        }
-        let (offset, kept) = trim_segment(seg);
-        if kept.is_empty() {
-            None
-        } else {
-            Some((start + offset, kept))
+    let bytes = text.as_bytes();
+    let mut pos = 0usize;
+    let mut pending: Vec<(usize, &str)> = Vec::new();
+    let mut pending_at = 0usize;
+    std::iter::from_fn(move || {
+        loop {
+            if pending_at < pending.len() {
+                pending_at += 1;
+                return Some(pending[pending_at - 1]);
+            }
+            // Next piece: a maximal run of non-ASCII-white-space bytes.
+            while pos < bytes.len() && bytes[pos].is_ascii_whitespace() {
+                pos += 1;
+            }
+            if pos >= bytes.len() {
+                return None;
+            }
+            let start = pos;
+            let mut ascii = true;
+            while pos < bytes.len() && !bytes[pos].is_ascii_whitespace() {
+                ascii &= bytes[pos].is_ascii();
+                pos += 1;
+            }
+            // ASCII white space is never inside a multi-byte char, so `start..pos` is on
+            // char boundaries.
+            let piece = &text[start..pos];
+            pending.clear();
+            pending_at = 0;
+            if ascii {
+                ascii_words(piece, |s, e| pending.push((start + s, &piece[s..e])));
+            } else {
+                for (s, seg) in piece.split_word_bound_indices() {
+                    if let Some((off, kept)) = keep_segment(seg) {
+                        pending.push((start + s + off, kept));
+                    }
+                }
+            }
         }
     })
+}
+
+/// The kept part of a word segment, if it is a token: `(offset in seg, kept slice)`.
+#[inline]
+fn keep_segment(seg: &str) -> Option<(usize, &str)> {
+    if !has_alphanumeric(seg) {
+        return None;
+    }
+    let (offset, kept) = trim_segment(seg);
+    (!kept.is_empty()).then_some((offset, kept))
+}
+
+/// UAX #29 word segmentation of a piece of ASCII text without white space, reporting the
+/// kept `(start, end)` of every segment that is a token (see [`keep_segment`]).
+///
+/// In ASCII the rules reduce to: a run of `[A-Za-z0-9_]` is one segment, extended across a
+/// single `:`, `.` or `'` between two letters (WB6/7) and across a single `,`, `;`, `.` or
+/// `'` between two digits (WB11/12). Every other char is a segment of its own.
+pub fn ascii_words(piece: &str, mut emit: impl FnMut(usize, usize)) {
+    let b = piece.as_bytes();
+    let n = b.len();
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut i = 0usize;
+    while i < n {
+        if !is_word(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        loop {
+            if i < n && is_word(b[i]) {
+                i += 1;
+                continue;
+            }
+            if i + 1 < n {
+                let (prev, mid, next) = (b[i - 1], b[i], b[i + 1]);
+                let letters = prev.is_ascii_alphabetic()
+                    && next.is_ascii_alphabetic()
+                    && matches!(mid, b':' | b'.' | b'\'');
+                let digits = prev.is_ascii_digit()
+                    && next.is_ascii_digit()
+                    && matches!(mid, b',' | b';' | b'.' | b'\'');
+                if letters || digits {
+                    i += 2;
+                    continue;
+                }
+            }
+            break;
+        }
+        // Trim connector underscores; keep only segments with an alphanumeric byte.
+        let (mut s, mut e) = (start, i);
+        while s < e && b[s] == b'_' {
+            s += 1;
+        }
+        while e > s && b[e - 1] == b'_' {
+            e -= 1;
+        }
+        if b[s..e].iter().any(u8::is_ascii_alphanumeric) {
+            emit(s, e);
+        }
+    }
+}
+
+/// Reference implementation of [`word_segments`] straight on top of
+/// [`UnicodeSegmentation::split_word_bound_indices`] (slower; kept for tests).
+pub fn word_segments_reference(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
+    text.split_word_bound_indices()
+        .filter_map(|(start, seg)| keep_segment(seg).map(|(off, kept)| (start + off, kept)))
 }
 
 /// Tokenizes `text`, appending to `out`.
@@ -137,7 +239,7 @@ pub fn tokenize_into(text: &str, out: &mut Vec<RawToken>) {
         };
         let capitalized = seg.chars().next().is_some_and(char::is_uppercase);
         let script = token_script(&norm);
-        let function_word = function_word_mask(&norm);
+        let function_word = function_word(&norm);
         out.push(RawToken {
             span: Span::new(start, start + seg.len()),
             norm,
@@ -223,6 +325,20 @@ mod tests {
                 Script::None
             ]
         );
+    }
+
+    #[test]
+    fn fast_segmentation_matches_reference() {
+        for text in [
+            "a.b a:b a'b 1,2 1;2 1.2 1'2 a,b 1:2 a.1 1.a _a_ a__b a_1 .a. ..1..2.. 'x' a.b.c.",
+            "U.S. p.m. 1,941.5 don't O'Brien e-mail foo@bar.com x_y 75th 3D",
+            "café naïve Korea’s ﬁnance １２ Путин\u{301} \u{301}a \u{a0}b\u{2029}c",
+            "a\u{200d}b \u{AD}x y\u{AD} 東京 🙂a a🙂 \t\r\n_",
+        ] {
+            let fast: Vec<_> = word_segments(text).collect();
+            let slow: Vec<_> = word_segments_reference(text).collect();
+            assert_eq!(fast, slow, "{text:?}");
+        }
     }
 
     #[test]

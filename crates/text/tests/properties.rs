@@ -1,6 +1,7 @@
 //! Property tests: no panic on any input, and the structural invariants of `PreparedText`.
 
 use proptest::prelude::*;
+use stemma_text::tokenize::{word_segments, word_segments_reference};
 use stemma_text::{PreparedText, fingerprint_text, prepare};
 
 /// Checks every structural promise of a prepared text against its input.
@@ -107,6 +108,15 @@ proptest! {
     #[test]
     fn texty_input_keeps_invariants(text in texty()) {
         check_invariants(&text, &prepare(&text));
+    }
+
+    #[test]
+    fn fast_word_segmentation_equals_uax29_reference(
+        text in prop_oneof![any::<String>(), texty(), "[a-z0-9_.,;:'\" \n\t-]{0,40}"]
+    ) {
+        let fast: Vec<_> = word_segments(&text).collect();
+        let slow: Vec<_> = word_segments_reference(&text).collect();
+        prop_assert_eq!(fast, slow);
     }
 
     #[test]

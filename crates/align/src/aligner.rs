@@ -30,6 +30,9 @@ pub struct AlignOptions {
     /// if they score at least the scorer's `strong` threshold (one source sentence split into
     /// non-adjacent copy sentences, or a repeated sentence).
     pub allow_reuse: bool,
+    /// When true, gaps between order-consistent anchors are filled with mutual best pairs scoring
+    /// at least the scorer's `gap` threshold.
+    pub gap_fill: bool,
 }
 
 impl Default for AlignOptions {
@@ -39,6 +42,7 @@ impl Default for AlignOptions {
             join_gain: 0.03,
             near_verbatim: 0.8,
             allow_reuse: true,
+            gap_fill: true,
         }
     }
 }
@@ -175,6 +179,58 @@ pub fn align_with<S: SentenceScorer + ?Sized>(
         }
     }
 
+    // Gap filling: between two consecutive order-consistent anchors, mutual best pairs above
+    // the (lower) gap threshold are aligned too.
+    if options.gap_fill && groups.len() >= 2 {
+        let mut anchors: Vec<(usize, usize, usize, usize)> = groups
+            .iter()
+            .map(|(ra, rb, _)| (ra.start, ra.end, rb.start, rb.end))
+            .collect();
+        anchors.sort_unstable();
+        let keep = lis_indices(&anchors.iter().map(|x| x.2).collect::<Vec<_>>());
+        let mut chain: Vec<(usize, usize, usize, usize)> = vec![(0, 0, 0, 0)];
+        chain.extend(keep.into_iter().map(|k| anchors[k]));
+        chain.push((na, na, nb, nb));
+        for w in chain.windows(2) {
+            let (a0, a1) = (w[0].1, w[1].0);
+            let (b0, b1) = (w[0].3, w[1].2);
+            if a0 >= a1 || b0 >= b1 {
+                continue;
+            }
+            let region: Vec<(usize, usize, f64)> = scored
+                .iter()
+                .copied()
+                .filter(|&(i, j, s)| {
+                    s >= th.gap
+                        && (a0..a1).contains(&i)
+                        && (b0..b1).contains(&j)
+                        && !used_a[i]
+                        && !used_b[j]
+                })
+                .collect();
+            for &(i, j, s) in &region {
+                if used_a[i] || used_b[j] {
+                    continue;
+                }
+                let best_i = region
+                    .iter()
+                    .filter(|p| p.0 == i && !used_b[p.1])
+                    .map(|p| p.2)
+                    .fold(0.0, f64::max);
+                let best_j = region
+                    .iter()
+                    .filter(|p| p.1 == j && !used_a[p.0])
+                    .map(|p| p.2)
+                    .fold(0.0, f64::max);
+                if s >= best_i && s >= best_j {
+                    used_a[i] = true;
+                    used_b[j] = true;
+                    groups.push((i..i + 1, j..j + 1, s));
+                }
+            }
+        }
+    }
+
     // Reuse: a sentence still free may align with an already used one when they score strongly.
     if options.allow_reuse {
         for &(i, j, s) in &scored {
@@ -261,4 +317,41 @@ pub fn passages(groups: &[AlignedGroup]) -> Vec<Passage> {
         });
     }
     out
+}
+
+/// Indices of one longest strictly increasing subsequence of `v`.
+pub(crate) fn lis_indices(v: &[usize]) -> Vec<usize> {
+    let mut tails: Vec<usize> = Vec::new(); // indices into v
+    let mut prev: Vec<Option<usize>> = vec![None; v.len()];
+    for i in 0..v.len() {
+        let pos = tails.partition_point(|&t| v[t] < v[i]);
+        if pos > 0 {
+            prev[i] = Some(tails[pos - 1]);
+        }
+        if pos == tails.len() {
+            tails.push(i);
+        } else {
+            tails[pos] = i;
+        }
+    }
+    let mut out = Vec::new();
+    let mut cur = tails.last().copied();
+    while let Some(i) = cur {
+        out.push(i);
+        cur = prev[i];
+    }
+    out.reverse();
+    out
+}
+
+/// Fraction in [0,1] of matches that keep the order of the other side: the longest chain of
+/// matches increasing in both A and B, over all matches (1 when there are none).
+pub fn order_consistency(groups: &[AlignedGroup]) -> f64 {
+    if groups.is_empty() {
+        return 1.0;
+    }
+    let mut v: Vec<(usize, usize)> = groups.iter().map(|g| (g.a.start, g.b.start)).collect();
+    v.sort_unstable();
+    let bs: Vec<usize> = v.iter().map(|x| x.1).collect();
+    lis_indices(&bs).len() as f64 / groups.len() as f64
 }

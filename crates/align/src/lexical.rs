@@ -69,6 +69,7 @@ impl Default for LexicalScorer {
             thresholds: Thresholds {
                 paraphrase: 0.5,
                 strong: 0.65,
+                gap: 0.3,
             },
             max_candidates: 8,
         }

@@ -33,7 +33,8 @@ mod scorer;
 mod words;
 
 pub use aligner::{
-    AlignOptions, AlignResult, AlignedGroup, MatchKind, Passage, align, align_with, passages,
+    AlignOptions, AlignResult, AlignedGroup, MatchKind, Passage, align, align_with,
+    order_consistency, passages,
 };
 pub use lexical::{LexicalFeatures, LexicalScorer, LexicalWeights};
 pub use scorer::{AlignInput, SentenceScorer, Thresholds};

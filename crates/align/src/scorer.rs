@@ -41,6 +41,9 @@ pub struct Thresholds {
     pub paraphrase: f64,
     /// Similarity above which an alignment is a confident paraphrase.
     pub strong: f64,
+    /// Lower similarity accepted only inside a gap between two order-consistent anchors, for a
+    /// mutual best match (heavy rewording keeps the order of the source).
+    pub gap: f64,
 }
 
 /// A sentence-similarity implementation: the one seam where lexical and semantic scoring differ.

@@ -31,7 +31,7 @@ pub use date::parse_date;
 pub use model::*;
 pub use stemma_align::{AlignOptions, LexicalScorer, SentenceScorer};
 
-use stemma_align::{AlignInput, AlignResult, MatchKind, align_with};
+use stemma_align::{AlignInput, AlignResult, MatchKind, align_with, order_consistency};
 use stemma_text::{PreparedText, TokenKind};
 
 /// One side of a comparison: the original text, its preparation, and its date if known.
@@ -76,20 +76,30 @@ pub struct CompareOptions {
     /// Rewrite: at least this fraction of the copy side lies in aligned passages …
     pub rewrite_coverage: f64,
     /// … and at least this fraction of the copy side in confident alignments (similarity at
-    /// least the scorer's `strong` threshold, or verbatim / near-verbatim) …
+    /// least the scorer's `strong` threshold, or verbatim / near-verbatim) — or else the mean
+    /// coverage of both sides reaches `rewrite_mean_coverage` (a heavy spin: every sentence
+    /// reworded, few confident matches, but nearly everything aligned in order) …
     pub rewrite_strong_coverage: f64,
+    /// See `rewrite_strong_coverage`.
+    pub rewrite_mean_coverage: f64,
     /// … from at least this many aligned sentence matches (fewer is enough when the copy side has
-    /// fewer sentences, all aligned).
+    /// fewer sentences, all aligned) …
     pub rewrite_min_matches: usize,
+    /// … keeping the order of the source: at least this fraction of the matches lie on one
+    /// chain increasing on both sides (independent write-ups order shared facts differently).
+    /// Also required for `partial` built from paraphrases.
+    pub min_order: f64,
     /// A copy side this much verbatim that reuses less than `near_duplicate_source` of the other
     /// side is an excerpt: `partial`, not `rewrite`.
     pub excerpt_verbatim: f64,
     /// Partial: at least this fraction of either side in confident alignments …
     pub partial_coverage: f64,
-    /// … with at least this many confident matches (a single verbatim match of at least
-    /// `partial_min_tokens` tokens is also enough).
+    /// … in source order (this fraction of the matches on one increasing chain) …
+    pub partial_min_order: f64,
+    /// … with at least this many confident matches in source order (a verbatim / near-verbatim
+    /// passage of two or more sentences and at least `partial_min_tokens` tokens is also enough).
     pub partial_min_matches: usize,
-    /// Tokens of a single verbatim / near-verbatim match that make it reuse on its own.
+    /// Tokens of a verbatim / near-verbatim passage that make it reuse on its own.
     pub partial_min_tokens: usize,
     /// Same-story: weighted cosine of the documents' key terms (names, numbers, long words)
     /// at least this …
@@ -108,12 +118,15 @@ impl Default for CompareOptions {
             near_duplicate_copy: 0.85,
             near_duplicate_source: 0.6,
             rewrite_coverage: 0.5,
-            rewrite_strong_coverage: 0.3,
+            rewrite_strong_coverage: 0.4,
+            rewrite_mean_coverage: 0.72,
             rewrite_min_matches: 3,
+            min_order: 0.7,
             excerpt_verbatim: 0.7,
-            partial_coverage: 0.1,
-            partial_min_matches: 2,
-            partial_min_tokens: 12,
+            partial_coverage: 0.3,
+            partial_min_order: 0.9,
+            partial_min_matches: 3,
+            partial_min_tokens: 20,
             same_story: 0.2,
             same_story_min_shared: 3,
             clause_min_terms: 5,
@@ -192,16 +205,15 @@ impl<S: SentenceScorer> Comparer<S> {
         let src_side = 1 - copy_side;
         let matches = res.groups.len();
         let copy_sentences = [a, b][copy_side].prepared.sentences.len();
-        let confident: Vec<&stemma_align::AlignedGroup> = res
-            .groups
-            .iter()
-            .filter(|g| g.kind != MatchKind::Paraphrase || g.similarity >= strong)
-            .collect();
-        let long_verbatim = confident.iter().any(|g| {
-            g.kind != MatchKind::Paraphrase
-                && group_tokens(a.prepared, &g.a) >= opt.partial_min_tokens
+        // A verbatim / near-verbatim passage long enough to be reuse on its own.
+        let long_verbatim = res.passages.iter().any(|p| {
+            p.kind != MatchKind::Paraphrase
+                && (p.b.len() >= 2 || p.a.len() >= 2)
+                && group_tokens(a.prepared, &p.a) >= opt.partial_min_tokens
         });
+        let order = order_consistency(&res.groups);
         let topic = changes::topical_similarity(a, b);
+        let enough_matches = matches >= opt.rewrite_min_matches || matches >= copy_sentences;
 
         let relation = if duplicate {
             Relation::Duplicate
@@ -209,9 +221,11 @@ impl<S: SentenceScorer> Comparer<S> {
             && fig.vcov[src_side] >= opt.near_duplicate_source
         {
             Relation::NearDuplicate
-        } else if fig.cov[copy_side] >= opt.rewrite_coverage
-            && fig.scov[copy_side] >= opt.rewrite_strong_coverage
-            && (matches >= opt.rewrite_min_matches || matches >= copy_sentences)
+        } else if enough_matches
+            && order >= opt.min_order
+            && ((fig.cov[copy_side] >= opt.rewrite_coverage
+                && fig.scov[copy_side] >= opt.rewrite_strong_coverage)
+                || 0.5 * (fig.cov[0] + fig.cov[1]) >= opt.rewrite_mean_coverage)
         {
             if fig.vcov[copy_side] >= opt.excerpt_verbatim
                 && fig.cov[src_side] < opt.near_duplicate_source
@@ -220,8 +234,10 @@ impl<S: SentenceScorer> Comparer<S> {
             } else {
                 Relation::Rewrite
             }
-        } else if fig.scov[0].max(fig.scov[1]) >= opt.partial_coverage
-            && (fig.strong_matches >= opt.partial_min_matches || long_verbatim)
+        } else if long_verbatim
+            || (fig.scov[0].max(fig.scov[1]) >= opt.partial_coverage
+                && fig.strong_matches >= opt.partial_min_matches
+                && order >= opt.partial_min_order)
         {
             Relation::Partial
         } else if topic.score >= opt.same_story && topic.shared_keys >= opt.same_story_min_shared {
@@ -230,6 +246,26 @@ impl<S: SentenceScorer> Comparer<S> {
             Relation::Unrelated
         };
 
+        if std::env::var_os("STEMMA_DEBUG").is_some() {
+            let th = self.scorer.thresholds();
+            let anchors = res
+                .groups
+                .iter()
+                .filter(|g| g.similarity >= th.paraphrase)
+                .count();
+            let mean = res.groups.iter().map(|g| g.similarity).sum::<f64>()
+                / res.groups.len().max(1) as f64;
+            eprintln!(
+                "DBG cov {:.2}/{:.2} scov {:.2}/{:.2} order {order:.2} groups {matches} anchors {anchors} mean {mean:.2} na {} nb {} topic {:.2}",
+                fig.cov[0],
+                fig.cov[1],
+                fig.scov[0],
+                fig.scov[1],
+                a.prepared.sentences.len(),
+                b.prepared.sentences.len(),
+                topic.score
+            );
+        }
         let derivation = relation.is_derivation();
         let direction = direction::decide(a, b, &res, &fig, derivation);
         let score = match relation {

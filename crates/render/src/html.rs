@@ -319,6 +319,15 @@ fn write_piece(
     out.push_str("</span>");
 }
 
+/// The last path component of a label (the whole label when it has none).
+fn short_label(label: &str) -> &str {
+    let t = label.trim_end_matches(['/', '\\']);
+    match t.rfind(['/', '\\']) {
+        Some(i) if i + 1 < t.len() => &t[i + 1..],
+        _ => label,
+    }
+}
+
 fn role(cmp: &Comparison, side: Side) -> &'static str {
     match cmp.direction.source {
         Some(s) if s == side => "source",
@@ -347,8 +356,9 @@ pub fn fragment(cmp: &Comparison, a: &Input<'_>, b: &Input<'_>, id_prefix: &str)
         let _ = write!(o, "<span class=\"stm-side\">{}</span> ", side_letter(side));
         let _ = write!(
             o,
-            "<span class=\"stm-label\">{}</span>",
-            escape(input.label)
+            "<span class=\"stm-label\" title=\"{}\">{}</span>",
+            escape(input.label),
+            escape(short_label(input.label))
         );
         if !r.is_empty() {
             let _ = write!(o, " <span class=\"stm-role stm-{r}\">{r}</span>");
@@ -369,8 +379,8 @@ pub fn fragment(cmp: &Comparison, a: &Input<'_>, b: &Input<'_>, id_prefix: &str)
             "<div class=\"stm-changes\"><h3>Changes <span class=\"stm-count\">{}</span></h3>\
              <table><thead><tr><th>kind</th><th>A {}</th><th></th><th>B {}</th></tr></thead><tbody>",
             cmp.changes.len(),
-            escape(a.label),
-            escape(b.label)
+            escape(short_label(a.label)),
+            escape(short_label(b.label))
         );
         for (i, c) in cmp.changes.iter().enumerate() {
             let cell = |t: Option<&str>| match t {
@@ -395,7 +405,14 @@ pub fn fragment(cmp: &Comparison, a: &Input<'_>, b: &Input<'_>, id_prefix: &str)
 
 /// The header block: relation, score, direction with each piece of evidence, and coverage.
 pub fn summary(cmp: &Comparison, a: &Input<'_>, b: &Input<'_>) -> String {
-    let label = |s: Side| escape(if s == Side::A { a.label } else { b.label });
+    let label = |s: Side| {
+        let l = if s == Side::A { a.label } else { b.label };
+        format!(
+            "<span title=\"{}\">{}</span>",
+            escape(l),
+            escape(short_label(l))
+        )
+    };
     let mut o = String::new();
     o.push_str("<div class=\"stm-summary\">\n<div class=\"stm-facts\">");
     let _ = write!(
@@ -448,7 +465,7 @@ pub fn summary(cmp: &Comparison, a: &Input<'_>, b: &Input<'_>) -> String {
             };
             let _ = writeln!(
                 o,
-                "<tr><td class=\"stm-ek\">{}</td><td>{}</td><td><div class=\"stm-w\"><i style=\"width:{:.0}%\"></i></div>{:.2}</td><td>{}</td></tr>",
+                "<tr><td class=\"stm-ek\">{}</td><td>{}</td><td class=\"stm-wt\"><div class=\"stm-w\"><i style=\"width:{:.0}%\"></i></div>{:.2}</td><td>{}</td></tr>",
                 escape(&e.kind),
                 fav,
                 pct(e.weight),
@@ -547,6 +564,7 @@ pub const CSS: &str = r#"
 .stm-changes th, .stm-evidence th { color: #656d76; font-weight: 600; font-size: 12px; }
 .stm-changes tr[data-goto-c] { cursor: pointer; }
 .stm-changes tr[data-goto-c]:hover { background: #f6f8fa; }
+.stm-ek, .stm-wt { white-space: nowrap; }
 .stm-ck, .stm-ek { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; color: #57606a; }
 .stm-old .stm-val { background: #ffebe9; color: #82071e; border-radius: 3px; padding: 0 4px; }
 .stm-new .stm-val { background: #dafbe1; color: #116329; border-radius: 3px; padding: 0 4px; }
@@ -839,6 +857,15 @@ mod tests {
         assert!(f2.contains("id=\"pair-2xa-p1\""));
         assert!(f1.starts_with("<div class=\"stm-cmp\""));
         assert!(!f1.contains("<script") && !f1.contains("<style"));
+    }
+
+    #[test]
+    fn short_labels() {
+        assert_eq!(short_label("../data/x/a.txt"), "a.txt");
+        assert_eq!(short_label("C:\\docs\\b.txt"), "b.txt");
+        assert_eq!(short_label("plain"), "plain");
+        assert_eq!(short_label("dir/"), "dir/");
+        assert_eq!(short_label("<stdin>"), "<stdin>");
     }
 
     #[test]

@@ -128,16 +128,29 @@ pub fn clean(text: &str) -> String {
     out
 }
 
-/// Shortens `text` to at most about `max` characters by cutting out its middle (`…`).
+/// Shortens `text` to at most about `max` characters by cutting out its middle (`…`), at word
+/// boundaries when there is one nearby.
 pub fn shorten(text: &str, max: usize) -> String {
-    let n = text.chars().count();
+    let chars: Vec<char> = text.chars().collect();
+    let n = chars.len();
     if n <= max || max < 8 {
         return text.to_string();
     }
-    let head = max * 2 / 3;
-    let tail = max - head - 3;
-    let head_s: String = text.chars().take(head).collect();
-    let tail_s: String = text.chars().skip(n - tail).collect();
+    let mut head = max * 2 / 3;
+    let tail_len = max - head - 3;
+    let mut tail = n - tail_len;
+    // Move the cuts back (head) and forward (tail) to a space, if one is within 20 characters.
+    if let Some(k) = (head.saturating_sub(20)..head)
+        .rev()
+        .find(|&k| chars[k] == ' ')
+    {
+        head = k;
+    }
+    if let Some(k) = (tail..(tail + 20).min(n)).find(|&k| chars[k] == ' ') {
+        tail = k + 1;
+    }
+    let head_s: String = chars[..head].iter().collect();
+    let tail_s: String = chars[tail..].iter().collect();
     format!("{} … {}", head_s.trim_end(), tail_s.trim_start())
 }
 
@@ -512,6 +525,18 @@ mod tests {
         assert_eq!(shorten("short", 100), "short");
         let s = shorten(&"x".repeat(100), 30);
         assert!(s.contains('…') && s.chars().count() <= 31);
+        let words =
+            "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi";
+        let s = shorten(words, 40);
+        assert!(
+            s.starts_with("alpha beta gamma") && s.ends_with("pi"),
+            "{s}"
+        );
+        assert!(
+            s.split(' ')
+                .all(|w| w == "…" || words.split(' ').any(|x| x == w)),
+            "whole words: {s}"
+        );
         assert_eq!(wrap("aaaa bbbb cccc", 10), ["aaaa bbbb", "cccc"]);
         assert_eq!(wrap(&"z".repeat(25), 10).len(), 3);
         assert_eq!(thousands(1234567), "1,234,567");

@@ -1,10 +1,162 @@
-//! `stemma eval`.
+//! `stemma eval`: scores predictions (e.g. `stemma scan`'s `pairs.jsonl`) against labelled
+//! ground truth (`stemma generate`'s `truth.jsonl`, or your own in the same format), and
+//! `stemma eval sentences`: scores the sentence scorer on MRPC and STS-B.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use stemma_eval::metrics::{self, EvalInputs};
 
 /// Arguments of `stemma eval`.
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Option<Sub>,
+    /// Labelled pairs (truth.jsonl). True families are read from families.jsonl beside it.
+    #[arg(long)]
+    truth: Option<PathBuf>,
+    /// Predicted pairs: scan's pairs.jsonl or {a_id, b_id, relation[, score, passages]} lines.
+    #[arg(long)]
+    pred: Option<PathBuf>,
+    /// The corpus (for byte → character offsets and the generator's origins/story metadata);
+    /// default: corpus.jsonl beside the truth file, when it exists.
+    #[arg(long)]
+    corpus: Option<PathBuf>,
+    /// True families (default: families.jsonl beside the truth file).
+    #[arg(long)]
+    truth_families: Option<PathBuf>,
+    /// Predicted families (default: families.jsonl beside the predictions file).
+    #[arg(long)]
+    pred_families: Option<PathBuf>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Sub {
+    /// Score the lexical sentence scorer on MRPC (accuracy, F1) and STS-B (Spearman).
+    Sentences(SentenceArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct SentenceArgs {
+    /// MRPC TSV (header; label, id, id, sentence, sentence).
+    #[arg(long)]
+    mrpc: Option<PathBuf>,
+    /// STS-B TSV (no header; score in column 5, sentences in 6 and 7).
+    #[arg(long)]
+    stsb: Option<PathBuf>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+fn beside(file: &Path, name: &str) -> Option<PathBuf> {
+    let p = file.parent().unwrap_or(Path::new(".")).join(name);
+    (p.is_file() && p != file).then_some(p)
+}
 
 /// Runs `stemma eval`; returns the process exit code.
-pub fn run(_args: Args) -> anyhow::Result<i32> {
-    anyhow::bail!("`stemma eval` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<i32> {
+    if let Some(Sub::Sentences(s)) = args.command {
+        return run_sentences(s);
+    }
+    let (Some(truth_path), Some(pred_path)) = (args.truth, args.pred) else {
+        anyhow::bail!(
+            "give --truth FILE and --pred FILE (or `stemma eval sentences --mrpc FILE --stsb FILE`)"
+        );
+    };
+    let truth = metrics::read_truth(&truth_path)?;
+    let preds = metrics::read_predictions(&pred_path)?;
+    let truth_families = match args
+        .truth_families
+        .or_else(|| beside(&truth_path, "families.jsonl"))
+    {
+        Some(p) => Some(metrics::read_families(&p)?),
+        None => None,
+    };
+    let pred_families = match args
+        .pred_families
+        .or_else(|| beside(&pred_path, "families.jsonl"))
+    {
+        Some(p) => Some(metrics::read_families(&p)?),
+        None => None,
+    };
+    let corpus_path = args.corpus.or_else(|| beside(&truth_path, "corpus.jsonl"));
+    let corpus = match &corpus_path {
+        Some(p) => {
+            let need: HashSet<String> = preds
+                .iter()
+                .filter(|x| !x.byte_alignments.is_empty())
+                .flat_map(|x| [x.a_id.clone(), x.b_id.clone()])
+                .collect();
+            Some(
+                metrics::read_corpus_info(p, &need)
+                    .with_context(|| format!("reading corpus {}", p.display()))?,
+            )
+        }
+        None => None,
+    };
+    let report = metrics::evaluate(&EvalInputs {
+        truth: &truth,
+        preds: &preds,
+        truth_families: truth_families.as_deref(),
+        pred_families: pred_families.as_deref(),
+        corpus: corpus.as_ref(),
+    });
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!(
+            "truth {}  predictions {}",
+            truth_path.display(),
+            pred_path.display()
+        );
+        print!("{}", report.to_table());
+    }
+    Ok(crate::EXIT_OK)
+}
+
+fn run_sentences(args: SentenceArgs) -> anyhow::Result<i32> {
+    if args.mrpc.is_none() && args.stsb.is_none() {
+        anyhow::bail!("give --mrpc FILE and/or --stsb FILE");
+    }
+    let mrpc = match &args.mrpc {
+        Some(p) => stemma_eval::metrics::sentences::read_mrpc(p)?,
+        None => vec![],
+    };
+    let stsb = match &args.stsb {
+        Some(p) => stemma_eval::metrics::sentences::read_stsb(p)?,
+        None => vec![],
+    };
+    let (scorer, threshold) = stemma_eval::metrics::sentences::lexical_scorer();
+    let start = std::time::Instant::now();
+    let r = stemma_eval::metrics::sentences::evaluate_sentences(&mrpc, &stsb, threshold, &scorer);
+    let secs = start.elapsed().as_secs_f64();
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+        return Ok(crate::EXIT_OK);
+    }
+    println!(
+        "lexical sentence scorer ({} MRPC + {} STS-B pairs in {secs:.1}s)",
+        mrpc.len(),
+        stsb.len()
+    );
+    if let (Some(f), Some(b)) = (r.mrpc_fixed, r.mrpc_best) {
+        println!(
+            "MRPC  threshold {:.2}: accuracy {:.3}  F1 {:.3}",
+            f.threshold, f.accuracy, f.f1
+        );
+        println!(
+            "MRPC  best threshold {:.3} (tuned on this file): accuracy {:.3}  F1 {:.3}",
+            b.threshold, b.accuracy, b.f1
+        );
+    }
+    if let (Some(s), Some(p)) = (r.stsb_spearman, r.stsb_pearson) {
+        println!("STS-B Spearman {s:.3}  Pearson {p:.3}");
+    }
+    Ok(crate::EXIT_OK)
 }

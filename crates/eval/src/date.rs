@@ -31,7 +31,12 @@ pub fn format_rfc3339(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SS[.fff][Z]` (or with a space) into Unix seconds.
@@ -67,8 +72,9 @@ pub fn parse_reuters(s: &str) -> Option<i64> {
     let d: u32 = dp.next()?.parse().ok()?;
     let mon = dp.next()?.to_ascii_uppercase();
     let y: i64 = dp.next()?.parse().ok()?;
-    const MONTHS: [&str; 12] =
-        ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+    const MONTHS: [&str; 12] = [
+        "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
+    ];
     let m = MONTHS.iter().position(|x| *x == mon)? as u32 + 1;
     let mut tp = time_part.split(':');
     let hh: i64 = tp.next()?.parse().ok()?;

@@ -43,6 +43,9 @@ pub enum EvalError {
 impl EvalError {
     /// An I/O error on `path`.
     pub fn io(path: &Path, source: std::io::Error) -> Self {
-        EvalError::Io { path: path.display().to_string(), source }
+        EvalError::Io {
+            path: path.display().to_string(),
+            source,
+        }
     }
 }

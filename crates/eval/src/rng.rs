@@ -22,7 +22,9 @@ impl Rng {
 
     /// A generator for a sub-stream: the same `(seed, stream)` always gives the same numbers.
     pub fn derive(seed: u64, stream: u64) -> Self {
-        Rng::new(mix64(seed ^ mix64(stream.wrapping_add(0x9e37_79b9_7f4a_7c15))))
+        Rng::new(mix64(
+            seed ^ mix64(stream.wrapping_add(0x9e37_79b9_7f4a_7c15)),
+        ))
     }
 
     /// The next 64 random bits.
@@ -54,7 +56,11 @@ impl Rng {
 
     /// A uniformly chosen element, or `None` for an empty slice.
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
-        if items.is_empty() { None } else { Some(&items[self.below(items.len())]) }
+        if items.is_empty() {
+            None
+        } else {
+            Some(&items[self.below(items.len())])
+        }
     }
 
     /// Shuffles `items` in place (Fisher–Yates).
@@ -72,10 +78,12 @@ mod tests {
 
     #[test]
     fn same_seed_same_stream_and_different_seeds_differ() {
-        let a: Vec<u64> = (0..5).map({
-            let mut r = Rng::new(7);
-            move |_| r.next_u64()
-        }).collect();
+        let a: Vec<u64> = (0..5)
+            .map({
+                let mut r = Rng::new(7);
+                move |_| r.next_u64()
+            })
+            .collect();
         let mut r = Rng::new(7);
         let b: Vec<u64> = (0..5).map(|_| r.next_u64()).collect();
         assert_eq!(a, b);

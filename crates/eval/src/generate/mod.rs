@@ -84,7 +84,13 @@ pub const REWRITE_MENU: &[&str] = &[
     "synonym-0.5+split-merge+names-numbers+delete-0.2+insert-0.2+reorder",
 ];
 
-const NEAR_MENU: &[&str] = &["boilerplate-add", "boilerplate-remove", "typos", "number-edit", "drop-sentence"];
+const NEAR_MENU: &[&str] = &[
+    "boilerplate-add",
+    "boilerplate-remove",
+    "typos",
+    "number-edit",
+    "drop-sentence",
+];
 
 struct Ctx<'a> {
     articles: &'a [Article],
@@ -124,7 +130,10 @@ impl Ctx<'_> {
         });
         let mut doc = Doc::source(&a.paras);
         let (date, outlet) = if u == 0 {
-            (base_date, a.outlet.clone().unwrap_or_else(|| "unknown".into()))
+            (
+                base_date,
+                a.outlet.clone().unwrap_or_else(|| "unknown".into()),
+            )
         } else {
             let mut rng = Rng::derive(self.seed ^ h, u as u64);
             transform::names_numbers(&mut doc, 0.3, &mut rng);
@@ -132,9 +141,17 @@ impl Ctx<'_> {
             if rng.chance(0.5) {
                 transform::drop_sentence(&mut doc, &mut rng);
             }
-            (base_date + u as i64 * 41 * 86_400, format!("outlet-{:02}", 1 + rng.below(40)))
+            (
+                base_date + u as i64 * 41 * 86_400,
+                format!("outlet-{:02}", 1 + rng.below(40)),
+            )
         };
-        Variant { doc: doc.as_source(), date, outlet, base: i }
+        Variant {
+            doc: doc.as_source(),
+            date,
+            outlet,
+            base: i,
+        }
     }
 
     fn story_id(&self, i: usize) -> String {
@@ -215,7 +232,15 @@ pub fn generate_from(
         parent[hi] = lo;
     }
     let story: Vec<usize> = (0..articles.len()).map(|i| find(&mut parent, i)).collect();
-    let mut ctx = Ctx { articles, syn, seed: cfg.seed, donors, partners, story, uses: vec![0; articles.len()] };
+    let mut ctx = Ctx {
+        articles,
+        syn,
+        seed: cfg.seed,
+        donors,
+        partners,
+        story,
+        uses: vec![0; articles.len()],
+    };
 
     let mut out = Writers::create(&cfg.out, cfg.seed)?;
     let mut summary = GenerateSummary {
@@ -236,7 +261,14 @@ pub fn generate_from(
         let i = primaries[next % primaries.len()];
         next += 1;
         unit_no += 1;
-        let unit = build_unit(&mut ctx, i, &mut main, unit_no, &mut seen, &mut summary.collisions);
+        let unit = build_unit(
+            &mut ctx,
+            i,
+            &mut main,
+            unit_no,
+            &mut seen,
+            &mut summary.collisions,
+        );
         let Some(unit) = unit else {
             failures += 1;
             if failures > 10_000 {
@@ -263,8 +295,11 @@ pub fn generate_from(
         "summary": &summary,
     });
     let mpath = cfg.out.join("manifest.json");
-    std::fs::write(&mpath, serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n")
-        .map_err(|e| EvalError::io(&mpath, e))?;
+    std::fs::write(
+        &mpath,
+        serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n",
+    )
+    .map_err(|e| EvalError::io(&mpath, e))?;
     Ok(summary)
 }
 
@@ -273,7 +308,13 @@ fn delay(rng: &mut Rng) -> i64 {
 }
 
 fn gen_doc(r: &Rendered, date: i64, outlet: String, origins: Vec<String>, story: String) -> GenDoc {
-    GenDoc { text: r.text.clone(), date, outlet, origins, story }
+    GenDoc {
+        text: r.text.clone(),
+        date,
+        outlet,
+        origins,
+        story,
+    }
 }
 
 fn build_unit(
@@ -299,7 +340,13 @@ fn build_unit(
     let base_id = ctx.articles[v.base].id.clone();
     let story_id = ctx.story_id(i);
     let mut unit = Unit::default();
-    unit.docs.push(gen_doc(&src_r, v.date, v.outlet.clone(), vec![base_id.clone()], story_id.clone()));
+    unit.docs.push(gen_doc(
+        &src_r,
+        v.date,
+        v.outlet.clone(),
+        vec![base_id.clone()],
+        story_id.clone(),
+    ));
     unit.roles.push("source");
     unit.family.push(vec![0]);
 
@@ -318,16 +365,26 @@ fn build_unit(
     };
     for _ in 0..copies {
         let c = make_copy(ctx, &v, &src_r, has_bp, &mut rng, seen, collisions);
-        let Some((doc_r, role, relation, obf, mut origins)) = c else { continue };
+        let Some((doc_r, role, relation, obf, mut origins)) = c else {
+            continue;
+        };
         origins.insert(0, base_id.clone());
         let passages = transform::passages(&src_r, &doc_r);
         let date = v.date + delay(&mut rng);
         let outlet = format!("outlet-{:02}", 1 + rng.below(40));
-        unit.docs.push(gen_doc(&doc_r, date, outlet, origins, story_id.clone()));
+        unit.docs
+            .push(gen_doc(&doc_r, date, outlet, origins, story_id.clone()));
         unit.roles.push(role);
         let k = unit.docs.len() - 1;
         unit.family[0].push(k);
-        unit.pairs.push(UnitPair { a: 0, b: k, relation, obfuscation: obf, derived: true, passages });
+        unit.pairs.push(UnitPair {
+            a: 0,
+            b: k,
+            relation,
+            obfuscation: obf,
+            derived: true,
+            passages,
+        });
     }
     if kind == "story" {
         let j = *main.pick(&ctx.partners[i])?;
@@ -335,7 +392,13 @@ fn build_unit(
         let pr = pv.doc.render();
         if seen.insert(xxh3_64(pr.text.as_bytes())) {
             let pid = ctx.articles[j].id.clone();
-            unit.docs.push(gen_doc(&pr, pv.date, pv.outlet.clone(), vec![pid], ctx.story_id(j)));
+            unit.docs.push(gen_doc(
+                &pr,
+                pv.date,
+                pv.outlet.clone(),
+                vec![pid],
+                ctx.story_id(j),
+            ));
             unit.roles.push("same-story");
             let k = unit.docs.len() - 1;
             unit.family.push(vec![k]);
@@ -370,7 +433,13 @@ fn make_copy(
     let r = rng.f64();
     if r < 0.1 {
         // Exact copy: equal to its source by design, so not checked for distinctness.
-        return Some((src_r.clone(), "duplicate", "duplicate", "none".into(), vec![]));
+        return Some((
+            src_r.clone(),
+            "duplicate",
+            "duplicate",
+            "none".into(),
+            vec![],
+        ));
     }
     for _attempt in 0..4 {
         let mut doc = v.doc.clone();
@@ -380,7 +449,11 @@ fn make_copy(
             let mut ops: Vec<&str> = Vec::new();
             while ops.len() < k {
                 let op = NEAR_MENU[rng.below(NEAR_MENU.len())];
-                let op = if op == "boilerplate-remove" && !has_bp { "boilerplate-add" } else { op };
+                let op = if op == "boilerplate-remove" && !has_bp {
+                    "boilerplate-add"
+                } else {
+                    op
+                };
                 if !ops.contains(&op) {
                     ops.push(op);
                 }
@@ -415,7 +488,9 @@ fn make_copy(
             let recipe = REWRITE_MENU[rng.below(REWRITE_MENU.len())];
             for op in recipe.split('+') {
                 let (name, p) = match op.rsplit_once('-') {
-                    Some((n, p)) if p.parse::<f64>().is_ok() => (n, p.parse::<f64>().unwrap_or(0.0)),
+                    Some((n, p)) if p.parse::<f64>().is_ok() => {
+                        (n, p.parse::<f64>().unwrap_or(0.0))
+                    }
                     _ => (op, 0.0),
                 };
                 match name {
@@ -455,7 +530,9 @@ fn make_copy(
             let src: Vec<_> = v.doc.paras.iter().flatten().cloned().collect();
             let len = (src.len() / 3).clamp(2, 5).min(src.len());
             let start = rng.below(src.len() - len + 1);
-            let mut passage = Doc { paras: vec![src[start..start + len].to_vec()] };
+            let mut passage = Doc {
+                paras: vec![src[start..start + len].to_vec()],
+            };
             let obf = if rng.chance(0.5) {
                 transform::synonyms(&mut passage, 0.15, ctx.syn, rng);
                 "partial+synonym-0.15"
@@ -524,7 +601,13 @@ impl Writers {
         format!("d{:016x}", mix64(self.counter ^ self.id_key))
     }
 
-    fn write_unit(&mut self, unit: Unit, unit_no: u64, budget: usize, s: &mut GenerateSummary) -> Result<(), EvalError> {
+    fn write_unit(
+        &mut self,
+        unit: Unit,
+        unit_no: u64,
+        budget: usize,
+        s: &mut GenerateSummary,
+    ) -> Result<(), EvalError> {
         let keep = unit.docs.len().min(budget);
         let ids: Vec<String> = (0..keep).map(|_| self.next_id()).collect();
         for (k, p) in unit.pairs.iter().enumerate() {
@@ -551,11 +634,18 @@ impl Writers {
             writeln!(self.truth, "{line}").map_err(|e| EvalError::io(&self.paths[1], e))?;
         }
         for (f, members) in unit.family.iter().enumerate() {
-            let members: Vec<String> = members.iter().filter(|m| **m < keep).map(|m| ids[*m].clone()).collect();
+            let members: Vec<String> = members
+                .iter()
+                .filter(|m| **m < keep)
+                .map(|m| ids[*m].clone())
+                .collect();
             if members.is_empty() {
                 continue;
             }
-            let fam = TruthFamily { family: format!("f{unit_no:07}-{f}"), members };
+            let fam = TruthFamily {
+                family: format!("f{unit_no:07}-{f}"),
+                members,
+            };
             let line = serde_json::to_string(&fam).map_err(|e| EvalError::Input(e.to_string()))?;
             writeln!(self.families, "{line}").map_err(|e| EvalError::io(&self.paths[2], e))?;
             s.families += 1;
@@ -593,7 +683,11 @@ impl Writers {
 
     fn finish(mut self) -> Result<(), EvalError> {
         self.flush_corpus()?;
-        for (w, p) in [(&mut self.corpus, &self.paths[0]), (&mut self.truth, &self.paths[1]), (&mut self.families, &self.paths[2])] {
+        for (w, p) in [
+            (&mut self.corpus, &self.paths[0]),
+            (&mut self.truth, &self.paths[1]),
+            (&mut self.families, &self.paths[2]),
+        ] {
             w.flush().map_err(|e| EvalError::io(p, e))?;
         }
         Ok(())

@@ -64,7 +64,11 @@ pub struct SourceFilter {
 
 impl Default for SourceFilter {
     fn default() -> Self {
-        SourceFilter { min_sentences: 5, min_chars: 400, max_chars: 20_000 }
+        SourceFilter {
+            min_sentences: 5,
+            min_chars: 400,
+            max_chars: 20_000,
+        }
     }
 }
 
@@ -144,7 +148,10 @@ pub fn load_articles(
                 continue;
             }
             seen.extend(keys);
-            let date = raw.date.as_deref().and_then(|d| date::parse_reuters(d).or_else(|| date::parse_rfc3339(d)));
+            let date = raw
+                .date
+                .as_deref()
+                .and_then(|d| date::parse_reuters(d).or_else(|| date::parse_rfc3339(d)));
             out.push(Article {
                 id,
                 date,
@@ -218,14 +225,20 @@ pub fn split_sentences(p: &str) -> Vec<String> {
         let (bi, c) = chars[i];
         if matches!(c, '.' | '!' | '?') {
             let mut j = i + 1;
-            while j < chars.len() && matches!(chars[j].1, '"' | '\'' | ')' | '\u{201d}' | '\u{2019}') {
+            while j < chars.len()
+                && matches!(chars[j].1, '"' | '\'' | ')' | '\u{201d}' | '\u{2019}')
+            {
                 j += 1;
             }
             if j < chars.len() && chars[j].1 == ' ' {
                 let next = chars.get(j + 1).map(|x| x.1).unwrap_or(' ');
-                let starts_ok = next.is_uppercase() || next.is_ascii_digit() || matches!(next, '"' | '\u{201c}' | '(');
+                let starts_ok = next.is_uppercase()
+                    || next.is_ascii_digit()
+                    || matches!(next, '"' | '\u{201c}' | '(');
                 let word_start = p[..bi].rfind(' ').map(|x| x + 1).unwrap_or(0);
-                let word = p[word_start..bi].trim_start_matches(['"', '(']).to_lowercase();
+                let word = p[word_start..bi]
+                    .trim_start_matches(['"', '('])
+                    .to_lowercase();
                 let abbrev = c == '.'
                     && (ABBREVIATIONS.contains(&word.as_str())
                         || (word.chars().count() == 1 && word.chars().all(|x| x.is_alphabetic())));
@@ -254,7 +267,11 @@ pub fn split_sentences(p: &str) -> Vec<String> {
 pub fn name_words(paras: &[Vec<String>]) -> Vec<String> {
     let mut out = Vec::new();
     for s in paras.iter().flatten() {
-        for (k, w) in s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).enumerate() {
+        for (k, w) in s
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .enumerate()
+        {
             if k == 0 || w.chars().count() < 3 {
                 continue;
             }
@@ -275,7 +292,10 @@ fn shingles(a: &Article) -> HashSet<u64> {
         .flatten()
         .flat_map(|s| s.split_whitespace().map(|w| w.to_lowercase()))
         .collect();
-    words.windows(5).map(|w| xxh3_64(w.join(" ").as_bytes())).collect()
+    words
+        .windows(5)
+        .map(|w| xxh3_64(w.join(" ").as_bytes()))
+        .collect()
 }
 
 /// Same-story links between articles (indices into `articles`, `i < j`), sorted: pairs that
@@ -284,8 +304,10 @@ fn shingles(a: &Article) -> HashSet<u64> {
 /// items, the category. Pairs whose texts share more than 10% of their 5-word shingles are
 /// repeats rather than independent stories and are left out.
 pub fn same_story_links(articles: &[Article], max_df: usize) -> Vec<(usize, usize)> {
-    let names: Vec<HashSet<String>> =
-        articles.iter().map(|a| name_words(&a.paras).into_iter().collect()).collect();
+    let names: Vec<HashSet<String>> = articles
+        .iter()
+        .map(|a| name_words(&a.paras).into_iter().collect())
+        .collect();
     let mut df: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, ns) in names.iter().enumerate() {
         for n in ns {
@@ -306,8 +328,11 @@ pub fn same_story_links(articles: &[Article], max_df: usize) -> Vec<(usize, usiz
             }
         }
     }
-    let mut cands: Vec<(usize, usize)> =
-        counts.into_iter().filter(|(_, c)| *c >= 2).map(|(p, _)| p).collect();
+    let mut cands: Vec<(usize, usize)> = counts
+        .into_iter()
+        .filter(|(_, c)| *c >= 2)
+        .map(|(p, _)| p)
+        .collect();
     cands.sort_unstable();
     let mut out = Vec::new();
     for (i, j) in cands {
@@ -345,7 +370,9 @@ mod tests {
 
     #[test]
     fn sentences_respect_abbreviations_and_initials() {
-        let s = split_sentences("Mr. Smith went to Washington. He met J. Doe at 3 p.m. on Friday! \"Good,\" he said. Profit rose 5.2 pct.");
+        let s = split_sentences(
+            "Mr. Smith went to Washington. He met J. Doe at 3 p.m. on Friday! \"Good,\" he said. Profit rose 5.2 pct.",
+        );
         assert_eq!(s.len(), 4, "{s:?}");
         assert_eq!(s[0], "Mr. Smith went to Washington.");
         assert!(s[3].starts_with("Profit rose 5.2"));
@@ -353,7 +380,9 @@ mod tests {
 
     #[test]
     fn paragraphs_from_blank_lines_and_indentation() {
-        let p = split_paragraphs("One line\nwrapped here. Second.\n    New para. Again here.\n\nThird para.");
+        let p = split_paragraphs(
+            "One line\nwrapped here. Second.\n    New para. Again here.\n\nThird para.",
+        );
         assert_eq!(p.len(), 3, "{p:?}");
         assert_eq!(p[0], vec!["One line wrapped here.", "Second."]);
         assert_eq!(p[2], vec!["Third para."]);

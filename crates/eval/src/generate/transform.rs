@@ -22,13 +22,16 @@ pub struct Doc {
     pub paras: Vec<Vec<Sent>>,
 }
 
+/// A rendered sentence: its origin and its character range.
+pub type RenderedSent = (Option<(usize, usize)>, [usize; 2]);
+
 /// A rendered document: its text and the character range of every sentence.
 #[derive(Debug, Clone)]
 pub struct Rendered {
     /// The text: sentences joined by a space, paragraphs by a blank line.
     pub text: String,
     /// For each sentence in reading order: its origin and its character range.
-    pub sents: Vec<(Option<(usize, usize)>, [usize; 2])>,
+    pub sents: Vec<RenderedSent>,
 }
 
 impl Doc {
@@ -41,7 +44,10 @@ impl Doc {
                 p.iter()
                     .map(|s| {
                         k += 1;
-                        Sent { text: s.clone(), origin: Some((k - 1, k - 1)) }
+                        Sent {
+                            text: s.clone(),
+                            origin: Some((k - 1, k - 1)),
+                        }
                     })
                     .collect()
             })
@@ -53,7 +59,14 @@ impl Doc {
     pub fn foreign(paras: &[Vec<String>]) -> Doc {
         let paras = paras
             .iter()
-            .map(|p| p.iter().map(|s| Sent { text: s.clone(), origin: None }).collect())
+            .map(|p| {
+                p.iter()
+                    .map(|s| Sent {
+                        text: s.clone(),
+                        origin: None,
+                    })
+                    .collect()
+            })
             .collect();
         Doc { paras }
     }
@@ -70,19 +83,29 @@ impl Doc {
 
     /// Number of sentences derived from the source.
     pub fn derived(&self) -> usize {
-        self.paras.iter().flatten().filter(|s| s.origin.is_some()).count()
+        self.paras
+            .iter()
+            .flatten()
+            .filter(|s| s.origin.is_some())
+            .count()
     }
 
     /// Renumbers origins so this document can serve as the source of further copies.
     pub fn as_source(&self) -> Doc {
-        let texts: Vec<Vec<String>> =
-            self.paras.iter().map(|p| p.iter().map(|s| s.text.clone()).collect()).collect();
+        let texts: Vec<Vec<String>> = self
+            .paras
+            .iter()
+            .map(|p| p.iter().map(|s| s.text.clone()).collect())
+            .collect();
         Doc::source(&texts)
     }
 
     /// Paragraphs as plain strings.
     pub fn texts(&self) -> Vec<Vec<String>> {
-        self.paras.iter().map(|p| p.iter().map(|s| s.text.clone()).collect()).collect()
+        self.paras
+            .iter()
+            .map(|p| p.iter().map(|s| s.text.clone()).collect())
+            .collect()
     }
 
     fn cleanup(&mut self) {
@@ -220,7 +243,9 @@ pub fn synonyms(doc: &mut Doc, p: f64, syn: &Synonyms, rng: &mut Rng) -> usize {
             }
             let (cands, suffix) = match syn.get(&lower) {
                 c if !c.is_empty() => (c, ""),
-                _ if lower.len() > 4 && lower.ends_with('s') => (syn.get(&lower[..lower.len() - 1]), "s"),
+                _ if lower.len() > 4 && lower.ends_with('s') => {
+                    (syn.get(&lower[..lower.len() - 1]), "s")
+                }
                 _ => (&[][..], ""),
             };
             match rng.pick(cands) {
@@ -266,7 +291,12 @@ pub fn reorder(doc: &mut Doc, rng: &mut Rng) -> bool {
     false
 }
 
-const SPLIT_MARKERS: &[(&str, &str)] = &[(", and ", ""), ("; ", ""), (", but ", "But "), (", while ", "Meanwhile, ")];
+const SPLIT_MARKERS: &[(&str, &str)] = &[
+    (", and ", ""),
+    ("; ", ""),
+    (", but ", "But "),
+    (", while ", "Meanwhile, "),
+];
 
 /// Splits long sentences at a conjunction and merges adjacent short ones. Returns the number
 /// of splits and merges.
@@ -281,9 +311,19 @@ pub fn split_merge(doc: &mut Doc, syn: &Synonyms, rng: &mut Rng) -> usize {
                     if let Some(pos) = s.text.find(m) {
                         let (l, r) = (&s.text[..pos], &s.text[pos + m.len()..]);
                         if l.len() >= 25 && r.len() >= 25 {
-                            let r = if lead.is_empty() { capitalize(r) } else { format!("{lead}{r}") };
-                            out.push(Sent { text: format!("{l}."), origin: s.origin });
-                            out.push(Sent { text: r, origin: s.origin });
+                            let r = if lead.is_empty() {
+                                capitalize(r)
+                            } else {
+                                format!("{lead}{r}")
+                            };
+                            out.push(Sent {
+                                text: format!("{l}."),
+                                origin: s.origin,
+                            });
+                            out.push(Sent {
+                                text: r,
+                                origin: s.origin,
+                            });
                             n += 1;
                             done = true;
                             break;
@@ -300,12 +340,12 @@ pub fn split_merge(doc: &mut Doc, syn: &Synonyms, rng: &mut Rng) -> usize {
     for p in doc.paras.iter_mut() {
         let mut i = 0;
         while i + 1 < p.len() {
-            if rng.chance(0.3) || (n == 0 && i + 2 >= p.len()) {
-                if let Some(m) = merge(&p[i], &p[i + 1], syn) {
-                    p[i] = m;
-                    p.remove(i + 1);
-                    n += 1;
-                }
+            if (rng.chance(0.3) || (n == 0 && i + 2 >= p.len()))
+                && let Some(m) = merge(&p[i], &p[i + 1], syn)
+            {
+                p[i] = m;
+                p.remove(i + 1);
+                n += 1;
             }
             i += 1;
         }
@@ -316,7 +356,11 @@ pub fn split_merge(doc: &mut Doc, syn: &Synonyms, rng: &mut Rng) -> usize {
 fn merge(a: &Sent, b: &Sent, syn: &Synonyms) -> Option<Sent> {
     let at = a.text.trim_end();
     let at = at.strip_suffix('.')?;
-    let first = b.text.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    let first = b
+        .text
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
     let lower = first.to_lowercase();
     let common = is_stop(&lower) || !syn.get(&lower).is_empty();
     let bt = if common && first.chars().skip(1).all(|c| c.is_lowercase()) && lower != "i" {
@@ -330,7 +374,10 @@ fn merge(a: &Sent, b: &Sent, syn: &Synonyms) -> Option<Sent> {
         (Some(x), Some(y)) => Some((x.0.min(y.0), x.1.max(y.1))),
         (x, y) => x.or(y),
     };
-    Some(Sent { text: format!("{at}, and {bt}"), origin })
+    Some(Sent {
+        text: format!("{at}, and {bt}"),
+        origin,
+    })
 }
 
 /// Deletes each sentence with probability `p`, keeping at least two derived sentences.
@@ -365,16 +412,39 @@ pub fn insert(doc: &mut Doc, p: f64, donor: &[Vec<String>], rng: &mut Rng) -> us
     for s in &pool[start..start + k] {
         let pi = rng.below(doc.paras.len());
         let at = rng.below(doc.paras[pi].len() + 1);
-        doc.paras[pi].insert(at, Sent { text: (*s).clone(), origin: None });
+        doc.paras[pi].insert(
+            at,
+            Sent {
+                text: (*s).clone(),
+                origin: None,
+            },
+        );
     }
     k
 }
 
 /// Invented surnames and place-like names used to replace names in copies.
 pub const INVENTED_NAMES: &[&str] = &[
-    "Varnholt", "Quessadine", "Okonkwe", "Brastova", "Lindqvar", "Marrowby", "Tesselin",
-    "Orravik", "Pellucci", "Dranmoor", "Ysolde", "Karvello", "Huxtane", "Velmora", "Strandquist",
-    "Aldovar", "Coriande", "Ferrigan", "Gosswick", "Halvorsk",
+    "Varnholt",
+    "Quessadine",
+    "Okonkwe",
+    "Brastova",
+    "Lindqvar",
+    "Marrowby",
+    "Tesselin",
+    "Orravik",
+    "Pellucci",
+    "Dranmoor",
+    "Ysolde",
+    "Karvello",
+    "Huxtane",
+    "Velmora",
+    "Strandquist",
+    "Aldovar",
+    "Coriande",
+    "Ferrigan",
+    "Gosswick",
+    "Halvorsk",
 ];
 
 /// Replaces up to three names (capitalized words found in the document) consistently with
@@ -383,7 +453,9 @@ pub fn names_numbers(doc: &mut Doc, p_num: f64, rng: &mut Rng) -> usize {
     let mut names = crate::generate::source::name_words(&doc.texts());
     names.sort();
     names.dedup();
-    names.retain(|n| !INVENTED_NAMES.contains(&n.as_str()) && n.chars().skip(1).all(|c| c.is_lowercase()));
+    names.retain(|n| {
+        !INVENTED_NAMES.contains(&n.as_str()) && n.chars().skip(1).all(|c| c.is_lowercase())
+    });
     rng.shuffle(&mut names);
     let mut map: Vec<(String, String)> = Vec::new();
     for n in names.into_iter().take(3) {
@@ -397,13 +469,11 @@ pub fn names_numbers(doc: &mut Doc, p_num: f64, rng: &mut Rng) -> usize {
         let mut out = String::with_capacity(s.text.len());
         let mut changed = false;
         for (is_word, run) in word_runs(&s.text) {
-            if is_word {
-                if let Some((_, r)) = map.iter().find(|(n, _)| n == run) {
-                    out.push_str(r);
-                    changed = true;
-                    edits += 1;
-                    continue;
-                }
+            if is_word && let Some((_, r)) = map.iter().find(|(n, _)| n == run) {
+                out.push_str(r);
+                changed = true;
+                edits += 1;
+                continue;
             }
             out.push_str(run);
         }
@@ -425,7 +495,11 @@ pub fn change_numbers(s: &str, p: f64, rng: &mut Rng) -> (String, usize) {
     while i < out.len() {
         if out[i].is_ascii_digit() {
             let mut j = i;
-            while j + 1 < out.len() && (out[j + 1].is_ascii_digit() || ((out[j + 1] == '.' || out[j + 1] == ',') && out.get(j + 2).is_some_and(|c| c.is_ascii_digit()))) {
+            while j + 1 < out.len()
+                && (out[j + 1].is_ascii_digit()
+                    || ((out[j + 1] == '.' || out[j + 1] == ',')
+                        && out.get(j + 2).is_some_and(|c| c.is_ascii_digit())))
+            {
                 j += 1;
             }
             if rng.chance(p) {
@@ -451,10 +525,19 @@ pub fn typos(doc: &mut Doc, k: usize, rng: &mut Rng) -> usize {
             break;
         }
         let target = rng.below(n_sent);
-        let Some(s) = doc.paras.iter_mut().flatten().nth(target) else { break };
+        let Some(s) = doc.paras.iter_mut().flatten().nth(target) else {
+            break;
+        };
         let runs = word_runs(&s.text);
-        let cands: Vec<usize> = runs.iter().enumerate().filter(|(_, (w, r))| *w && r.len() >= 5).map(|(i, _)| i).collect();
-        let Some(&wi) = rng.pick(&cands) else { continue };
+        let cands: Vec<usize> = runs
+            .iter()
+            .enumerate()
+            .filter(|(_, (w, r))| *w && r.len() >= 5)
+            .map(|(i, _)| i)
+            .collect();
+        let Some(&wi) = rng.pick(&cands) else {
+            continue;
+        };
         let mut out = String::new();
         for (i, (_, r)) in runs.iter().enumerate() {
             if i == wi {
@@ -492,7 +575,10 @@ pub const BOILERPLATE: &[&str] = &[
 /// Adds one boilerplate line as a first or last paragraph.
 pub fn add_boilerplate(doc: &mut Doc, rng: &mut Rng) {
     let line = BOILERPLATE[rng.below(BOILERPLATE.len())].to_string();
-    let para = vec![Sent { text: line, origin: None }];
+    let para = vec![Sent {
+        text: line,
+        origin: None,
+    }];
     if rng.chance(0.5) {
         doc.paras.insert(0, para);
     } else {
@@ -535,9 +621,15 @@ mod tests {
 
     fn sample() -> Doc {
         Doc::source(&[
-            vec!["Zorbland grain output rose sharply this season.".into(), "Officials expect a large harvest, and exports should climb.".into()],
+            vec![
+                "Zorbland grain output rose sharply this season.".into(),
+                "Officials expect a large harvest, and exports should climb.".into(),
+            ],
             vec!["Prices fell 12 pct to 340 units.".into()],
-            vec!["The ministry will publish figures next week.".into(), "Traders said demand was strong.".into()],
+            vec![
+                "The ministry will publish figures next week.".into(),
+                "Traders said demand was strong.".into(),
+            ],
         ])
     }
 
@@ -550,7 +642,10 @@ mod tests {
 
     #[test]
     fn render_gives_char_ranges_of_sentences() {
-        let d = Doc::source(&[vec!["Un café.".into(), "Deux.".into()], vec!["Trois.".into()]]);
+        let d = Doc::source(&[
+            vec!["Un café.".into(), "Deux.".into()],
+            vec!["Trois.".into()],
+        ]);
         let r = d.render();
         assert_eq!(r.text, "Un café. Deux.\n\nTrois.");
         let chars: Vec<char> = r.text.chars().collect();
@@ -579,7 +674,12 @@ mod tests {
         let mut copy = src.clone();
         copy.paras.swap(0, 2);
         let mut rng = Rng::new(5);
-        insert(&mut copy, 0.2, &[vec!["Unrelated words here.".into()]], &mut rng);
+        insert(
+            &mut copy,
+            0.2,
+            &[vec!["Unrelated words here.".into()]],
+            &mut rng,
+        );
         let (rs, rc) = (src.render(), copy.render());
         let p = passages(&rs, &rc);
         assert!(p.len() >= 2, "{p:?}");
@@ -595,12 +695,18 @@ mod tests {
 
     #[test]
     fn synonyms_replace_content_words_but_not_names() {
-        let syn = Synonyms::from_groups(&[&["output", "production"], &["harvest", "crop"], &["zorbland", "elsewhere"]]);
+        let syn = Synonyms::from_groups(&[
+            &["output", "production"],
+            &["harvest", "crop"],
+            &["zorbland", "elsewhere"],
+        ]);
         let mut d = sample();
         let n = synonyms(&mut d, 1.0, &syn, &mut Rng::new(1));
         let t = d.render().text;
         assert_eq!(n, 2, "{t}");
-        assert!(t.contains("grain production") && t.contains("large crop") && t.contains("Zorbland"));
+        assert!(
+            t.contains("grain production") && t.contains("large crop") && t.contains("Zorbland")
+        );
     }
 
     #[test]

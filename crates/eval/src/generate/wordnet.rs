@@ -4,7 +4,7 @@
 //! listed in the index) in each part of speech.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::EvalError;
 
@@ -77,7 +77,7 @@ impl Synonyms {
         self.map.is_empty()
     }
 
-    fn add_pos(&mut self, index: &str, data: &[u8], data_path: &PathBuf) -> Result<(), EvalError> {
+    fn add_pos(&mut self, index: &str, data: &[u8], data_path: &Path) -> Result<(), EvalError> {
         for (n, line) in index.lines().enumerate() {
             if line.starts_with(' ') || line.is_empty() {
                 continue; // licence header
@@ -90,10 +90,14 @@ impl Synonyms {
             if !is_plain_word(lemma) {
                 continue;
             }
-            let Ok(p_cnt) = f[3].parse::<usize>() else { continue };
+            let Ok(p_cnt) = f[3].parse::<usize>() else {
+                continue;
+            };
             // lemma pos synset_cnt p_cnt [ptr × p_cnt] sense_cnt tagsense_cnt offset…
             let first = 4 + p_cnt + 2;
-            let Some(off) = f.get(first).and_then(|o| o.parse::<usize>().ok()) else { continue };
+            let Some(off) = f.get(first).and_then(|o| o.parse::<usize>().ok()) else {
+                continue;
+            };
             let words = synset_words(data, off).ok_or_else(|| {
                 EvalError::Input(format!(
                     "{}: synset offset {off} named by index line {} is not a synset line",
@@ -101,8 +105,10 @@ impl Synonyms {
                     n + 1
                 ))
             })?;
-            let syns: Vec<String> =
-                words.into_iter().filter(|w| w != lemma && is_plain_word(w)).collect();
+            let syns: Vec<String> = words
+                .into_iter()
+                .filter(|w| w != lemma && is_plain_word(w))
+                .collect();
             if !syns.is_empty() {
                 self.map.entry(lemma.to_string()).or_default().extend(syns);
             }
@@ -175,8 +181,11 @@ mod tests {
     #[test]
     fn parses_index_and_data_files() {
         let dir = tempfile::tempdir().unwrap();
-        write_test_database(dir.path(), &[&["rise", "climb", "go_up"], &["car", "automobile"]])
-            .unwrap();
+        write_test_database(
+            dir.path(),
+            &[&["rise", "climb", "go_up"], &["car", "automobile"]],
+        )
+        .unwrap();
         let s = Synonyms::load(dir.path()).unwrap();
         assert_eq!(s.get("rise"), ["climb".to_string()]);
         assert_eq!(s.get("car"), ["automobile".to_string()]);

@@ -12,7 +12,11 @@ fn comb2(n: u64) -> f64 {
 /// negative. When both partitions are trivial in the same way (all singletons or one cluster)
 /// it is 1.0, as in scikit-learn.
 pub fn adjusted_rand_index<A: Eq + Hash, B: Eq + Hash>(truth: &[A], pred: &[B]) -> f64 {
-    assert_eq!(truth.len(), pred.len(), "both labelings must cover the same items");
+    assert_eq!(
+        truth.len(),
+        pred.len(),
+        "both labelings must cover the same items"
+    );
     let n = truth.len() as u64;
     if n < 2 {
         return 1.0;
@@ -31,7 +35,11 @@ pub fn adjusted_rand_index<A: Eq + Hash, B: Eq + Hash>(truth: &[A], pred: &[B]) 
     let expected = sa * sb / comb2(n);
     let max = (sa + sb) / 2.0;
     if (max - expected).abs() < 1e-12 {
-        return if (index - expected).abs() < 1e-12 { 1.0 } else { 0.0 };
+        return if (index - expected).abs() < 1e-12 {
+            1.0
+        } else {
+            0.0
+        };
     }
     (index - expected) / (max - expected)
 }
@@ -42,7 +50,10 @@ mod tests {
 
     #[test]
     fn identical_partitions_up_to_renaming_score_one() {
-        assert_eq!(adjusted_rand_index(&[0, 0, 1, 1, 2], &["x", "x", "y", "y", "z"]), 1.0);
+        assert_eq!(
+            adjusted_rand_index(&[0, 0, 1, 1, 2], &["x", "x", "y", "y", "z"]),
+            1.0
+        );
     }
 
     #[test]

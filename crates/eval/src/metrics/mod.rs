@@ -27,7 +27,11 @@ use pan::{PanScores, Segment};
 
 /// The unordered key of a pair.
 pub fn pair_key(a: &str, b: &str) -> (String, String) {
-    if a <= b { (a.to_string(), b.to_string()) } else { (b.to_string(), a.to_string()) }
+    if a <= b {
+        (a.to_string(), b.to_string())
+    } else {
+        (b.to_string(), a.to_string())
+    }
 }
 
 /// One predicted pair.
@@ -61,7 +65,9 @@ pub struct CorpusInfo {
     pub story: HashMap<String, String>,
 }
 
-fn lines(path: &Path) -> Result<impl Iterator<Item = Result<(usize, Vec<u8>), EvalError>>, EvalError> {
+fn lines(
+    path: &Path,
+) -> Result<impl Iterator<Item = Result<(usize, Vec<u8>), EvalError>>, EvalError> {
     let f = std::fs::File::open(path).map_err(|e| EvalError::io(path, e))?;
     let p = path.to_path_buf();
     Ok(std::io::BufReader::with_capacity(1 << 20, f)
@@ -72,7 +78,11 @@ fn lines(path: &Path) -> Result<impl Iterator<Item = Result<(usize, Vec<u8>), Ev
 }
 
 fn parse_err(path: &Path, line: usize, message: impl Into<String>) -> EvalError {
-    EvalError::Parse { file: path.display().to_string(), line, message: message.into() }
+    EvalError::Parse {
+        file: path.display().to_string(),
+        line,
+        message: message.into(),
+    }
 }
 
 /// Reads `truth.jsonl`.
@@ -80,14 +90,17 @@ pub fn read_truth(path: &Path) -> Result<Vec<TruthPair>, EvalError> {
     let mut out = Vec::new();
     for l in lines(path)? {
         let (n, l) = l?;
-        let t: TruthPair = serde_json::from_slice(&l).map_err(|e| parse_err(path, n, format!("not a truth pair: {e}")))?;
+        let t: TruthPair = serde_json::from_slice(&l)
+            .map_err(|e| parse_err(path, n, format!("not a truth pair: {e}")))?;
         out.push(t);
     }
     Ok(out)
 }
 
 fn ranges(v: &Value, path: &Path, n: usize) -> Result<Vec<Passage>, EvalError> {
-    let Some(arr) = v.as_array() else { return Ok(vec![]) };
+    let Some(arr) = v.as_array() else {
+        return Ok(vec![]);
+    };
     let mut out = Vec::new();
     for x in arr {
         let r = |k: &str| -> Option<[usize; 2]> {
@@ -98,7 +111,13 @@ fn ranges(v: &Value, path: &Path, n: usize) -> Result<Vec<Passage>, EvalError> {
         };
         match (r("a"), r("b")) {
             (Some(a), Some(b)) => out.push(Passage { a, b }),
-            _ => return Err(parse_err(path, n, "a passage/alignment needs `a` and `b` as [start, end]")),
+            _ => {
+                return Err(parse_err(
+                    path,
+                    n,
+                    "a passage/alignment needs `a` and `b` as [start, end]",
+                ));
+            }
         }
     }
     Ok(out)
@@ -110,7 +129,8 @@ pub fn read_predictions(path: &Path) -> Result<Vec<Prediction>, EvalError> {
     let mut seen = HashSet::new();
     for l in lines(path)? {
         let (n, l) = l?;
-        let v: Value = serde_json::from_slice(&l).map_err(|e| parse_err(path, n, format!("not JSON: {e}")))?;
+        let v: Value =
+            serde_json::from_slice(&l).map_err(|e| parse_err(path, n, format!("not JSON: {e}")))?;
         let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
         let (Some(a_id), Some(b_id)) = (s("a_id"), s("b_id")) else {
             return Err(parse_err(path, n, "missing string `a_id` or `b_id`"));
@@ -121,7 +141,11 @@ pub fn read_predictions(path: &Path) -> Result<Vec<Prediction>, EvalError> {
         if !seen.insert(pair_key(&a_id, &b_id)) {
             continue;
         }
-        let source_id = match v.get("direction").and_then(|d| d.get("source")).and_then(|x| x.as_str()) {
+        let source_id = match v
+            .get("direction")
+            .and_then(|d| d.get("source"))
+            .and_then(|x| x.as_str())
+        {
             Some("a") => Some(a_id.clone()),
             Some("b") => Some(b_id.clone()),
             _ => s("source_id"),
@@ -145,14 +169,23 @@ pub fn read_families(path: &Path) -> Result<Vec<(String, Vec<String>)>, EvalErro
     let mut out = Vec::new();
     for l in lines(path)? {
         let (n, l) = l?;
-        let v: Value = serde_json::from_slice(&l).map_err(|e| parse_err(path, n, format!("not JSON: {e}")))?;
-        let id = v.get("family").or(v.get("id")).map(|x| x.to_string()).unwrap_or_else(|| n.to_string());
+        let v: Value =
+            serde_json::from_slice(&l).map_err(|e| parse_err(path, n, format!("not JSON: {e}")))?;
+        let id = v
+            .get("family")
+            .or(v.get("id"))
+            .map(|x| x.to_string())
+            .unwrap_or_else(|| n.to_string());
         let Some(m) = v.get("members").and_then(|m| m.as_array()) else {
             return Err(parse_err(path, n, "missing `members` array"));
         };
         let members = m
             .iter()
-            .filter_map(|x| x.as_str().map(str::to_string).or_else(|| x.get("id").and_then(|i| i.as_str()).map(str::to_string)))
+            .filter_map(|x| {
+                x.as_str()
+                    .map(str::to_string)
+                    .or_else(|| x.get("id").and_then(|i| i.as_str()).map(str::to_string))
+            })
             .collect();
         out.push((id, members));
     }
@@ -172,7 +205,8 @@ pub fn read_corpus_info(path: &Path, need_text: &HashSet<String>) -> Result<Corp
     let mut info = CorpusInfo::default();
     for l in lines(path)? {
         let (n, l) = l?;
-        let d: Line = serde_json::from_slice(&l).map_err(|e| parse_err(path, n, format!("not a corpus line: {e}")))?;
+        let d: Line = serde_json::from_slice(&l)
+            .map_err(|e| parse_err(path, n, format!("not a corpus line: {e}")))?;
         let id = match d.id {
             Value::String(s) => s,
             Value::Number(x) => x.to_string(),
@@ -184,10 +218,10 @@ pub fn read_corpus_info(path: &Path, need_text: &HashSet<String>) -> Result<Corp
         if let Some(s) = d.story {
             info.story.insert(id.clone(), s);
         }
-        if need_text.contains(&id) {
-            if let Some(t) = d.text {
-                info.texts.insert(id, t);
-            }
+        if need_text.contains(&id)
+            && let Some(t) = d.text
+        {
+            info.texts.insert(id, t);
         }
     }
     Ok(info)
@@ -272,7 +306,8 @@ pub fn evaluate(inp: &EvalInputs<'_>) -> Report {
                 continue;
             }
             let k = pair_key(&p.a_id, &p.b_id);
-            if !labelled.contains_key(&k) && pairs::is_ignored(inp.corpus, &k.0, &k.1, &p.relation) {
+            if !labelled.contains_key(&k) && pairs::is_ignored(inp.corpus, &k.0, &k.1, &p.relation)
+            {
                 continue;
             }
             let n = index.len();
@@ -287,7 +322,9 @@ pub fn evaluate(inp: &EvalInputs<'_>) -> Report {
                     push(x.a, x.b);
                 }
             } else if !p.byte_alignments.is_empty() {
-                let texts = inp.corpus.map(|c| (c.texts.get(&p.a_id), c.texts.get(&p.b_id)));
+                let texts = inp
+                    .corpus
+                    .map(|c| (c.texts.get(&p.a_id), c.texts.get(&p.b_id)));
                 let Some((Some(ta), Some(tb))) = texts else {
                     missing_text += 1;
                     continue;
@@ -319,7 +356,12 @@ pub fn evaluate(inp: &EvalInputs<'_>) -> Report {
             for (fid, members) in tf {
                 for m in members {
                     t.push(fid.clone());
-                    p.push(label_of.get(m.as_str()).map(|x| format!("f:{x}")).unwrap_or_else(|| format!("single:{m}")));
+                    p.push(
+                        label_of
+                            .get(m.as_str())
+                            .map(|x| format!("f:{x}"))
+                            .unwrap_or_else(|| format!("single:{m}")),
+                    );
                 }
             }
             (Some(ari::adjusted_rand_index(&t, &p)), t.len())
@@ -342,7 +384,11 @@ pub fn evaluate(inp: &EvalInputs<'_>) -> Report {
             .filter(|t| DERIVATIONS.contains(&normalize_relation(&t.relation).as_str()))
             .map(|t| {
                 let src = t.source_id.clone().unwrap_or_else(|| t.a_id.clone());
-                let copy = if src == t.a_id { t.b_id.clone() } else { t.a_id.clone() };
+                let copy = if src == t.a_id {
+                    t.b_id.clone()
+                } else {
+                    t.a_id.clone()
+                };
                 (copy, src)
             })
             .collect();
@@ -355,12 +401,24 @@ pub fn evaluate(inp: &EvalInputs<'_>) -> Report {
         }
         let ks = [1, 5, 10];
         let r = ranking::recall_at_k(&relevant, &scored, &ks);
-        Some(ks.iter().zip(r).map(|(k, v)| (format!("recall@{k}"), v)).collect())
+        Some(
+            ks.iter()
+                .zip(r)
+                .map(|(k, v)| (format!("recall@{k}"), v))
+                .collect(),
+        )
     } else {
         notes.push("ranking: the predictions carry no scores".into());
         None
     };
-    Report { pairs, passages, families_ari, families_docs, recall_at_k, notes }
+    Report {
+        pairs,
+        passages,
+        families_ari,
+        families_docs,
+        recall_at_k,
+        notes,
+    }
 }
 
 impl Report {
@@ -369,24 +427,51 @@ impl Report {
         use std::fmt::Write;
         let mut s = String::new();
         let p = &self.pairs;
-        let _ = writeln!(s, "PAIRS  labelled {}  predicted {}  ignored (unlabelled, shared text/story) {}", p.labelled, p.predicted, p.ignored);
-        let _ = writeln!(s, "  {:<16} {:>7} {:>7} {:>7} {:>9} {:>7} {:>7}", "relation", "tp", "fp", "fn", "precision", "recall", "F1");
-        let rows = p.per_relation.iter().map(|(k, v)| (k.as_str(), v)).chain([("any derivation", &p.derivation)]);
+        let _ = writeln!(
+            s,
+            "PAIRS  labelled {}  predicted {}  ignored (unlabelled, shared text/story) {}",
+            p.labelled, p.predicted, p.ignored
+        );
+        let _ = writeln!(
+            s,
+            "  {:<16} {:>7} {:>7} {:>7} {:>9} {:>7} {:>7}",
+            "relation", "tp", "fp", "fn", "precision", "recall", "F1"
+        );
+        let rows = p
+            .per_relation
+            .iter()
+            .map(|(k, v)| (k.as_str(), v))
+            .chain([("any derivation", &p.derivation)]);
         for (k, v) in rows {
-            let _ = writeln!(s, "  {:<16} {:>7} {:>7} {:>7} {:>9.3} {:>7.3} {:>7.3}", k, v.tp, v.fp, v.fn_, v.precision, v.recall, v.f1);
+            let _ = writeln!(
+                s,
+                "  {:<16} {:>7} {:>7} {:>7} {:>9.3} {:>7.3} {:>7.3}",
+                k, v.tp, v.fp, v.fn_, v.precision, v.recall, v.f1
+            );
         }
         let _ = writeln!(s, "  confusion (labelled → predicted):");
         for (t, m) in &p.confusion {
             let cells: Vec<String> = m.iter().map(|(k, v)| format!("{k} {v}")).collect();
             let _ = writeln!(s, "    {:<16} {}", t, cells.join(", "));
         }
-        let _ = writeln!(s, "  per operation        pairs   found  recall  exact-relation");
+        let _ = writeln!(
+            s,
+            "  per operation        pairs   found  recall  exact-relation"
+        );
         for (k, v) in &p.per_operation {
-            let _ = writeln!(s, "    {:<18} {:>7} {:>7} {:>7.3} {:>7.3}", k, v.pairs, v.found, v.recall, v.exact_recall);
+            let _ = writeln!(
+                s,
+                "    {:<18} {:>7} {:>7} {:>7.3} {:>7.3}",
+                k, v.pairs, v.found, v.recall, v.exact_recall
+            );
         }
         let _ = writeln!(s, "  per obfuscation (full recipe): see --json");
         let d = &p.direction;
-        let _ = writeln!(s, "  direction: {} of {} decided ({:.3}), accuracy {:.3}", d.decided, d.found, d.decided_rate, d.accuracy);
+        let _ = writeln!(
+            s,
+            "  direction: {} of {} decided ({:.3}), accuracy {:.3}",
+            d.decided, d.found, d.decided_rate, d.accuracy
+        );
         match &self.passages {
             Some(x) => {
                 let _ = writeln!(
@@ -399,7 +484,11 @@ impl Report {
         }
         match self.families_ari {
             Some(a) => {
-                let _ = writeln!(s, "FAMILIES  adjusted Rand index {a:.4} over {} documents", self.families_docs);
+                let _ = writeln!(
+                    s,
+                    "FAMILIES  adjusted Rand index {a:.4} over {} documents",
+                    self.families_docs
+                );
             }
             None => s.push_str("FAMILIES  not computed\n"),
         }

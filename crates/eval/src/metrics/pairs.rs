@@ -36,8 +36,16 @@ pub struct Prf {
 
 impl Prf {
     fn finish(mut self) -> Self {
-        self.precision = if self.tp + self.fp == 0 { 0.0 } else { self.tp as f64 / (self.tp + self.fp) as f64 };
-        self.recall = if self.tp + self.fn_ == 0 { 0.0 } else { self.tp as f64 / (self.tp + self.fn_) as f64 };
+        self.precision = if self.tp + self.fp == 0 {
+            0.0
+        } else {
+            self.tp as f64 / (self.tp + self.fp) as f64
+        };
+        self.recall = if self.tp + self.fn_ == 0 {
+            0.0
+        } else {
+            self.tp as f64 / (self.tp + self.fn_) as f64
+        };
         self.f1 = f1(self.precision, self.recall);
         self
     }
@@ -106,16 +114,21 @@ pub fn normalize_relation(r: &str) -> String {
 /// Whether an unlabelled predicted pair should be ignored by the corpus metadata.
 pub fn is_ignored(corpus: Option<&CorpusInfo>, a: &str, b: &str, predicted: &str) -> bool {
     let Some(c) = corpus else { return false };
-    if let (Some(x), Some(y)) = (c.origins.get(a), c.origins.get(b)) {
-        if x.iter().any(|o| y.contains(o)) {
-            return true;
-        }
+    if let (Some(x), Some(y)) = (c.origins.get(a), c.origins.get(b))
+        && x.iter().any(|o| y.contains(o))
+    {
+        return true;
     }
-    predicted == "same-story" && matches!((c.story.get(a), c.story.get(b)), (Some(x), Some(y)) if x == y)
+    predicted == "same-story"
+        && matches!((c.story.get(a), c.story.get(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// Computes the pair-level report. `preds` must already be de-duplicated by unordered pair.
-pub fn pair_report(truth: &[TruthPair], preds: &[Prediction], corpus: Option<&CorpusInfo>) -> PairReport {
+pub fn pair_report(
+    truth: &[TruthPair],
+    preds: &[Prediction],
+    corpus: Option<&CorpusInfo>,
+) -> PairReport {
     let mut rep = PairReport::default();
     let mut labels: HashMap<(String, String), &TruthPair> = HashMap::new();
     for t in truth {
@@ -151,11 +164,18 @@ pub fn pair_report(truth: &[TruthPair], preds: &[Prediction], corpus: Option<&Co
                 } else {
                     per.entry(pr.to_string()).or_default().fp += 1;
                 }
-                let (td, pd) = (DERIVATIONS.contains(&tr.as_str()), DERIVATIONS.contains(&pr));
+                let (td, pd) = (
+                    DERIVATIONS.contains(&tr.as_str()),
+                    DERIVATIONS.contains(&pr),
+                );
                 if pd {
                     if td { deriv.tp += 1 } else { deriv.fp += 1 }
                 }
-                *rep.confusion.entry(tr).or_default().entry(pr.to_string()).or_default() += 1;
+                *rep.confusion
+                    .entry(tr)
+                    .or_default()
+                    .entry(pr.to_string())
+                    .or_default() += 1;
             }
             None => {
                 if is_ignored(corpus, &key.0, &key.1, pr) {
@@ -166,7 +186,11 @@ pub fn pair_report(truth: &[TruthPair], preds: &[Prediction], corpus: Option<&Co
                 if DERIVATIONS.contains(&pr) {
                     deriv.fp += 1;
                 }
-                *rep.confusion.entry("none".into()).or_default().entry(pr.to_string()).or_default() += 1;
+                *rep.confusion
+                    .entry("none".into())
+                    .or_default()
+                    .entry(pr.to_string())
+                    .or_default() += 1;
             }
         }
     }
@@ -186,7 +210,11 @@ pub fn pair_report(truth: &[TruthPair], preds: &[Prediction], corpus: Option<&Co
             deriv.fn_ += 1;
         }
         if p.is_none() {
-            *rep.confusion.entry(tr.clone()).or_default().entry("none".into()).or_default() += 1;
+            *rep.confusion
+                .entry(tr.clone())
+                .or_default()
+                .entry("none".into())
+                .or_default() += 1;
         }
         let found = if td { pd } else { pr == tr };
         let exact = pr == tr;
@@ -198,7 +226,11 @@ pub fn pair_report(truth: &[TruthPair], preds: &[Prediction], corpus: Option<&Co
             groups.push((false, obf.clone()));
         }
         for (full, g) in groups {
-            let m = if full { &mut rep.per_obfuscation } else { &mut rep.per_operation };
+            let m = if full {
+                &mut rep.per_obfuscation
+            } else {
+                &mut rep.per_operation
+            };
             let s = m.entry(g).or_default();
             s.pairs += 1;
             s.found += found as usize;
@@ -220,8 +252,16 @@ pub fn pair_report(truth: &[TruthPair], preds: &[Prediction], corpus: Option<&Co
         }
     }
     let d = &mut rep.direction;
-    d.accuracy = if d.decided == 0 { 0.0 } else { d.correct as f64 / d.decided as f64 };
-    d.decided_rate = if d.found == 0 { 0.0 } else { d.decided as f64 / d.found as f64 };
+    d.accuracy = if d.decided == 0 {
+        0.0
+    } else {
+        d.correct as f64 / d.decided as f64
+    };
+    d.decided_rate = if d.found == 0 {
+        0.0
+    } else {
+        d.decided as f64 / d.found as f64
+    };
     rep.per_relation = per.into_iter().map(|(k, v)| (k, v.finish())).collect();
     rep.derivation = deriv.finish();
     rep
@@ -242,7 +282,13 @@ mod tests {
         }
     }
     fn p(a: &str, b: &str, r: &str, src: Option<&str>) -> Prediction {
-        Prediction { a_id: a.into(), b_id: b.into(), relation: r.into(), source_id: src.map(Into::into), ..Default::default() }
+        Prediction {
+            a_id: a.into(),
+            b_id: b.into(),
+            relation: r.into(),
+            source_id: src.map(Into::into),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -254,10 +300,10 @@ mod tests {
             t("x", "y", "same-story", "none"),
         ];
         let preds = vec![
-            p("c1", "s1", "rewrite", Some("s1")),       // tp rewrite, reversed order, right direction
+            p("c1", "s1", "rewrite", Some("s1")), // tp rewrite, reversed order, right direction
             p("s1", "c2", "near-duplicate", Some("c2")), // fp near-dup, fn duplicate, wrong direction
-            p("q", "r", "rewrite", None),               // unlabelled: fp rewrite
-            p("x", "y", "unrelated", None),             // not a prediction
+            p("q", "r", "rewrite", None),                // unlabelled: fp rewrite
+            p("x", "y", "unrelated", None),              // not a prediction
         ];
         let r = pair_report(&truth, &preds, None);
         assert_eq!(r.labelled, 4);
@@ -270,7 +316,10 @@ mod tests {
         assert_eq!(r.per_relation["partial"].fn_, 1);
         assert_eq!(r.per_relation["same-story"].fn_, 1);
         // derivation: c1 and c2 found (tp 2), q-r fp, s2-c3 missed.
-        assert_eq!((r.derivation.tp, r.derivation.fp, r.derivation.fn_), (2, 1, 1));
+        assert_eq!(
+            (r.derivation.tp, r.derivation.fp, r.derivation.fn_),
+            (2, 1, 1)
+        );
         assert_eq!(r.per_operation["reorder"].found, 1);
         assert_eq!(r.per_obfuscation["synonym-0.3+reorder"].recall, 1.0);
         assert_eq!(r.per_obfuscation["partial"].recall, 0.0);
@@ -285,10 +334,15 @@ mod tests {
     fn unlabelled_pairs_sharing_origins_are_ignored() {
         let mut c = CorpusInfo::default();
         c.origins.insert("q".into(), vec!["art-1".into()]);
-        c.origins.insert("r".into(), vec!["art-1".into(), "art-9".into()]);
+        c.origins
+            .insert("r".into(), vec!["art-1".into(), "art-9".into()]);
         c.story.insert("u".into(), "story-1".into());
         c.story.insert("v".into(), "story-1".into());
-        let preds = vec![p("q", "r", "rewrite", None), p("u", "v", "same-story", None), p("u", "v2", "same-story", None)];
+        let preds = vec![
+            p("q", "r", "rewrite", None),
+            p("u", "v", "same-story", None),
+            p("u", "v2", "same-story", None),
+        ];
         let r = pair_report(&[], &preds, Some(&c));
         assert_eq!(r.ignored, 2);
         assert_eq!(r.per_relation["same-story"].fp, 1);

@@ -115,7 +115,11 @@ fn index(v: &[Segment]) -> HashMap<usize, Vec<usize>> {
 
 /// F1 over precision and recall (0 when both are 0).
 pub fn f1(p: f64, r: f64) -> f64 {
-    if p + r <= 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+    if p + r <= 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    }
 }
 
 /// Computes the PAN measures.
@@ -145,11 +149,26 @@ pub fn pan_scores(cases: &[Segment], dets: &[Segment]) -> PanScores {
                 total += n;
             }
         }
-        if detected == 0 { 1.0 } else { total as f64 / detected as f64 }
+        if detected == 0 {
+            1.0
+        } else {
+            total as f64 / detected as f64
+        }
     };
     let f = f1(precision, recall);
-    let plagdet = if f == 0.0 { 0.0 } else { f / (1.0 + granularity).log2() };
-    PanScores { precision, recall, granularity, plagdet, cases: cases.len(), detections: dets.len() }
+    let plagdet = if f == 0.0 {
+        0.0
+    } else {
+        f / (1.0 + granularity).log2()
+    };
+    PanScores {
+        precision,
+        recall,
+        granularity,
+        plagdet,
+        cases: cases.len(),
+        detections: dets.len(),
+    }
 }
 
 #[cfg(test)]
@@ -218,7 +237,11 @@ mod tests {
     #[test]
     fn overlapping_detections_count_characters_once_and_false_positives_lower_precision() {
         let c = [seg(0, [0, 100], [0, 100])];
-        let d = [seg(0, [0, 80], [0, 80]), seg(0, [20, 100], [20, 100]), seg(3, [0, 10], [0, 10])];
+        let d = [
+            seg(0, [0, 80], [0, 80]),
+            seg(0, [20, 100], [20, 100]),
+            seg(3, [0, 10], [0, 10]),
+        ];
         let s = pan_scores(&c, &d);
         assert!(close(s.recall, 1.0));
         // precisions 1, 1, 0 → 2/3.

@@ -6,7 +6,11 @@ use std::collections::{HashMap, HashSet};
 /// document is among the `k` highest-scored candidates of the query. Candidates are
 /// `(query, candidate, score)`; ties are broken by candidate id so the result is
 /// deterministic. A query with no candidates counts as a miss.
-pub fn recall_at_k(relevant: &[(String, String)], scored: &[(String, String, f64)], ks: &[usize]) -> Vec<f64> {
+pub fn recall_at_k(
+    relevant: &[(String, String)],
+    scored: &[(String, String, f64)],
+    ks: &[usize],
+) -> Vec<f64> {
     if relevant.is_empty() {
         return vec![0.0; ks.len()];
     }
@@ -26,7 +30,9 @@ pub fn recall_at_k(relevant: &[(String, String)], scored: &[(String, String, f64
             let hits = relevant
                 .iter()
                 .filter(|(q, r)| {
-                    lists.get(q.as_str()).is_some_and(|v| v.iter().take(k).any(|(c, _)| *c == r.as_str()))
+                    lists
+                        .get(q.as_str())
+                        .is_some_and(|v| v.iter().take(k).any(|(c, _)| *c == r.as_str()))
                 })
                 .count();
             hits as f64 / relevant.len() as f64
@@ -44,7 +50,11 @@ mod tests {
 
     #[test]
     fn recall_at_k_hand_computed() {
-        let rel = vec![("q1".to_string(), "s1".to_string()), ("q2".into(), "s2".into()), ("q3".into(), "s3".into())];
+        let rel = vec![
+            ("q1".to_string(), "s1".to_string()),
+            ("q2".into(), "s2".into()),
+            ("q3".into(), "s3".into()),
+        ];
         let scored = vec![
             s("q1", "s1", 0.9),
             s("q1", "x", 0.5),

@@ -39,7 +39,11 @@ pub fn read_mrpc(path: &Path) -> Result<Vec<SentencePair>, EvalError> {
             continue;
         }
         let f: Vec<&str> = line.split('\t').collect();
-        let err = |m: &str| EvalError::Parse { file: path.display().to_string(), line: n + 1, message: m.into() };
+        let err = |m: &str| EvalError::Parse {
+            file: path.display().to_string(),
+            line: n + 1,
+            message: m.into(),
+        };
         if f.len() < 5 {
             return Err(err("expected 5 tab-separated fields"));
         }
@@ -48,7 +52,11 @@ pub fn read_mrpc(path: &Path) -> Result<Vec<SentencePair>, EvalError> {
             "0" => 0.0,
             _ => return Err(err("label (column 1) must be 0 or 1")),
         };
-        out.push(SentencePair { a: f[3].to_string(), b: f[4].to_string(), gold });
+        out.push(SentencePair {
+            a: f[3].to_string(),
+            b: f[4].to_string(),
+            gold,
+        });
     }
     Ok(out)
 }
@@ -64,12 +72,23 @@ pub fn read_stsb(path: &Path) -> Result<Vec<SentencePair>, EvalError> {
             continue;
         }
         let f: Vec<&str> = line.split('\t').collect();
-        let err = |m: &str| EvalError::Parse { file: path.display().to_string(), line: n + 1, message: m.into() };
+        let err = |m: &str| EvalError::Parse {
+            file: path.display().to_string(),
+            line: n + 1,
+            message: m.into(),
+        };
         if f.len() < 7 {
             return Err(err("expected at least 7 tab-separated fields"));
         }
-        let gold: f64 = f[4].trim().parse().map_err(|_| err("score (column 5) is not a number"))?;
-        out.push(SentencePair { a: f[5].to_string(), b: f[6].to_string(), gold });
+        let gold: f64 = f[4]
+            .trim()
+            .parse()
+            .map_err(|_| err("score (column 5) is not a number"))?;
+        out.push(SentencePair {
+            a: f[5].to_string(),
+            b: f[6].to_string(),
+            gold,
+        });
     }
     Ok(out)
 }
@@ -101,12 +120,24 @@ pub fn classification(scores: &[f64], gold: &[f64], threshold: f64) -> Classific
             _ => {}
         }
     }
-    let prec = if tp + fp == 0 { 0.0 } else { tp as f64 / (tp + fp) as f64 };
-    let rec = if tp + fneg == 0 { 0.0 } else { tp as f64 / (tp + fneg) as f64 };
+    let prec = if tp + fp == 0 {
+        0.0
+    } else {
+        tp as f64 / (tp + fp) as f64
+    };
+    let rec = if tp + fneg == 0 {
+        0.0
+    } else {
+        tp as f64 / (tp + fneg) as f64
+    };
     ClassificationScores {
         pairs: scores.len(),
         threshold,
-        accuracy: if scores.is_empty() { 0.0 } else { correct as f64 / scores.len() as f64 },
+        accuracy: if scores.is_empty() {
+            0.0
+        } else {
+            correct as f64 / scores.len() as f64
+        },
         f1: f1(prec, rec),
     }
 }
@@ -161,7 +192,11 @@ pub fn pearson(x: &[f64], y: &[f64]) -> f64 {
         sxx += dx * dx;
         syy += dy * dy;
     }
-    if sxx == 0.0 || syy == 0.0 { 0.0 } else { sxy / (sxx * syy).sqrt() }
+    if sxx == 0.0 || syy == 0.0 {
+        0.0
+    } else {
+        sxy / (sxx * syy).sqrt()
+    }
 }
 
 /// Spearman rank correlation (Pearson on average ranks, so ties are handled).
@@ -191,7 +226,13 @@ pub fn evaluate_sentences(
     threshold: f64,
     scorer: &dyn Fn(&str, &str) -> f64,
 ) -> SentenceReport {
-    let mut rep = SentenceReport { mrpc_fixed: None, mrpc_best: None, stsb_pairs: stsb.len(), stsb_spearman: None, stsb_pearson: None };
+    let mut rep = SentenceReport {
+        mrpc_fixed: None,
+        mrpc_best: None,
+        stsb_pairs: stsb.len(),
+        stsb_spearman: None,
+        stsb_pearson: None,
+    };
     if !mrpc.is_empty() {
         let s: Vec<f64> = mrpc.iter().map(|p| scorer(&p.a, &p.b)).collect();
         let g: Vec<f64> = mrpc.iter().map(|p| p.gold).collect();
@@ -205,6 +246,26 @@ pub fn evaluate_sentences(
         rep.stsb_pearson = Some(pearson(&s, &g));
     }
     rep
+}
+
+/// stemma's lexical sentence scorer (`stemma_align::LexicalScorer`) as a closure: each
+/// sentence is prepared as a one-passage document and the two whole passages are scored.
+/// Also returns the scorer's calibrated paraphrase threshold.
+pub fn lexical_scorer() -> (impl Fn(&str, &str) -> f64, f64) {
+    use stemma_align::{AlignInput, LexicalScorer, SentenceScorer};
+    let scorer = LexicalScorer::default();
+    let threshold = scorer.thresholds().paraphrase;
+    let f = move |a: &str, b: &str| {
+        let (pa, pb) = (stemma_text::prepare(a), stemma_text::prepare(b));
+        let fa = scorer.features(AlignInput::new(a, &pa));
+        let fb = scorer.features(AlignInput::new(b, &pb));
+        let (na, nb) = (scorer.len(&fa), scorer.len(&fb));
+        if na == 0 || nb == 0 {
+            return 0.0;
+        }
+        scorer.score(&fa, 0..na, &fb, 0..nb)
+    };
+    (f, threshold)
 }
 
 #[cfg(test)]
@@ -246,7 +307,11 @@ mod tests {
         assert_eq!(p[0].a, "The cat sat \"here\".");
         assert_eq!(p[1].gold, 0.0);
         let s = dir.path().join("s.csv");
-        std::fs::write(&s, "g\tf\t2012\t0001\t4.5\tA man runs.\tA man is running.\textra\tmore\n").unwrap();
+        std::fs::write(
+            &s,
+            "g\tf\t2012\t0001\t4.5\tA man runs.\tA man is running.\textra\tmore\n",
+        )
+        .unwrap();
         let p = read_stsb(&s).unwrap();
         assert_eq!(p[0].gold, 4.5);
         assert_eq!(p[0].b, "A man is running.");
@@ -259,8 +324,16 @@ mod tests {
     #[test]
     fn evaluate_with_a_closure() {
         let pairs = vec![
-            SentencePair { a: "a b c".into(), b: "a b c".into(), gold: 1.0 },
-            SentencePair { a: "a b c".into(), b: "x y z".into(), gold: 0.0 },
+            SentencePair {
+                a: "a b c".into(),
+                b: "a b c".into(),
+                gold: 1.0,
+            },
+            SentencePair {
+                a: "a b c".into(),
+                b: "x y z".into(),
+                gold: 0.0,
+            },
         ];
         let overlap = |a: &str, b: &str| {
             let wa: std::collections::HashSet<&str> = a.split(' ').collect();

@@ -353,25 +353,28 @@ fn unwritable_html_path_is_an_error() {
 }
 
 #[test]
-fn bad_date_is_refused() {
+fn dates_reach_the_comparison_and_bad_dates_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let pa = write(dir.path(), "a.txt", ORIGINAL.as_bytes());
     assert_refused(
         &run(&["compare", s(&pa), s(&pa), "--date-a", "next tuesday-ish"]),
         "--date-a",
-        "date",
+        "cannot read the date",
     );
-    let (v, _) = compare_json(
-        ORIGINAL,
-        LIGHT_EDIT,
-        &[
-            "--date-a",
-            "2024-05-01T08:00:00Z",
-            "--date-b",
-            "2024-05-01 10:00",
-        ],
-    );
-    check_contract(&v, ORIGINAL, LIGHT_EDIT);
+    for (da, db, earlier) in [
+        ("2024-05-01T08:00:00Z", "2024-05-03 10:00", "a"),
+        ("2024-05-09", "2024-05-03", "b"),
+    ] {
+        let (v, _) = compare_json(ORIGINAL, LIGHT_EDIT, &["--date-a", da, "--date-b", db]);
+        check_contract(&v, ORIGINAL, LIGHT_EDIT);
+        let evidence = v["direction"]["evidence"].as_array().unwrap();
+        assert!(
+            evidence
+                .iter()
+                .any(|e| e["kind"] == "date" && e["favours"] == earlier),
+            "date evidence favours {earlier}: {evidence:?}"
+        );
+    }
 }
 
 // --- Behaviour of the comparison itself. ---

@@ -82,17 +82,86 @@ impl SentenceSplitter {
                 self.buf.push(c);
             }
         }
-        let boundaries = sentencex::get_sentence_boundaries(language_code, &self.buf);
-        for b in boundaries {
-            let end = b.end_byte;
-            if end > 0 && end < slice.len() && slice.is_char_boundary(end) {
-                let abs = para.start + end;
+        let buf = self.buf.as_str();
+        let len = buf.len();
+        let mut push = |rel: usize, cuts: &mut Vec<usize>| {
+            if rel > 0 && rel < len && slice.is_char_boundary(rel) {
+                let abs = para.start + rel;
                 if cuts.last().is_none_or(|&last| abs > last) {
                     cuts.push(abs);
                 }
             }
+        };
+        if len <= WINDOW_THRESHOLD {
+            for b in sentencex::get_sentence_boundaries(language_code, buf) {
+                push(b.end_byte, cuts);
+            }
+            return;
+        }
+        // Long paragraph: sentencex can be quadratic (e.g. on text without spaces), so work
+        // through windows. Boundaries closer than LOOKAHEAD to the artificial window end
+        // are not trusted; the next window starts at the last trusted boundary.
+        let mut start = 0usize;
+        let mut window = WINDOW;
+        while start < len {
+            let end = floor_char_boundary(buf, start.saturating_add(window).min(len));
+            let piece = &buf[start..end];
+            let ends = sentencex::get_sentence_boundaries(language_code, piece);
+            if end == len {
+                for b in ends {
+                    push(start + b.end_byte, cuts);
+                }
+                break;
+            }
+            let mut last_trusted = None;
+            for b in ends {
+                let abs = start + b.end_byte;
+                if abs + LOOKAHEAD <= end && abs > start {
+                    push(abs, cuts);
+                    last_trusted = Some(abs);
+                }
+            }
+            match last_trusted {
+                Some(at) => {
+                    start = at;
+                    window = WINDOW;
+                }
+                None if window < MAX_WINDOW => window *= 2,
+                None => {
+                    // One sentence longer than MAX_WINDOW: force a cut at the last white
+                    // space of the window's second half (or at the window end).
+                    let half = floor_char_boundary(buf, start + window / 2);
+                    let at = buf[half..end]
+                        .rfind(' ')
+                        .map(|i| half + i + 1)
+                        .unwrap_or(end);
+                    push(at, cuts);
+                    start = at;
+                    window = WINDOW;
+                }
+            }
         }
     }
+}
+
+/// Paragraphs up to this many bytes go to sentencex in one piece.
+const WINDOW_THRESHOLD: usize = 16 * 1024;
+/// Window size for longer paragraphs.
+const WINDOW: usize = 8 * 1024;
+/// Largest window tried before forcing a cut inside an overlong sentence.
+const MAX_WINDOW: usize = 64 * 1024;
+/// Context needed after a boundary for sentencex's decision to be trusted.
+const LOOKAHEAD: usize = 256;
+
+/// Largest char boundary of `s` not above `i`.
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// Trims white space off both ends of `span` within `text`.
@@ -163,6 +232,33 @@ mod tests {
                 "Showers continued in\nthe zone since early\n    January.",
                 "Next one."
             ]
+        );
+    }
+
+    #[test]
+    fn long_paragraphs_are_split_in_windows_like_short_ones() {
+        let unit = "Mr. Smith met Dr. Jones at 5 p.m. on Monday. They talked about the U.S. economy. \
+                    “It is fine,” he said. Prices rose 1,941.5 points! ";
+        let short = sentence_texts(unit);
+        assert_eq!(short.len(), 4);
+        let long = unit.repeat(400); // well above WINDOW_THRESHOLD
+        assert!(long.len() > WINDOW_THRESHOLD * 2);
+        let got = sentence_texts(&long);
+        assert_eq!(got.len(), 1600);
+        for chunk in got.chunks(4) {
+            assert_eq!(chunk, short.as_slice());
+        }
+    }
+
+    #[test]
+    fn overlong_sentences_are_cut() {
+        let text = "word ".repeat(30_000);
+        let got = sentence_texts(&text);
+        assert!(got.len() >= 2);
+        assert!(got.iter().all(|s| s.len() <= MAX_WINDOW && !s.is_empty()));
+        assert!(
+            got.iter()
+                .all(|s| s.starts_with("word") && s.ends_with("word"))
         );
     }
 

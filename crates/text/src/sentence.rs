@@ -84,7 +84,7 @@ impl SentenceSplitter {
         }
         let buf = self.buf.as_str();
         let len = buf.len();
-        let mut push = |rel: usize, cuts: &mut Vec<usize>| {
+        let push = |rel: usize, cuts: &mut Vec<usize>| {
             if rel > 0 && rel < len && slice.is_char_boundary(rel) {
                 let abs = para.start + rel;
                 if cuts.last().is_none_or(|&last| abs > last) {

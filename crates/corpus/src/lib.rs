@@ -280,16 +280,22 @@ pub fn check_text(text: &str) -> Option<SkipReason> {
     // Byte-wise (vectorizes): a char starts at every non-continuation byte; C0 controls and
     // DEL are single bytes, C1 controls (U+0080..U+009F) are 0xC2 0x80..=0x9F.
     let b = text.as_bytes();
-    let total = b.iter().filter(|&&x| x & 0xC0 != 0x80).count();
     let c0 = b
         .iter()
         .filter(|&&x| (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r' | 0x0c)) || x == 0x7f)
         .count();
-    let c1 = b
-        .windows(2)
-        .filter(|w| w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]))
-        .count();
+    let c1 = if b.contains(&0xC2) {
+        b.windows(2)
+            .filter(|w| w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]))
+            .count()
+    } else {
+        0
+    };
     let control = c0 + c1;
+    if control == 0 {
+        return None;
+    }
+    let total = b.iter().filter(|&&x| x & 0xC0 != 0x80).count();
     let nul = b.contains(&0);
     if nul || control * 10 > total {
         return Some(SkipReason::Binary { control, total });

@@ -30,35 +30,64 @@ pub fn word_hash(word: &[u8]) -> u64 {
 /// Calls `f` with each normalized (lowercased) word of `text`, as UTF-8 bytes.
 pub fn for_each_word(text: &str, mut f: impl FnMut(&[u8])) {
     let bytes = text.as_bytes();
-    let mut word: Vec<u8> = Vec::with_capacity(64);
+    let n = bytes.len();
+    let mut word: Vec<u8> = Vec::new();
+    let mut small = [0u8; 64];
     let mut i = 0;
-    while i < bytes.len() {
+    while i < n {
         let b = bytes[i];
-        if b < 0x80 {
-            if b.is_ascii_alphanumeric() {
-                word.push(b.to_ascii_lowercase());
-            } else if !word.is_empty() {
-                f(&word);
-                word.clear();
-            }
+        if b < 0x80 && !b.is_ascii_alphanumeric() {
             i += 1;
-        } else {
-            // Slow path: one non-ASCII char. `i` is always on a char boundary.
-            let c = text[i..].chars().next().expect("char boundary");
-            if c.is_alphanumeric() {
+            continue;
+        }
+        let start = i;
+        while i < n && bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if i == n || bytes[i] < 0x80 {
+            // Fast path: a pure ASCII word, hashed in place when already lowercase.
+            let w = &bytes[start..i];
+            if !w.iter().any(u8::is_ascii_uppercase) {
+                f(w);
+            } else if w.len() <= small.len() {
+                for (d, s) in small.iter_mut().zip(w) {
+                    *d = s.to_ascii_lowercase();
+                }
+                f(&small[..w.len()]);
+            } else {
+                word.clear();
+                word.extend(w.iter().map(u8::to_ascii_lowercase));
+                f(&word);
+            }
+            continue;
+        }
+        // Slow path: the word contains (or starts with) a non-ASCII char. `i` is on a char
+        // boundary (ASCII bytes never occur inside a multi-byte char).
+        word.clear();
+        word.extend(bytes[start..i].iter().map(u8::to_ascii_lowercase));
+        while i < n {
+            let b = bytes[i];
+            if b < 0x80 {
+                if !b.is_ascii_alphanumeric() {
+                    break;
+                }
+                word.push(b.to_ascii_lowercase());
+                i += 1;
+            } else {
+                let c = text[i..].chars().next().expect("char boundary");
+                i += c.len_utf8();
+                if !c.is_alphanumeric() {
+                    break;
+                }
                 let mut tmp = [0u8; 4];
                 for lc in c.to_lowercase() {
                     word.extend_from_slice(lc.encode_utf8(&mut tmp).as_bytes());
                 }
-            } else if !word.is_empty() {
-                f(&word);
-                word.clear();
             }
-            i += c.len_utf8();
         }
-    }
-    if !word.is_empty() {
-        f(&word);
+        if !word.is_empty() {
+            f(&word);
+        }
     }
 }
 
@@ -106,15 +135,17 @@ pub fn shingle_set(text: &str, k: usize) -> Vec<u64> {
     s
 }
 
-/// Hash of the normalized word sequence of `text` (for exact-duplicate detection: texts
-/// that differ only in case, punctuation and spacing get the same hash). xxh3 of the word
-/// hashes as little-endian bytes.
+/// Hash of a normalized word sequence given as word hashes (for exact-duplicate detection:
+/// texts that differ only in case, punctuation and spacing get the same hash). A
+/// multiply-rotate fold of the word hashes with a SplitMix64 finish; order-sensitive.
 pub fn text_hash_of_words(words: &[u64]) -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    for w in words {
-        h.update(&w.to_le_bytes());
+    let mut h: u64 = 0x9e37_79b9_7f4a_7c15 ^ words.len() as u64;
+    for &w in words {
+        h = (h.rotate_left(27) ^ w).wrapping_mul(0x0000_0100_0000_01b3 | 0x9e37_0000_0000_0001);
     }
-    h.digest()
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
 }
 
 /// Exact Jaccard similarity `|A∩B| / |A∪B|` of two sorted, duplicate-free sets; 1.0 when
@@ -168,6 +199,34 @@ mod tests {
             ]
         );
         assert!(words(" ... \n—").is_empty());
+    }
+
+    /// The plain char-by-char definition the fast splitter must match.
+    fn reference_words(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cur = String::new();
+        for c in text.chars() {
+            if c.is_alphanumeric() {
+                cur.extend(c.to_lowercase());
+            } else if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+        }
+        if !cur.is_empty() {
+            out.push(cur);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_splitter_matches_reference(text in "[a-zA-Z0-9 .,'\\-_éÉßİΣσ—\u{85}\u{3000}日本]{0,80}") {
+            proptest::prop_assert_eq!(words(&text), reference_words(&text));
+        }
+        #[test]
+        fn long_ascii_words(text in "[A-Za-z]{60,80} [a-z]{70,90}") {
+            proptest::prop_assert_eq!(words(&text), reference_words(&text));
+        }
     }
 
     #[test]

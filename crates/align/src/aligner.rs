@@ -258,7 +258,10 @@ pub fn align_with<S: SentenceScorer + ?Sized>(
         .into_iter()
         .map(|(ra, rb, s)| {
             let (xa, xb) = (norms(&a, &ra), norms(&b, &rb));
-            let ts = token_sequence_similarity(&xa, &xb);
+            // Numbers count as one placeholder for the near-verbatim test: a text that only
+            // updates its figures is the same text with small edits (the figures are reported
+            // as changes by the comparison).
+            let ts = token_sequence_similarity(&masked(a.prepared, &ra), &masked(b.prepared, &rb));
             let kind = if !xa.is_empty() && xa == xb {
                 MatchKind::Verbatim
             } else if ts >= options.near_verbatim {
@@ -354,4 +357,20 @@ pub fn order_consistency(groups: &[AlignedGroup]) -> f64 {
     v.sort_unstable();
     let bs: Vec<usize> = v.iter().map(|x| x.1).collect();
     lis_indices(&bs).len() as f64 / groups.len() as f64
+}
+
+/// Normalized tokens of sentences `r`, numbers replaced by one placeholder.
+fn masked<'x>(p: &'x stemma_text::PreparedText, r: &Range<usize>) -> Vec<&'x str> {
+    let mut out = Vec::new();
+    for s in &p.sentences[r.start.min(p.sentences.len())..r.end.min(p.sentences.len())] {
+        let t = s.tokens.start.min(p.tokens.len())..s.tokens.end.min(p.tokens.len());
+        out.extend(p.tokens[t].iter().map(|t| {
+            if t.kind == stemma_text::TokenKind::Number {
+                "#"
+            } else {
+                t.norm.as_str()
+            }
+        }));
+    }
+    out
 }

@@ -81,6 +81,7 @@ struct Term {
     stem: u64,
     weight: f64,
     number: bool,
+    first: char,
     grams: Vec<u32>,
 }
 
@@ -135,7 +136,9 @@ impl LexicalScorer {
             }
             let mut best = 0.0f64;
             for u in b {
-                if u.number {
+                // Spelling variants and inflections keep the first letter; checking it first
+                // skips nearly all trigram comparisons.
+                if u.number || u.first != t.first {
                     continue;
                 }
                 let (la, lb) = (t.grams.len(), u.grams.len());
@@ -206,6 +209,7 @@ impl SentenceScorer for LexicalScorer {
                     stem,
                     weight,
                     number,
+                    first: t.norm.chars().next().unwrap_or(' '),
                     grams: char_trigrams(&t.norm),
                 });
                 f.index.entry(stem).or_default().push(si as u32);

@@ -246,26 +246,6 @@ impl<S: SentenceScorer> Comparer<S> {
             Relation::Unrelated
         };
 
-        if std::env::var_os("STEMMA_DEBUG").is_some() {
-            let th = self.scorer.thresholds();
-            let anchors = res
-                .groups
-                .iter()
-                .filter(|g| g.similarity >= th.paraphrase)
-                .count();
-            let mean = res.groups.iter().map(|g| g.similarity).sum::<f64>()
-                / res.groups.len().max(1) as f64;
-            eprintln!(
-                "DBG cov {:.2}/{:.2} scov {:.2}/{:.2} order {order:.2} groups {matches} anchors {anchors} mean {mean:.2} na {} nb {} topic {:.2}",
-                fig.cov[0],
-                fig.cov[1],
-                fig.scov[0],
-                fig.scov[1],
-                a.prepared.sentences.len(),
-                b.prepared.sentences.len(),
-                topic.score
-            );
-        }
         let derivation = relation.is_derivation();
         let direction = direction::decide(a, b, &res, &fig, derivation);
         let score = match relation {

@@ -21,6 +21,7 @@ use crate::tokenize::word_segments;
 fn ascii_is_canonical(seg: &str) -> bool {
     seg.bytes()
         .all(|b| b.is_ascii() && !b.is_ascii_uppercase() && b != b'`')
+        && !seg.ends_with("'s")
 }
 
 /// The normalized tokens of `text`, in order (borrowed when already normalized).

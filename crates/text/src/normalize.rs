@@ -11,7 +11,10 @@
 //! * invisible format characters (soft hyphen, zero-width space/joiners, BOM) are dropped;
 //! * white space inside a token (only possible through exotic NFKC expansions) is dropped;
 //! * everything else is lower-cased with [`char::to_lowercase`] (simple case folding; `ß`
-//!   stays `ß`).
+//!   stays `ß`);
+//! * finally a possessive / contracted `'s` after at least two chars ending in a letter is
+//!   removed (`Korea’s` and `Korea's` → `korea`, `it's` → `it`), so names match their
+//!   possessive form. Other inner apostrophes stay (`don't`, `o'brien`).
 //!
 //! ASCII tokens take a fast path (byte-wise lower-casing, no NFKC pass).
 
@@ -40,6 +43,27 @@ fn is_dropped(c: char) -> bool {
 
 /// Appends the normalized form of `token` to `out` (which is not cleared).
 pub fn normalize_into(token: &str, out: &mut String) {
+    let base = out.len();
+    normalize_chars_into(token, out);
+    strip_possessive(out, base);
+}
+
+/// Removes a trailing `'s` from `out[base..]` when at least two chars precede it and the
+/// char before the apostrophe is a letter.
+#[inline]
+fn strip_possessive(out: &mut String, base: usize) {
+    let word = &out[base..];
+    if let Some(head) = word.strip_suffix("'s") {
+        let mut rev = head.chars().rev();
+        if rev.next().is_some_and(char::is_alphabetic) && rev.next().is_some() {
+            out.truncate(base + head.len());
+        }
+    }
+}
+
+/// Per-char part of [`normalize_into`].
+#[inline]
+fn normalize_chars_into(token: &str, out: &mut String) {
     if token.is_ascii() {
         out.reserve(token.len());
         for b in token.bytes() {
@@ -66,7 +90,8 @@ pub fn normalize_into(token: &str, out: &mut String) {
 /// Returns the normalized form of `token`.
 ///
 /// ```
-/// assert_eq!(stemma_text::normalize::normalize("Korea’s"), "korea's");
+/// assert_eq!(stemma_text::normalize::normalize("Korea’s"), "korea");
+/// assert_eq!(stemma_text::normalize::normalize("Don’t"), "don't");
 /// assert_eq!(stemma_text::normalize::normalize("ﬁnance"), "finance");
 /// ```
 pub fn normalize(token: &str) -> String {
@@ -86,6 +111,18 @@ mod tests {
         assert_eq!(normalize("O‘Brien"), "o'brien");
         assert_eq!(normalize("«Hello»"), "\"hello\"");
         assert_eq!(normalize("a–b—c"), "a-b-c");
+    }
+
+    #[test]
+    fn possessive_s_is_removed() {
+        assert_eq!(normalize("Korea’s"), "korea");
+        assert_eq!(normalize("KOREA'S"), "korea");
+        assert_eq!(normalize("it's"), "it");
+        assert_eq!(normalize("a's"), "a's");
+        assert_eq!(normalize("1990's"), "1990's");
+        assert_eq!(normalize("o's"), "o's");
+        assert_eq!(normalize("Путин's"), "путин");
+        assert_eq!(normalize("'s"), "'s");
     }
 
     #[test]

@@ -75,7 +75,11 @@ fn curly_and_straight_apostrophes_agree() {
     assert_eq!(norms(&a), norms(&b));
     let stems = |p: &PreparedText| p.tokens.iter().map(|t| t.stem.clone()).collect::<Vec<_>>();
     assert_eq!(stems(&a), stems(&b));
-    assert_eq!(a.tokens[1].norm, "korea's");
+    assert_eq!(a.tokens[1].norm, "korea");
+    assert_eq!(
+        a.tokens[1].span.text("North Korea’s leader didn’t come."),
+        "Korea’s"
+    );
     assert_eq!(a.tokens[1].stem, "korea");
     assert_eq!(prepare("Korea").tokens[0].stem, "korea");
     assert_eq!(a.fingerprint(), b.fingerprint());
@@ -234,4 +238,28 @@ fn serde_round_trip() {
     let json = serde_json::to_string(&p).unwrap();
     let back: PreparedText = serde_json::from_str(&json).unwrap();
     assert_eq!(back, p);
+}
+
+#[test]
+fn preparer_is_shareable_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<stemma_text::Preparer>();
+    let preparer = stemma_text::Preparer::new();
+    let texts = [
+        "One text here.",
+        "Eine andere Geschichte und die Leute.",
+        "Третий текст.",
+    ];
+    let results: Vec<PreparedText> = std::thread::scope(|s| {
+        let handles: Vec<_> = texts
+            .iter()
+            .map(|t| s.spawn(|| preparer.prepare(t)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for (t, r) in texts.iter().zip(&results) {
+        assert_eq!(r, &prepare(t));
+    }
+    assert_eq!(results[1].language, Language::German);
+    assert_eq!(results[2].language, Language::Russian);
 }

@@ -4,7 +4,7 @@ use crate::language::detect;
 use crate::sentence::{SentenceSplitter, paragraphs, trim_span};
 use crate::stem::{Stemmers, strip_french_elision, token_language};
 use crate::stopwords::is_stop_word;
-use crate::tokenize::{RawToken, tokenize};
+use crate::tokenize::{RawToken, Script, tokenize};
 use crate::{Language, Paragraph, PreparedText, Sentence, Span, Token};
 
 /// Options for [`prepare_with`] / [`Preparer::prepare_with`].
@@ -68,7 +68,12 @@ impl Preparer {
             }
 
             cuts.clear();
-            splitter.cuts(text, para, splitter_code, &mut cuts);
+            splitter.cuts(
+                text,
+                para,
+                paragraph_code(splitter_code, para_raw),
+                &mut cuts,
+            );
             snap_cuts_to_tokens(&mut cuts, para_raw);
 
             let para_index = paras.len();
@@ -156,6 +161,27 @@ impl Preparer {
             stop,
             capitalized: r.capitalized,
         }
+    }
+}
+
+/// sentencex language for one paragraph: Russian rules for a mostly Cyrillic paragraph
+/// (e.g. a Russian quotation in an English article), English rules for a mostly Latin
+/// paragraph of a Russian document, the document's otherwise.
+fn paragraph_code(doc_code: &'static str, toks: &[RawToken]) -> &'static str {
+    let (mut latin, mut cyrillic) = (0usize, 0usize);
+    for t in toks {
+        match t.script {
+            Script::Latin => latin += 1,
+            Script::Cyrillic => cyrillic += 1,
+            _ => {}
+        }
+    }
+    if cyrillic > latin {
+        "ru"
+    } else if latin > cyrillic && doc_code == "ru" {
+        "en"
+    } else {
+        doc_code
     }
 }
 

@@ -247,8 +247,9 @@ pub struct Report {
     pub families_ari: Option<f64>,
     /// Documents the ARI was computed over.
     pub families_docs: usize,
-    /// Recall@1, @5, @10 of the true source for each copy (when predictions carry scores).
-    pub recall_at_k: Option<BTreeMap<String, f64>>,
+    /// Recall@k (k = 1, 5, 10 → value) of the true source for each copy (when predictions
+    /// carry scores).
+    pub recall_at_k: Option<BTreeMap<usize, f64>>,
     /// Why a part could not be computed.
     pub notes: Vec<String>,
 }
@@ -401,12 +402,7 @@ pub fn evaluate(inp: &EvalInputs<'_>) -> Report {
         }
         let ks = [1, 5, 10];
         let r = ranking::recall_at_k(&relevant, &scored, &ks);
-        Some(
-            ks.iter()
-                .zip(r)
-                .map(|(k, v)| (format!("recall@{k}"), v))
-                .collect(),
-        )
+        Some(ks.iter().copied().zip(r).collect())
     } else {
         notes.push("ranking: the predictions carry no scores".into());
         None
@@ -494,7 +490,7 @@ impl Report {
         }
         match &self.recall_at_k {
             Some(r) => {
-                let cells: Vec<String> = r.iter().map(|(k, v)| format!("{k} {v:.3}")).collect();
+                let cells: Vec<String> = r.iter().map(|(k, v)| format!("recall@{k} {v:.3}")).collect();
                 let _ = writeln!(s, "RANKING  {}", cells.join("  "));
             }
             None => s.push_str("RANKING  not computed\n"),

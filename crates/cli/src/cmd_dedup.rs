@@ -77,6 +77,10 @@ pub struct Args {
     /// LSH rows per band (with --bands).
     #[arg(long, requires = "bands")]
     rows: Option<usize>,
+    /// Banding weights FP,FN as datasketch's `weights` (default 0.5,0.5; with --verify
+    /// 0.05,0.95: verification removes false positives, so the banding favours recall).
+    #[arg(long, value_parser = parse_weights)]
+    weights: Option<(f64, f64)>,
     /// Link candidates only when their exact shingle Jaccard reaches the threshold.
     #[arg(long)]
     verify: bool,
@@ -112,6 +116,12 @@ pub struct Args {
     quiet: bool,
 }
 
+fn parse_weights(s: &str) -> Result<(f64, f64), String> {
+    let (a, b) = s.split_once(',').ok_or("expected FP,FN, e.g. 0.5,0.5")?;
+    let p = |x: &str| x.trim().parse::<f64>().map_err(|e| format!("`{x}`: {e}"));
+    Ok((p(a)?, p(b)?))
+}
+
 const BATCH: usize = 2048;
 const SHOWN_SKIPS: usize = 50;
 
@@ -126,6 +136,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             (Some(bands), Some(rows)) => Some(LshParams { bands, rows }),
             _ => None,
         },
+        weights: args.weights,
         verify: args.verify,
         keep: match args.keep {
             KeepArg::First => Keep::First,

@@ -44,8 +44,13 @@ pub struct DedupOptions {
     pub num_perm: usize,
     /// Shingle size in words (default 5).
     pub ngram: usize,
-    /// Explicit banding; `None` = derived from `threshold` and `num_perm`.
+    /// Explicit banding; `None` = derived from `threshold`, `num_perm` and `weights`.
     pub lsh: Option<LshParams>,
+    /// (false-positive, false-negative) weights for deriving the banding, as datasketch's
+    /// `MinHashLSH(weights=...)`. `None`: `(0.5, 0.5)` (datasketch's default) without
+    /// `verify`; `(0.05, 0.95)` with `verify`, since verification removes LSH false
+    /// positives and the banding can favour recall (for 0.8/128: 16×8 instead of 9×13).
+    pub weights: Option<(f64, f64)>,
     /// Link candidate pairs only when their exact shingle Jaccard reaches the threshold.
     pub verify: bool,
     /// Representative choice.
@@ -63,6 +68,7 @@ impl Default for DedupOptions {
             num_perm: 128,
             ngram: 5,
             lsh: None,
+            weights: None,
             verify: false,
             keep: Keep::First,
             seed: 1,
@@ -70,6 +76,9 @@ impl Default for DedupOptions {
         }
     }
 }
+
+/// Default banding weights (false positive, false negative) with `verify`.
+pub const VERIFY_WEIGHTS: (f64, f64) = (0.05, 0.95);
 
 /// Invalid dedup settings.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -80,6 +89,9 @@ pub enum DedupError {
     /// Zero num_perm or ngram.
     #[error("{0} must be at least 1")]
     Zero(&'static str),
+    /// Negative or all-zero banding weights.
+    #[error("banding weights must be non-negative and not both zero, got ({0}, {1})")]
+    Weights(f64, f64),
     /// Bands × rows larger than num_perm, or zero.
     #[error("bands ({bands}) × rows ({rows}) must be between 1 and num_perm ({num_perm})")]
     Banding {
@@ -203,7 +215,17 @@ impl Deduper {
                     num_perm: opts.num_perm,
                 })?
             }
-            None => LshParams::for_threshold(opts.threshold, opts.num_perm),
+            None => {
+                let (fp, fneg) = match opts.weights {
+                    Some(w) => w,
+                    None if opts.verify => VERIFY_WEIGHTS,
+                    None => (0.5, 0.5),
+                };
+                if !(fp >= 0.0 && fneg >= 0.0 && fp + fneg > 0.0) {
+                    return Err(DedupError::Weights(fp, fneg));
+                }
+                LshParams::for_threshold_weighted(opts.threshold, opts.num_perm, fp, fneg)
+            }
         };
         Ok(Deduper {
             hasher: MinHasher::with_scheme(opts.scheme, opts.num_perm, opts.seed),
@@ -461,68 +483,16 @@ impl UnionFind {
     }
 }
 
-/// Parses a date into a sortable number (seconds since 1970-01-01 UTC, time zone offsets
-/// ignored). Accepts `YYYY-MM-DD` or `YYYY/MM/DD` with an optional `[T ]HH:MM[:SS]` tail,
-/// Reuters-style `DD-MON-YYYY[ HH:MM:SS]`, and a plain integer of Unix seconds.
+/// Parses a date for [`Keep::Earliest`]: seconds since the Unix epoch, by
+/// [`stemma_compare::parse_date`] (ISO 8601, Reuters, RFC 2822, …), or a plain integer taken
+/// as Unix seconds.
 pub fn parse_date(s: &str) -> Option<i64> {
-    let s = s.trim();
-    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && s.len() != 8 {
-        return s.parse().ok();
-    }
-    let num = |t: &str| -> Option<i64> {
-        (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
+    stemma_compare::parse_date(s).or_else(|| {
+        let t = s.trim();
+        (!t.is_empty() && t.len() <= 12 && t.bytes().all(|b| b.is_ascii_digit()))
             .then(|| t.parse().ok())
             .flatten()
-    };
-    let (date, time) = match s.find(['T', ' ']) {
-        Some(i) => (&s[..i], s[i + 1..].trim()),
-        None => (s, ""),
-    };
-    let parts: Vec<&str> = date.split(['-', '/']).collect();
-    if parts.len() != 3 {
-        return None;
-    }
-    let (y, m, d) = if parts[0].len() == 4 {
-        (num(parts[0])?, num(parts[1])?, num(parts[2])?)
-    } else {
-        const MONTHS: [&str; 12] = [
-            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-        ];
-        let m = parts[1].to_ascii_lowercase();
-        let m = MONTHS.iter().position(|x| m.starts_with(x))? as i64 + 1;
-        (num(parts[2])?, m, num(parts[0])?)
-    };
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    let mut secs = 0;
-    let hms: Vec<&str> = time
-        .split(|c: char| !c.is_ascii_digit() && c != ':')
-        .next()
-        .unwrap_or("")
-        .split(':')
-        .collect();
-    if hms.len() >= 2 {
-        let h = num(hms[0]).unwrap_or(0);
-        let mi = num(hms[1]).unwrap_or(0);
-        let se = hms
-            .get(2)
-            .and_then(|x| num(&x[..x.len().min(2)]))
-            .unwrap_or(0);
-        secs = h * 3600 + mi * 60 + se;
-    }
-    Some(days_from_civil(y, m, d) * 86_400 + secs)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    })
 }
 
 #[cfg(test)]
@@ -649,6 +619,25 @@ mod tests {
             r.removals.iter().map(|x| x.removed).collect::<Vec<_>>(),
             vec![0, 2]
         );
+    }
+
+    #[test]
+    fn verify_banding_favours_recall() {
+        let plain = Deduper::new(DedupOptions::default()).unwrap().lsh();
+        let verified = Deduper::new(DedupOptions {
+            verify: true,
+            ..Default::default()
+        })
+        .unwrap()
+        .lsh();
+        assert_eq!(plain, LshParams::for_threshold(0.8, 128));
+        assert!(verified.collision_probability(0.8) > plain.collision_probability(0.8) + 0.3);
+        let explicit = DedupOptions {
+            verify: true,
+            weights: Some((0.5, 0.5)),
+            ..Default::default()
+        };
+        assert_eq!(Deduper::new(explicit).unwrap().lsh(), plain);
     }
 
     #[test]

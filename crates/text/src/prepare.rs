@@ -68,12 +68,9 @@ impl Preparer {
             }
 
             cuts.clear();
-            splitter.cuts(
-                text,
-                para,
-                paragraph_code(splitter_code, para_raw),
-                &mut cuts,
-            );
+            let code = paragraph_code(splitter_code, para_raw);
+            splitter.cuts(text, para, code, &mut cuts);
+            cuts.retain(|&cut| !is_ordinal_cut(text, cut, code));
             snap_cuts_to_tokens(&mut cuts, para_raw);
 
             let para_index = paras.len();
@@ -183,6 +180,62 @@ fn paragraph_code(doc_code: &'static str, toks: &[RawToken]) -> &'static str {
     } else {
         doc_code
     }
+}
+
+/// German month names (ordinal dates are written `3. Oktober`).
+const GERMAN_MONTHS: [&str; 13] = [
+    "januar",
+    "jänner",
+    "februar",
+    "märz",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "dezember",
+];
+
+/// True when a cut sits after an ordinal number written with a dot (`am 3. Oktober`,
+/// `der 2. platz`): one or two digits and a dot before the cut, and after it a lower-case
+/// word or (German rules) a month name. Such a cut is not a sentence end.
+fn is_ordinal_cut(text: &str, cut: usize, code: &str) -> bool {
+    let before = text[..cut].trim_end();
+    let Some(num) = before.strip_suffix('.') else {
+        return false;
+    };
+    let digits = num.len() - num.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if !(1..=2).contains(&digits) {
+        return false;
+    }
+    let head = &num[..num.len() - digits];
+    if head
+        .chars()
+        .next_back()
+        .is_some_and(|c| !c.is_whitespace() && c != '(')
+    {
+        return false;
+    }
+    let after = text[cut..].trim_start();
+    let Some(first) = after.chars().next() else {
+        return false;
+    };
+    if first.is_lowercase() {
+        return true;
+    }
+    if code != "de" {
+        return false;
+    }
+    let word: String = after
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .take(12)
+        .flat_map(char::to_lowercase)
+        .collect();
+    GERMAN_MONTHS.contains(&word.as_str())
 }
 
 /// Moves every cut that falls strictly inside a token to the token's end, then drops cuts

@@ -263,3 +263,22 @@ fn preparer_is_shareable_across_threads() {
     assert_eq!(results[1].language, Language::German);
     assert_eq!(results[2].language, Language::Russian);
 }
+
+#[test]
+fn german_ordinal_dates_do_not_end_sentences() {
+    let text = "Der Minister sagte am 3. Oktober, dass die Gespräche weitergehen. Die Leute \
+                sind nicht sicher, ob das stimmt. Er wurde 2. und nicht 1.";
+    assert_eq!(
+        sentences(text),
+        vec![
+            "Der Minister sagte am 3. Oktober, dass die Gespräche weitergehen.",
+            "Die Leute sind nicht sicher, ob das stimmt.",
+            "Er wurde 2. und nicht 1."
+        ]
+    );
+    // A number ending a sentence before a capitalized word still ends it.
+    assert_eq!(
+        sentences("The score was 2. Then it rained."),
+        vec!["The score was 2.", "Then it rained."]
+    );
+}

@@ -376,7 +376,12 @@ impl Iterator for Corpus {
                     if self.buf.iter().all(|b| b.is_ascii_whitespace()) {
                         continue;
                     }
-                    let text_line = match std::str::from_utf8(&self.buf) {
+                    // A UTF-8 byte order mark at the start of a file is not part of the JSON.
+                    let bytes = match self.buf.strip_prefix(b"\xef\xbb\xbf") {
+                        Some(rest) if lineno == 1 => rest,
+                        _ => &self.buf[..],
+                    };
+                    let text_line = match std::str::from_utf8(bytes) {
                         Ok(t) => t,
                         Err(e) => {
                             return skip(SkipReason::InvalidUtf8 {

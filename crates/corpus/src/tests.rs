@@ -52,6 +52,17 @@ fn jsonl_fields_ids_and_blank_lines() {
 }
 
 #[test]
+fn byte_order_mark_on_first_jsonl_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bom.jsonl");
+    write(&p, b"\xef\xbb\xbf{\"id\":\"b1\",\"text\":\"With a BOM.\"}\n{\"id\":\"b2\",\"text\":\"Second.\"}\n");
+    let (recs, skips) = read_all(&[&p], CorpusOptions::default());
+    assert!(skips.is_empty(), "{skips:?}");
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0].id, "b1");
+}
+
+#[test]
 fn configurable_field_names_and_raw() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("c.ndjson");

@@ -335,6 +335,7 @@ pub fn same_story_links(articles: &[Article], max_df: usize) -> Vec<(usize, usiz
         .collect();
     cands.sort_unstable();
     let mut out = Vec::new();
+    let mut shingle_cache: HashMap<usize, HashSet<u64>> = HashMap::new();
     for (i, j) in cands {
         let (a, b) = (&articles[i], &articles[j]);
         let ok = match (&a.category, &b.category) {
@@ -354,8 +355,11 @@ pub fn same_story_links(articles: &[Article], max_df: usize) -> Vec<(usize, usiz
         if !ok {
             continue;
         }
-        let (sa, sb) = (shingles(a), shingles(b));
-        let inter = sa.intersection(&sb).count();
+        for k in [i, j] {
+            shingle_cache.entry(k).or_insert_with(|| shingles(&articles[k]));
+        }
+        let (sa, sb) = (&shingle_cache[&i], &shingle_cache[&j]);
+        let inter = sa.intersection(sb).count();
         let union = sa.len() + sb.len() - inter;
         if union > 0 && inter * 10 <= union {
             out.push((i, j));

@@ -22,6 +22,7 @@ fn ascii_is_canonical(seg: &str) -> bool {
     seg.bytes()
         .all(|b| b.is_ascii() && !b.is_ascii_uppercase() && b != b'`')
         && !seg.ends_with("'s")
+        && !seg.contains('.')
 }
 
 /// The normalized tokens of `text`, in order (borrowed when already normalized).

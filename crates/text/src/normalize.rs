@@ -14,7 +14,9 @@
 //!   stays `ß`);
 //! * finally a possessive / contracted `'s` after at least two chars ending in a letter is
 //!   removed (`Korea’s` and `Korea's` → `korea`, `it's` → `it`), so names match their
-//!   possessive form. Other inner apostrophes stay (`don't`, `o'brien`).
+//!   possessive form. Other inner apostrophes stay (`don't`, `o'brien`);
+//! * dotted initialisms lose their dots (`U.S.` → token `U.S` → `us`, `p.m.` → `pm`), so
+//!   `U.S.` and `US` agree.
 //!
 //! ASCII tokens take a fast path (byte-wise lower-casing, no NFKC pass).
 
@@ -46,6 +48,34 @@ pub fn normalize_into(token: &str, out: &mut String) {
     let base = out.len();
     normalize_chars_into(token, out);
     strip_possessive(out, base);
+    strip_initialism_dots(out, base);
+}
+
+/// Turns `x.y(.z)*` (single letters separated by dots) in `out[base..]` into `xyz`.
+#[inline]
+fn strip_initialism_dots(out: &mut String, base: usize) {
+    let word = &out[base..];
+    if word.len() < 3 || !word.contains('.') {
+        return;
+    }
+    let mut letters = 0usize;
+    for (i, c) in word.chars().enumerate() {
+        let ok = if i % 2 == 0 {
+            c.is_alphabetic()
+        } else {
+            c == '.'
+        };
+        if !ok {
+            return;
+        }
+        letters += usize::from(i % 2 == 0);
+    }
+    if word.ends_with('.') || letters < 2 {
+        return;
+    }
+    let joined: String = word.chars().filter(|&c| c != '.').collect();
+    out.truncate(base);
+    out.push_str(&joined);
 }
 
 /// Removes a trailing `'s` from `out[base..]` when at least two chars precede it and the
@@ -123,6 +153,17 @@ mod tests {
         assert_eq!(normalize("o's"), "o's");
         assert_eq!(normalize("Путин's"), "путин");
         assert_eq!(normalize("'s"), "'s");
+    }
+
+    #[test]
+    fn initialisms_lose_their_dots() {
+        assert_eq!(normalize("U.S"), "us");
+        assert_eq!(normalize("p.m"), "pm");
+        assert_eq!(normalize("N.A.T.O"), "nato");
+        assert_eq!(normalize("С.Ш.А"), "сша");
+        assert_eq!(normalize("1.5"), "1.5");
+        assert_eq!(normalize("ab.cd"), "ab.cd");
+        assert_eq!(normalize("a.b1"), "a.b1");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crate::sentence::{SentenceSplitter, paragraphs, trim_span};
 use crate::stem::{Stemmers, strip_french_elision, token_language};
 use crate::stopwords::is_stop_word;
 use crate::tokenize::{RawToken, Script, tokenize};
-use crate::{Language, Paragraph, PreparedText, Sentence, Span, Token};
+use crate::{Language, Paragraph, PreparedText, Sentence, Span, Token, TokenKind};
 
 /// Options for [`prepare_with`] / [`Preparer::prepare_with`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -118,6 +118,7 @@ impl Preparer {
             });
         }
 
+        let acronyms = acronyms(&raw);
         let mut tokens: Vec<Token> = Vec::with_capacity(kept_count);
         let mut ranges = kept.into_iter().peekable();
         for (i, r) in raw.into_iter().enumerate() {
@@ -125,7 +126,8 @@ impl Preparer {
                 ranges.next();
             }
             if ranges.peek().is_some_and(|k| k.contains(&i)) {
-                tokens.push(self.finish_token(language, r));
+                let acronym = acronyms.as_ref().is_some_and(|a| a[i]);
+                tokens.push(self.finish_token(language, r, acronym));
             }
         }
         debug_assert_eq!(tokens.len(), kept_count);
@@ -139,10 +141,18 @@ impl Preparer {
         }
     }
 
-    fn finish_token(&self, doc: Language, r: RawToken) -> Token {
+    /// Stem and stop flag for a raw token; an `acronym` (e.g. `US` in running text) is
+    /// never a stop word.
+    fn finish_token(&self, doc: Language, r: RawToken, acronym: bool) -> Token {
         let lang = token_language(doc, r.kind, r.script);
-        let (stem, stop) = match r.function_word.stop_stem(lang) {
+        let stop_stem = if acronym {
+            None
+        } else {
+            r.function_word.stop_stem(lang)
+        };
+        let (stem, stop) = match stop_stem {
             Some(stem) => (stem.to_owned(), true),
+            None if acronym => (self.stemmers.stem(lang, &r.norm).into_owned(), false),
             None => {
                 let stop = lang == Language::French
                     && r.norm.contains('\'')
@@ -159,6 +169,24 @@ impl Preparer {
             capitalized: r.capitalized,
         }
     }
+}
+
+/// Acronym flags per raw token (`None` when the text has no all-caps token): an all-caps
+/// word next to a word that is not all caps, such as `US` in `the US army` (but not the
+/// words of an all-caps headline).
+fn acronyms(raw: &[RawToken]) -> Option<Vec<bool>> {
+    if !raw.iter().any(|r| r.all_caps) {
+        return None;
+    }
+    let plain = |r: &RawToken| r.kind == TokenKind::Word && !r.all_caps;
+    Some(
+        (0..raw.len())
+            .map(|i| {
+                raw[i].all_caps
+                    && ((i > 0 && plain(&raw[i - 1])) || raw.get(i + 1).is_some_and(plain))
+            })
+            .collect(),
+    )
 }
 
 /// sentencex language for one paragraph: Russian rules for a mostly Cyrillic paragraph

@@ -48,6 +48,8 @@ pub struct RawToken {
     pub capitalized: bool,
     /// Script of the first letter of `norm`.
     pub script: Script,
+    /// Original has at least two letters, all upper case (`US`, `NATO`, `THE`).
+    pub all_caps: bool,
     /// Function-word lists containing `norm` (see [`crate::stopwords::function_word`]).
     pub function_word: FunctionWord,
 }
@@ -238,6 +240,7 @@ pub fn tokenize_into(text: &str, out: &mut Vec<RawToken>) {
             TokenKind::Word
         };
         let capitalized = seg.chars().next().is_some_and(char::is_uppercase);
+        let all_caps = capitalized && is_all_caps(seg);
         let script = token_script(&norm);
         let function_word = function_word(&norm);
         out.push(RawToken {
@@ -246,9 +249,22 @@ pub fn tokenize_into(text: &str, out: &mut Vec<RawToken>) {
             kind,
             capitalized,
             script,
+            all_caps,
             function_word,
         });
     }
+}
+
+/// True when `seg` has at least two letters and no lower-case letter.
+fn is_all_caps(seg: &str) -> bool {
+    let mut letters = 0usize;
+    for c in seg.chars() {
+        if c.is_lowercase() {
+            return false;
+        }
+        letters += usize::from(c.is_alphabetic());
+    }
+    letters >= 2
 }
 
 /// Tokenizes `text`.

@@ -282,3 +282,26 @@ fn german_ordinal_dates_do_not_end_sentences() {
         vec!["The score was 2.", "Then it rained."]
     );
 }
+
+#[test]
+fn acronyms_are_not_stop_words_and_initialisms_match() {
+    let p = prepare("The US army and the U.S. navy met us.");
+    let flags: Vec<(&str, bool)> = p.tokens.iter().map(|t| (t.norm.as_str(), t.stop)).collect();
+    assert_eq!(
+        flags,
+        vec![
+            ("the", true),
+            ("us", false),
+            ("army", false),
+            ("and", true),
+            ("the", true),
+            ("us", false),
+            ("navy", false),
+            ("met", false),
+            ("us", true)
+        ]
+    );
+    // In an all-caps headline the function words stay stop words.
+    let h = prepare("THE ARMY AND THE NAVY");
+    assert!(h.tokens[0].stop && h.tokens[2].stop);
+}

@@ -84,6 +84,9 @@ pub struct Args {
     /// Distinct passage keys two documents must share to be a candidate.
     #[arg(long, default_value_t = 2)]
     pub min_shared_keys: u32,
+    /// Fraction of the smaller document's passage keys two documents must share.
+    #[arg(long, default_value_t = 0.1)]
+    pub min_shared_fraction: f64,
     /// Passage keys found in more documents than this are ignored.
     #[arg(long, default_value_t = 64)]
     pub df_cap: usize,
@@ -174,6 +177,10 @@ fn options(args: &Args) -> anyhow::Result<ScanOptions> {
     c.passage.per_sentence = args.passage_k;
     c.passage.sample = args.passage_sample.max(1);
     c.min_shared_keys = args.min_shared_keys.max(1);
+    if !(0.0..=1.0).contains(&args.min_shared_fraction) {
+        bail!("--min-shared-fraction must be in [0, 1]");
+    }
+    c.min_shared_fraction = args.min_shared_fraction;
     c.passage_df_cap = args.df_cap.max(1);
     Ok(o)
 }

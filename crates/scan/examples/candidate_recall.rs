@@ -8,7 +8,8 @@
 //! # two files: shared keys per setting
 //! cargo run --release -p stemma-scan --example candidate_recall -- --pair A.txt B.txt
 //! ```
-//! Settings via env: K (anchors per sentence, 4), MIN (min shared keys, 2), SAMPLE (1), DF (64).
+//! Settings via env: K (anchors per sentence, 4), MIN (min shared keys, 2), SAMPLE (1), DF (64),
+//! FRAC_PCT (min shared fraction of the smaller document's keys, in percent, 10).
 
 use std::collections::{HashMap, HashSet};
 use stemma_scan::candidates::{CandidateFinder, CandidateOptions, Signal, Sketcher};
@@ -129,6 +130,7 @@ fn main() {
     opts.passage.sample = env("SAMPLE", 1);
     opts.min_shared_keys = env("MIN", 2) as u32;
     opts.passage_df_cap = env("DF", 64) as usize;
+    opts.min_shared_fraction = env("FRAC_PCT", 10) as f64 / 100.0;
     let t0 = std::time::Instant::now();
     let sketches: Vec<_> = {
         use rayon::prelude::*;
@@ -148,11 +150,12 @@ fn main() {
     let keys_per_doc =
         sketches.iter().map(|s| s.passage.len()).sum::<usize>() as f64 / docs.len().max(1) as f64;
     println!(
-        "docs {}  labelled pairs {}  K={} MIN={} SAMPLE={} DF={}",
+        "docs {}  labelled pairs {}  K={} MIN={} FRAC={} SAMPLE={} DF={}",
         docs.len(),
         truth.len(),
         opts.passage.per_sentence,
         opts.min_shared_keys,
+        opts.min_shared_fraction,
         opts.passage.sample,
         opts.passage_df_cap
     );
@@ -193,6 +196,26 @@ fn main() {
             c(Some(Signal::MinHash)),
             c(Some(Signal::Passage))
         );
+    }
+    if let Ok(path) = std::env::var("DUMP") {
+        // Every candidate with its key counts and label, for threshold studies.
+        use std::io::Write;
+        let labels: HashMap<(u32, u32), &str> =
+            truth.iter().map(|t| ((t.0, t.1), t.2.as_str())).collect();
+        let mut w = std::io::BufWriter::new(std::fs::File::create(path).expect("create dump"));
+        for c in &cands {
+            let (ka, kb) = (
+                sketches[c.a as usize].passage.len(),
+                sketches[c.b as usize].passage.len(),
+            );
+            let label = labels.get(&(c.a, c.b)).copied().unwrap_or("-");
+            writeln!(
+                w,
+                "{}\t{}\t{}\t{}\t{}\t{}",
+                c.shared_keys, ka, kb, c.signals, c.shared_bands, label
+            )
+            .expect("write dump");
+        }
     }
     if std::env::var("VERBOSE").is_ok() {
         for t in &truth {

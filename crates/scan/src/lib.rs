@@ -195,53 +195,56 @@ impl Scanner {
     /// Verifies every candidate pair with compare, in parallel, handing kept pairs to `sink`
     /// chunk by chunk (in candidate order: by A, then B). `progress` gets the number of pairs
     /// verified after each chunk.
+    ///
+    /// Candidates are taken in chunks of [`VERIFY_CHUNK`] pairs: the distinct documents of a
+    /// chunk are read back and prepared once each (in parallel), then every pair of the chunk
+    /// is compared (in parallel). Memory holds the prepared texts of one chunk only.
     pub fn verify(
         &mut self,
         mut sink: impl FnMut(Vec<Verified>),
         mut progress: impl FnMut(usize),
     ) -> Result<(), ScanError> {
         self.candidates.sort_unstable_by_key(|c| (c.a, c.b));
-        let mut groups: Vec<&[Candidate]> = self.candidates.chunk_by(|x, y| x.a == y.a).collect();
-        // Big groups first inside each chunk helps balance; keep A order across chunks.
-        let chunk = 256;
         let mut done = 0;
-        for part in groups.chunks_mut(chunk) {
-            let results: Result<Vec<Vec<Verified>>, ScanError> =
-                part.par_iter().map(|g| self.verify_group(g)).collect();
-            let mut kept = Vec::new();
-            for r in results? {
-                kept.extend(r);
-            }
-            done += part.iter().map(|g| g.len()).sum::<usize>();
+        for chunk in self.candidates.chunks(VERIFY_CHUNK) {
+            let mut ids: Vec<DocId> = chunk.iter().flat_map(|c| [c.a, c.b]).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let prepared: Vec<(String, stemma_text::PreparedText)> = ids
+                .par_iter()
+                .map(|&d| {
+                    let t = self.text(d)?;
+                    let p = stemma_text::prepare(&t);
+                    Ok((t, p))
+                })
+                .collect::<Result<_, ScanError>>()?;
+            let get = |d: DocId| {
+                let i = ids.binary_search(&d).expect("document of the chunk");
+                let (t, p) = &prepared[i];
+                Document::new(t, p).with_date(self.docs[d as usize].date)
+            };
+            let kept: Vec<Verified> = chunk
+                .par_iter()
+                .filter_map(|c| {
+                    let comparison = self.comparer.compare(&get(c.a), &get(c.b));
+                    self.opts
+                        .relations
+                        .contains(&comparison.relation)
+                        .then_some(Verified {
+                            a: c.a,
+                            b: c.b,
+                            signals: c.signals,
+                            comparison,
+                        })
+                })
+                .collect();
+            done += chunk.len();
             sink(kept);
             progress(done);
         }
         Ok(())
     }
-
-    fn verify_group(&self, group: &[Candidate]) -> Result<Vec<Verified>, ScanError> {
-        let Some(first) = group.first() else {
-            return Ok(Vec::new());
-        };
-        let a = first.a;
-        let text_a = self.text(a)?;
-        let prep_a = stemma_text::prepare(&text_a);
-        let doc_a = Document::new(&text_a, &prep_a).with_date(self.docs[a as usize].date);
-        let mut out = Vec::new();
-        for c in group {
-            let text_b = self.text(c.b)?;
-            let prep_b = stemma_text::prepare(&text_b);
-            let doc_b = Document::new(&text_b, &prep_b).with_date(self.docs[c.b as usize].date);
-            let comparison = self.comparer.compare(&doc_a, &doc_b);
-            if self.opts.relations.contains(&comparison.relation) {
-                out.push(Verified {
-                    a,
-                    b: c.b,
-                    signals: c.signals,
-                    comparison,
-                });
-            }
-        }
-        Ok(out)
-    }
 }
+
+/// Candidate pairs verified together (their documents are prepared once per chunk).
+pub const VERIFY_CHUNK: usize = 1024;

@@ -7,7 +7,7 @@
 //! Besides the five supported languages there are small *profiles* of Italian, Portuguese
 //! and Dutch function words. They are never used as stop words; language detection uses
 //! them only so that a text in one of those languages is reported as
-//! [`Language::Other`](crate::Language::Other) instead of being mistaken for Spanish,
+//! [`Language::Other`] instead of being mistaken for Spanish,
 //! French or German.
 
 use std::sync::LazyLock;

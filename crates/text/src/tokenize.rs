@@ -168,7 +168,8 @@ fn keep_segment(seg: &str) -> Option<(usize, &str)> {
 }
 
 /// UAX #29 word segmentation of a piece of ASCII text without white space, reporting the
-/// kept `(start, end)` of every segment that is a token (see [`keep_segment`]).
+/// kept `(start, end)` of every segment that is a token (one with an alphanumeric char,
+/// trimmed of connector underscores).
 ///
 /// In ASCII the rules reduce to: a run of `[A-Za-z0-9_]` is one segment, extended across a
 /// single `:`, `.` or `'` between two letters (WB6/7) and across a single `,`, `;`, `.` or

@@ -64,6 +64,14 @@ fn main() {
                 _ => {}
             }
         }
+        if verbose && c.relation.is_derivation() {
+            for e in &c.direction.evidence {
+                println!(
+                    "    {} {:?} {:.2}: {}",
+                    e.kind, e.favours, e.weight, e.detail
+                );
+            }
+        }
         if verbose || got != rel {
             println!(
                 "{an} vs {bn}: gold {rel} got {got} cov {:.2}/{:.2} score {:.2} source {:?} (gold {})",

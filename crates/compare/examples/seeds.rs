@@ -1,6 +1,7 @@
 //! Compares the seed pair (000 original, 003 spun rewrite) and prints the result readably.
 //!
-//! `cargo run --release -p stemma-compare --example seeds [-- SEEDS_DIR]`
+//! `cargo run --release -p stemma-compare --example seeds [-- SEEDS_DIR]`, or with two file
+//! paths to compare any two texts: `… --example seeds -- A.txt B.txt`.
 
 use std::path::Path;
 
@@ -32,12 +33,21 @@ fn show(text: &str, s: Span) -> String {
 }
 
 fn main() {
-    let dir = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "../shared/data/seeds".into());
-    let dir = Path::new(&dir);
-    let (Some(a), Some(b)) = (find(dir, "000_"), find(dir, "003_")) else {
-        eprintln!("seed files not found in {}", dir.display());
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (a, b) = if args.len() == 2 {
+        (
+            std::fs::read_to_string(&args[0]).ok(),
+            std::fs::read_to_string(&args[1]).ok(),
+        )
+    } else {
+        let dir = args
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "../shared/data/seeds".into());
+        (find(Path::new(&dir), "000_"), find(Path::new(&dir), "003_"))
+    };
+    let (Some(a), Some(b)) = (a, b) else {
+        eprintln!("input texts not found");
         return;
     };
     let (pa, pb) = (stemma_text::prepare(&a), stemma_text::prepare(&b));

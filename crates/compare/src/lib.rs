@@ -321,7 +321,7 @@ fn is_duplicate(a: &PreparedText, b: &PreparedText) -> bool {
             .all(|(x, y)| x.norm == y.norm)
 }
 
-fn group_tokens(p: &PreparedText, r: &std::ops::Range<usize>) -> usize {
+pub(crate) fn group_tokens(p: &PreparedText, r: &std::ops::Range<usize>) -> usize {
     p.sentences
         .get(r.start..r.end.min(p.sentences.len()))
         .map_or(0, |s| s.iter().map(|s| s.tokens.len()).sum())

@@ -205,12 +205,12 @@ impl<S: SentenceScorer> Comparer<S> {
         let src_side = 1 - copy_side;
         let matches = res.groups.len();
         let copy_sentences = [a, b][copy_side].prepared.sentences.len();
-        // A verbatim / near-verbatim passage long enough to be reuse on its own.
-        let long_verbatim = res.passages.iter().any(|p| {
-            p.kind != MatchKind::Paraphrase
-                && (p.b.len() >= 2 || p.a.len() >= 2)
-                && group_tokens(a.prepared, &p.a) >= opt.partial_min_tokens
-        });
+        // A run of verbatim / near-verbatim matches, consecutive on both sides, spanning two
+        // or more sentences and long enough to be reuse on its own (one shared quotation is
+        // not: independent reports quote the same people).
+        let long_verbatim = verbatim_runs(&res.groups)
+            .iter()
+            .any(|r| r.len() >= 2 && group_tokens(a.prepared, r) >= opt.partial_min_tokens);
         let order = order_consistency(&res.groups);
         let topic = changes::topical_similarity(a, b);
         let enough_matches = matches >= opt.rewrite_min_matches || matches >= copy_sentences;
@@ -427,4 +427,23 @@ fn unaligned_runs(d: &Document<'_>, used: &[bool]) -> Vec<Span> {
 /// True for a token that looks like a name: capitalized word, not a number.
 pub(crate) fn is_name_token(t: &stemma_text::Token) -> bool {
     t.capitalized && t.kind == TokenKind::Word && t.norm.chars().any(char::is_alphabetic)
+}
+
+/// Runs (as A sentence ranges) of verbatim / near-verbatim matches that are consecutive on both
+/// sides. `groups` are ordered by position in B.
+fn verbatim_runs(groups: &[stemma_align::AlignedGroup]) -> Vec<std::ops::Range<usize>> {
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut last_b_end: Option<usize> = None;
+    for g in groups {
+        if g.kind == MatchKind::Paraphrase {
+            last_b_end = None;
+            continue;
+        }
+        match (out.last_mut(), last_b_end) {
+            (Some(r), Some(be)) if r.end == g.a.start && be == g.b.start => r.end = g.a.end,
+            _ => out.push(g.a.clone()),
+        }
+        last_b_end = Some(g.b.end);
+    }
+    out
 }

@@ -79,6 +79,14 @@ fn main() {
         tokens as f64 / 1e6 / cpu
     );
 
+    let mut langs = std::collections::BTreeMap::new();
+    for text in &texts {
+        *langs
+            .entry(preparer.prepare(text).language.code())
+            .or_insert(0usize) += 1;
+    }
+    println!("languages detected: {langs:?}");
+
     let mut acc = 0u64;
     let (wall, cpu) = time_best(rounds, || {
         for text in &texts {

@@ -6,10 +6,13 @@
 //!    letter Russian does not use (Ukrainian `і ї є ґ`, Belarusian `ў`, Serbian/Macedonian
 //!    `ђ ј љ њ ћ џ ѓ ќ ѕ`): then [`Language::Other`].
 //! 3. Latin: the Latin words are counted against the stop-word lists of English, German,
-//!    French and Spanish and against small Italian/Portuguese/Dutch profiles. The language
-//!    with the most hits wins (ties in that order). A profile language wins →
-//!    [`Language::Other`]. No hit at all (very short texts such as a headline) →
-//!    [`Language::English`], the most common language of the inputs stemma sees.
+//!    French and Spanish and against small Italian/Portuguese/Dutch profiles (single-letter
+//!    words do not count). The language
+//!    with the most hits wins (ties in that order), but English is the default: another
+//!    language needs at least two hits more than English and hits on at least 10% of the
+//!    Latin words (so tables of figures with a stray `del` or `des` stay English). A profile
+//!    language wins → [`Language::Other`]. No hit at all (very short texts such as a
+//!    headline) → [`Language::English`], the most common language of the inputs stemma sees.
 //! 4. Any other script, or no word at all → [`Language::Other`].
 //!
 //! Because only the dominant language is reported, an English article quoting a Russian
@@ -111,9 +114,17 @@ pub fn detect(tokens: &[RawToken]) -> Language {
 fn detect_latin(tokens: &[RawToken]) -> Language {
     // Scores in bit order: en, de, fr, es, ru, then the profile-only languages it, pt, nl.
     let mut scores = [0usize; 8];
-    for t in tokens.iter().filter(|t| {
-        t.function_word.mask != 0 && t.kind == TokenKind::Word && t.script == Script::Latin
-    }) {
+    let mut words = 0usize;
+    for t in tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Word && t.script == Script::Latin)
+    {
+        words += 1;
+        // Single letters (`a`, `y`, French elision fragments `l`, `d`) are too ambiguous
+        // (tables, initials) to count.
+        if t.function_word.mask == 0 || t.norm.chars().nth(1).is_none() {
+            continue;
+        }
         for (i, score) in scores.iter_mut().enumerate() {
             *score += usize::from((t.function_word.mask >> i) & 1);
         }
@@ -124,7 +135,14 @@ fn detect_latin(tokens: &[RawToken]) -> Language {
             best = i;
         }
     }
-    match (scores[best], best) {
+    // English is the default: another language must beat it by two hits and make up at
+    // least 10% of the words (stop words are 30-50% of running text; a table of figures
+    // with a stray `del` or `des` is not Spanish or French).
+    let (score, en) = (scores[best], scores[0]);
+    if best != 0 && (score < en + 2 || score * 10 < words) {
+        return Language::English;
+    }
+    match (score, best) {
         (0, _) => Language::English,
         (_, 0) => Language::English,
         (_, 1) => Language::German,
@@ -187,6 +205,14 @@ mod tests {
         );
         assert_eq!(lang("東京は日本の首都です"), Language::Other);
         assert_eq!(lang(""), Language::Other);
+        assert_eq!(lang("Bonjour les amis de Paris"), Language::French);
+        assert_eq!(
+            lang(
+                "Shr loss eight cts vs loss 20 cts Net loss 586,000 vs los 1,497,000 Revs 13.8 \
+                  mln vs 14.4 mln Year Shr loss 15 cts Del Webb Properties Inc"
+            ),
+            Language::English
+        );
         assert_eq!(lang("12 34"), Language::Other);
     }
 

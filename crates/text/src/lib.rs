@@ -20,6 +20,11 @@
 //! assert_eq!(number.span.text(text), "1,941.5");
 //! ```
 //!
+//! Entry points: [`prepare`] / [`prepare_with`] (language forced through
+//! [`PrepareOptions`]), or a [`Preparer`] kept around and shared between threads (it is
+//! immutable and `Send + Sync`); [`fingerprint_text`] / [`PreparedText::fingerprint`] for
+//! exact-duplicate hashing; [`PreparedText::is_sentence_initial`] for name detection.
+//!
 //! Modules: [`normalize`] (per-token NFKC and folding), [`tokenize`] (UAX #29 word tokens),
 //! [`sentence`] (paragraphs and sentences), [`language`] (dominant-language detection),
 //! [`stopwords`] (stop-word lists), [`stem`] (per-token stemmer choice), [`fingerprint`]
@@ -114,7 +119,8 @@ pub enum Language {
 pub enum TokenKind {
     /// An ordinary word.
     Word,
-    /// A number (digits, possibly with `.`/`,` separators, e.g. `1,941.5`).
+    /// A number (digits, possibly with `.`/`,` separators, e.g. `1,941.5`); any token whose
+    /// normalized form starts with a digit counts, so `75th` and `1990s` are numbers too.
     Number,
 }
 
@@ -123,7 +129,8 @@ pub enum TokenKind {
 pub struct Token {
     /// Where the token is in the original input.
     pub span: Span,
-    /// Normalized form: NFKC, case folded, unified punctuation.
+    /// Normalized form: NFKC, case folded, unified punctuation, possessive `'s` and the dots
+    /// of initialisms removed (`Korea’s` → `korea`, `U.S.` → `us`); see [`normalize`].
     pub norm: String,
     /// Stem of `norm` for the text's language (equal to `norm` where there is no stemmer).
     pub stem: String,
@@ -131,7 +138,8 @@ pub struct Token {
     pub kind: TokenKind,
     /// True for a stop word of the text's language.
     pub stop: bool,
-    /// True when the original starts with an upper-case letter (a name candidate).
+    /// True when the original starts with an upper-case letter (a name candidate). See
+    /// [`PreparedText::is_sentence_initial`] to discount sentence-initial capitals.
     pub capitalized: bool,
 }
 

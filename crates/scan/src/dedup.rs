@@ -306,12 +306,6 @@ impl Deduper {
         &self.sigs[i * k..(i + 1) * k]
     }
 
-    fn true_jaccard(&self, a: &str, b: &str) -> f64 {
-        let sa = shingle::shingle_set(a, self.opts.ngram);
-        let sb = shingle::shingle_set(b, self.opts.ngram);
-        shingle::jaccard(&sa, &sb)
-    }
-
     /// Finds clusters and removals. `text(i)` must return document `i`'s text; it is called
     /// only with `verify` (to compute exact Jaccard), from several threads.
     pub fn finish<'t, F>(self, text: F) -> DedupResult
@@ -361,11 +355,34 @@ impl Deduper {
         pairs.retain(|&(a, b)| self.text_hash[a as usize] != self.text_hash[b as usize]);
         stats.candidate_pairs = pairs.len();
 
+        // With verify: the exact shingle set of every document in a candidate pair, computed
+        // once (in parallel), not once per pair.
+        let mut sets: Vec<Option<Vec<u64>>> = Vec::new();
+        if self.opts.verify {
+            let mut need: Vec<u32> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+            need.par_sort_unstable();
+            need.dedup();
+            let computed: Vec<(u32, Vec<u64>)> = need
+                .into_par_iter()
+                .map(|d| (d, shingle::shingle_set(text(d as usize), self.opts.ngram)))
+                .collect();
+            sets = vec![None; n];
+            for (d, s) in computed {
+                sets[d as usize] = Some(s);
+            }
+        }
+        let true_jaccard = |a: usize, b: usize| -> f64 {
+            let set = |i: usize| match &sets[i] {
+                Some(s) => std::borrow::Cow::Borrowed(s.as_slice()),
+                None => std::borrow::Cow::Owned(shingle::shingle_set(text(i), self.opts.ngram)),
+            };
+            shingle::jaccard(&set(a), &set(b))
+        };
         let linked: Vec<(u32, u32)> = if self.opts.verify {
             let t = self.opts.threshold;
             pairs
                 .into_par_iter()
-                .filter(|&(a, b)| self.true_jaccard(text(a as usize), text(b as usize)) >= t)
+                .filter(|&(a, b)| true_jaccard(a as usize, b as usize) >= t)
                 .collect()
         } else {
             pairs
@@ -413,7 +430,7 @@ impl Deduper {
                     } else {
                         estimate_jaccard(self.sig(d), self.sig(k))
                     },
-                    true_jaccard: verify.then(|| self.true_jaccard(text(d), text(k))),
+                    true_jaccard: verify.then(|| if exact { 1.0 } else { true_jaccard(d, k) }),
                 }
             })
             .collect();

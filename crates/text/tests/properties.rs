@@ -123,6 +123,27 @@ proptest! {
     }
 
     #[test]
+    fn hard_wrapping_changes_nothing(
+        words in prop::collection::vec("[A-Za-z]{1,8}[.,!?]?|Mr\\.|U\\.S\\.|[0-9]{1,3}", 1..60),
+        wraps in prop::collection::vec(any::<bool>(), 60)
+    ) {
+        let flat = words.join(" ");
+        let mut wrapped = String::new();
+        for (i, w) in words.iter().enumerate() {
+            if i > 0 {
+                wrapped.push_str(if wraps[i] { "\n    " } else { " " });
+            }
+            wrapped.push_str(w);
+        }
+        let (a, b) = (prepare(&flat), prepare(&wrapped));
+        let norms = |p: &PreparedText| p.tokens.iter().map(|t| t.norm.clone()).collect::<Vec<_>>();
+        prop_assert_eq!(norms(&a), norms(&b));
+        let ranges = |p: &PreparedText| p.sentences.iter().map(|s| s.tokens.clone()).collect::<Vec<_>>();
+        prop_assert_eq!(ranges(&a), ranges(&b));
+        prop_assert_eq!(b.paragraphs.len(), 1);
+    }
+
+    #[test]
     fn control_characters(text in "[\\x00-\\x1f\\x7f\\u{80}-\\u{9f} a.B!]{0,64}") {
         check_invariants(&text, &prepare(&text));
     }

@@ -111,7 +111,8 @@ fn pearson(x: &[f64], y: &[f64]) -> f64 {
 
 fn main() {
     let dir = std::env::args()
-        .nth(1)
+        .skip(1)
+        .find(|a| !a.starts_with("--"))
         .unwrap_or_else(|| "../shared/data".to_string());
     let dir = Path::new(&dir);
     let scorer = LexicalScorer::default();
@@ -158,6 +159,9 @@ fn main() {
             "{name} {t:.2}: train acc {a:.3} P {p:.3} R {r:.3} F1 {f:.3} | val acc {va:.3} P {vp:.3} R {vr:.3} F1 {vf:.3}"
         );
     }
+    if std::env::args().any(|a| a == "--grid") {
+        grid_search(dir);
+    }
     let majority = val.iter().filter(|x| x.0).count() as f64 / val.len().max(1) as f64;
     println!("val majority-class accuracy: {majority:.3}");
     if let Some(dev) = read(&dir.join("stsb/sts-dev.csv")) {
@@ -166,5 +170,88 @@ fn main() {
         let pred: Vec<f64> = rows.iter().map(|r| sim(&scorer, &r.1, &r.2)).collect();
         let rho = pearson(&ranks(&gold), &ranks(&pred));
         println!("STS-B dev pairs: {}, Spearman {rho:.3}", rows.len());
+    }
+}
+
+/// Best train accuracy (over thresholds) of a few weight variants (`--grid`).
+fn grid_search(dir: &Path) {
+    let Some(train) = read(&dir.join("mrpc/msr-para-train.tsv")) else {
+        return;
+    };
+    let rows = mrpc(&train);
+    let prepared: Vec<(bool, String, String, _, _)> = rows
+        .into_iter()
+        .map(|(y, a, b)| {
+            let (pa, pb) = (stemma_text::prepare(&a), stemma_text::prepare(&b));
+            (y, a, b, pa, pb)
+        })
+        .collect();
+    let base = LexicalScorer::default();
+    let variants: Vec<(&str, LexicalScorer)> = vec![
+        ("default", base.clone()),
+        ("names 1.0", {
+            let mut s = base.clone();
+            s.weights.name = 1.0;
+            s
+        }),
+        ("names 1.3", {
+            let mut s = base.clone();
+            s.weights.name = 1.3;
+            s
+        }),
+        ("names 1.3, length 0.03", {
+            let mut s = base.clone();
+            s.weights.name = 1.3;
+            s.weights.length = 0.03;
+            s.weights.word = 1.1;
+            s
+        }),
+        ("names 1.0, no length factor", {
+            let mut s = base.clone();
+            s.weights.name = 1.0;
+            s.weights.length = 0.0;
+            s
+        }),
+        ("numbers 2.5", {
+            let mut s = base.clone();
+            s.weights.number = 2.5;
+            s
+        }),
+        ("no length factor", {
+            let mut s = base.clone();
+            s.weights.length = 0.0;
+            s.weights.word = 1.25;
+            s
+        }),
+        ("no soft match", {
+            let mut s = base.clone();
+            s.weights.soft_min = 1.01;
+            s
+        }),
+        ("soft_min 0.4", {
+            let mut s = base.clone();
+            s.weights.soft_min = 0.4;
+            s
+        }),
+        ("no damping", {
+            let mut s = base.clone();
+            s.weights.small_weight = 0.0;
+            s
+        }),
+    ];
+    for (name, sc) in variants {
+        let scores: Vec<(bool, f64)> = prepared
+            .iter()
+            .map(|(y, a, b, pa, pb)| {
+                let fa = sc.features(AlignInput::new(a, pa));
+                let fb = sc.features(AlignInput::new(b, pb));
+                (*y, sc.score(&fa, 0..sc.len(&fa), &fb, 0..sc.len(&fb)))
+            })
+            .collect();
+        let (t, acc) = (10..=95)
+            .map(|i| i as f64 / 100.0)
+            .map(|t| (t, metrics(&scores, t).0))
+            .fold((0.0, 0.0), |b, x| if x.1 > b.1 { x } else { b });
+        println!("grid {name}: best train accuracy {acc:.3} at {t:.2}");
     }
 }

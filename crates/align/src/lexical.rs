@@ -34,10 +34,10 @@ pub struct LexicalWeights {
 impl Default for LexicalWeights {
     fn default() -> Self {
         LexicalWeights {
-            word: 1.0,
-            name: 1.6,
+            word: 1.1,
+            name: 1.3,
             number: 1.6,
-            length: 0.0625,
+            length: 0.03,
             soft_min: 0.5,
             soft_factor: 0.9,
             small_weight: 3.0,

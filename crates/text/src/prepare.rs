@@ -70,7 +70,7 @@ impl Preparer {
             cuts.clear();
             let code = paragraph_code(splitter_code, para_raw);
             splitter.cuts(text, para, code, &mut cuts);
-            cuts.retain(|&cut| !is_ordinal_cut(text, cut, code));
+            cuts.retain(|&cut| !is_false_cut(text, cut, code));
             snap_cuts_to_tokens(&mut cuts, para_raw);
 
             let para_index = paras.len();
@@ -227,24 +227,29 @@ const GERMAN_MONTHS: [&str; 13] = [
     "dezember",
 ];
 
-/// True when a cut sits after an ordinal number written with a dot (`am 3. Oktober`,
-/// `der 2. platz`): one or two digits and a dot before the cut, and after it a lower-case
-/// word or (German rules) a month name. Such a cut is not a sentence end.
-fn is_ordinal_cut(text: &str, cut: usize, code: &str) -> bool {
+/// True when a sentencex cut is not a sentence end:
+/// * after an ordinal number written with a dot (one or two digits: `am 3. Oktober`,
+///   `der 2. platz`) followed by a lower-case word or, under German rules, a month name;
+/// * after a single letter with a dot (`т. е. закон`, `z. B. mit`) followed by a lower-case
+///   word: an abbreviation, not the end of a sentence.
+fn is_false_cut(text: &str, cut: usize, code: &str) -> bool {
     let before = text[..cut].trim_end();
-    let Some(num) = before.strip_suffix('.') else {
+    let Some(head) = before.strip_suffix('.') else {
         return false;
     };
-    let digits = num.len() - num.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-    if !(1..=2).contains(&digits) {
-        return false;
-    }
-    let head = &num[..num.len() - digits];
-    if head
+    let last_word_len = head.len() - head.trim_end_matches(|c: char| c.is_alphanumeric()).len();
+    let word = &head[head.len() - last_word_len..];
+    let preceded_ok = head[..head.len() - last_word_len]
         .chars()
         .next_back()
-        .is_some_and(|c| !c.is_whitespace() && c != '(')
-    {
+        .is_none_or(|c| c.is_whitespace() || c == '(' || c == '.');
+    if !preceded_ok {
+        return false;
+    }
+    let is_ordinal = matches!(word.len(), 1 | 2) && word.bytes().all(|b| b.is_ascii_digit());
+    let mut chars = word.chars();
+    let is_letter = chars.next().is_some_and(char::is_alphabetic) && chars.next().is_none();
+    if !is_ordinal && !is_letter {
         return false;
     }
     let after = text[cut..].trim_start();
@@ -254,16 +259,16 @@ fn is_ordinal_cut(text: &str, cut: usize, code: &str) -> bool {
     if first.is_lowercase() {
         return true;
     }
-    if code != "de" {
+    if !is_ordinal || code != "de" {
         return false;
     }
-    let word: String = after
+    let next: String = after
         .chars()
         .take_while(|c| c.is_alphabetic())
         .take(12)
         .flat_map(char::to_lowercase)
         .collect();
-    GERMAN_MONTHS.contains(&word.as_str())
+    GERMAN_MONTHS.contains(&next.as_str())
 }
 
 /// Moves every cut that falls strictly inside a token to the token's end, then drops cuts

@@ -305,3 +305,19 @@ fn acronyms_are_not_stop_words_and_initialisms_match() {
     let h = prepare("THE ARMY AND THE NAVY");
     assert!(h.tokens[0].stop && h.tokens[2].stop);
 }
+
+#[test]
+fn single_letter_abbreviations_before_lower_case_do_not_end_sentences() {
+    let text = "Президент В. В. Путин подписал указ, т. е. закон вступил в силу. Затем он уехал.";
+    assert_eq!(
+        sentences(text),
+        vec![
+            "Президент В. В. Путин подписал указ, т. е. закон вступил в силу.",
+            "Затем он уехал."
+        ]
+    );
+    assert_eq!(
+        sentences("We chose plan B. Then we left."),
+        vec!["We chose plan B.", "Then we left."]
+    );
+}

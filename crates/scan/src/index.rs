@@ -45,74 +45,109 @@ pub trait Index {
     fn posting_count(&self) -> usize;
 }
 
-/// In-memory [`Index`]: a hash map from key to a posting list kept in one arena.
+/// In-memory [`Index`]: a hash map from key to its posting list.
 ///
-/// Memory: about 24 bytes per distinct key (hash table slot at typical load) plus 8 bytes per
-/// posting; posting lists are singly linked through the arena, so a key costs no allocation of
-/// its own.
+/// A key carried by one document (most keys) costs one hash-table slot holding the document
+/// itself; a key with more documents points to a contiguous list (queries read postings
+/// sequentially, not by chasing pointers). Memory: about 16–32 bytes per distinct key (table
+/// slot at typical load) plus, for shared keys, a list of 4 bytes per posting.
 #[derive(Debug)]
 pub struct MemIndex {
-    heads: HashMap<u64, (u32, u32), BuildKeyHasher>,
-    /// (document, next posting index or u32::MAX).
-    arena: Vec<(DocId, u32)>,
-    cap: u32,
+    /// Slot value: a document (`SINGLE` clear), or a list number (`SINGLE` set; `FULL` set
+    /// once the list reached the cap and another document came).
+    heads: HashMap<u64, u32, BuildKeyHasher>,
+    lists: Vec<Vec<DocId>>,
+    postings: usize,
+    cap: usize,
     saturation: Saturation,
 }
 
-const NIL: u32 = u32::MAX;
+const LIST: u32 = 1 << 31;
+const FULL: u32 = 1 << 30;
+const INDEX_MASK: u32 = FULL - 1;
+
+/// Largest document number a [`MemIndex`] can hold.
+pub const MAX_DOC: DocId = LIST - 1;
 
 impl MemIndex {
     /// An empty index whose posting lists stop at `cap` documents.
     pub fn new(cap: usize, saturation: Saturation) -> Self {
         MemIndex {
             heads: HashMap::with_hasher(BuildKeyHasher),
-            arena: Vec::new(),
-            cap: cap.clamp(1, u32::MAX as usize - 1) as u32,
+            lists: Vec::new(),
+            postings: 0,
+            cap: cap.max(1),
             saturation,
         }
     }
 
     /// Approximate heap bytes used.
     pub fn heap_bytes(&self) -> usize {
-        self.heads.capacity() * (8 + 8 + 1) + self.arena.capacity() * 8
+        self.heads.capacity() * (8 + 4 + 4 + 1)
+            + self.lists.capacity() * 24
+            + self
+                .lists
+                .iter()
+                .map(|l| l.capacity() * 4 + 16)
+                .sum::<usize>()
     }
 }
 
 impl Index for MemIndex {
     fn insert(&mut self, doc: DocId, keys: &[u64]) {
+        debug_assert!(doc <= MAX_DOC);
         for &k in keys {
-            let e = self.heads.entry(k).or_insert((NIL, 0));
-            if e.1 >= self.cap {
-                // Count beyond the cap (saturating) so `Ignore` can tell saturated keys apart.
-                e.1 = self.cap.saturating_add(1).min(NIL - 1);
-                continue;
+            match self.heads.entry(k) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(doc & !LIST);
+                    self.postings += 1;
+                }
+                std::collections::hash_map::Entry::Occupied(mut o) => {
+                    let v = *o.get();
+                    if v & LIST == 0 {
+                        if self.cap < 2 {
+                            *o.get_mut() = LIST | FULL | self.lists.len() as u32;
+                            self.lists.push(vec![v]);
+                            continue;
+                        }
+                        *o.get_mut() = LIST | self.lists.len() as u32;
+                        self.lists.push(vec![v, doc]);
+                        self.postings += 1;
+                    } else {
+                        let list = &mut self.lists[(v & INDEX_MASK) as usize];
+                        if list.len() >= self.cap {
+                            *o.get_mut() = v | FULL;
+                        } else {
+                            list.push(doc);
+                            self.postings += 1;
+                        }
+                    }
+                }
             }
-            let idx = self.arena.len() as u32;
-            self.arena.push((doc, e.0));
-            e.0 = idx;
-            e.1 += 1;
         }
     }
 
     fn query(&self, keys: &[u64], out: &mut Vec<(DocId, u32)>) {
         let start = out.len();
         for &k in keys {
-            let Some(&(head, count)) = self.heads.get(&k) else {
+            let Some(&v) = self.heads.get(&k) else {
                 continue;
             };
-            if self.saturation == Saturation::Ignore && count >= self.cap {
+            if v & LIST == 0 {
+                out.push((v, 1));
                 continue;
             }
-            let mut p = head;
-            while p != NIL {
-                let (doc, next) = self.arena[p as usize];
-                out.push((doc, 1));
-                p = next;
+            if self.saturation == Saturation::Ignore && v & FULL != 0 {
+                continue;
             }
+            out.extend(
+                self.lists[(v & INDEX_MASK) as usize]
+                    .iter()
+                    .map(|&d| (d, 1)),
+            );
         }
         // Merge duplicates: count distinct keys per document.
-        let tail = &mut out[start..];
-        tail.sort_unstable_by_key(|e| e.0);
+        out[start..].sort_unstable_by_key(|e| e.0);
         let mut w = start;
         for r in start..out.len() {
             if w > start && out[w - 1].0 == out[r].0 {
@@ -130,7 +165,7 @@ impl Index for MemIndex {
     }
 
     fn posting_count(&self) -> usize {
-        self.arena.len()
+        self.postings
     }
 }
 

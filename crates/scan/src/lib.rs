@@ -49,7 +49,7 @@ impl Default for ScanOptions {
                 Relation::Rewrite,
                 Relation::Partial,
             ],
-            text_memory_budget: 1 << 30,
+            text_memory_budget: 256 << 20,
         }
     }
 }
@@ -146,9 +146,9 @@ impl Scanner {
         for (d, sk) in batch.into_iter().zip(sketches) {
             let id = DocId::try_from(self.docs.len())
                 .ok()
-                .filter(|&i| i < u32::MAX - 1)
+                .filter(|&i| i <= index::MAX_DOC)
                 .ok_or(ScanError::TooManyDocuments {
-                    max: u32::MAX as u64 - 1,
+                    max: index::MAX_DOC as u64 + 1,
                 })?;
             self.store.push(&d.text)?;
             self.finder.add(id, &sk, &mut self.candidates);

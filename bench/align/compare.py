@@ -77,7 +77,7 @@ def run_text_matcher(pairs, texts):
         notes.append(f"text-matcher default (removeStopwords=True) fails: {type(e).__name__}: "
                      f"{lines[0] if lines else ''}; ran with removeStopwords=False")
         remove_stop = False
-    preds, errors = [], 0
+    preds, errors, by_rel = [], 0, {}
     start = time.perf_counter()
     for t in pairs:
         a, b = t["a_id"], t["b_id"]
@@ -91,13 +91,14 @@ def run_text_matcher(pairs, texts):
                 passages.append({"a": [la[0], la[1]], "b": [lb[0], lb[1]]})
         except Exception as e:
             errors += 1
+            by_rel[t['relation']] = by_rel.get(t['relation'], 0) + 1
             if errors == 1:
                 notes.append(f"text-matcher error on a pair ({t['relation']}): {type(e).__name__}: {e}")
         preds.append({"a_id": a, "b_id": b, "relation": "rewrite" if passages else "unrelated",
                       "passages": passages})
     secs = time.perf_counter() - start
     if errors:
-        notes.append(f"text-matcher failed on {errors} pair(s)")
+        notes.append(f"text-matcher failed on {errors} pair(s), by relation {by_rel} (scored as no detection)")
     return preds, secs, notes
 
 

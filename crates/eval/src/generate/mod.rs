@@ -96,7 +96,10 @@ struct Ctx<'a> {
     articles: &'a [Article],
     syn: &'a Synonyms,
     seed: u64,
-    donors: Vec<usize>,
+    /// All articles in shuffled order: sources are taken from the front, hosts and donors of
+    /// inserted sentences from the back, so both stay fresh until the corpus needs reuse.
+    order: Vec<usize>,
+    donor_next: usize,
     partners: Vec<Vec<usize>>,
     story: Vec<usize>,
     uses: Vec<u32>,
@@ -154,6 +157,11 @@ impl Ctx<'_> {
         }
     }
 
+    fn next_donor(&mut self) -> usize {
+        self.donor_next += 1;
+        self.order[self.order.len() - 1 - (self.donor_next - 1) % self.order.len()]
+    }
+
     fn story_id(&self, i: usize) -> String {
         self.articles[self.story[i]].id.clone()
     }
@@ -205,9 +213,6 @@ pub fn generate_from(
     std::fs::create_dir_all(&cfg.out).map_err(|e| EvalError::io(&cfg.out, e))?;
     let mut order: Vec<usize> = (0..articles.len()).collect();
     Rng::derive(cfg.seed, 1).shuffle(&mut order);
-    let n_donors = (articles.len() / 10).max(1);
-    let donors: Vec<usize> = order[..n_donors].to_vec();
-    let primaries: Vec<usize> = order[n_donors..].to_vec();
     let links = source::same_story_links(articles, 20);
     let mut partners = vec![Vec::new(); articles.len()];
     let mut parent: Vec<usize> = (0..articles.len()).collect();
@@ -236,7 +241,8 @@ pub fn generate_from(
         articles,
         syn,
         seed: cfg.seed,
-        donors,
+        order: order.clone(),
+        donor_next: 0,
         partners,
         story,
         uses: vec![0; articles.len()],
@@ -258,7 +264,7 @@ pub fn generate_from(
     let mut next = 0usize;
     let mut failures = 0usize;
     while summary.docs < cfg.docs {
-        let i = primaries[next % primaries.len()];
+        let i = order[next % order.len()];
         next += 1;
         unit_no += 1;
         let unit = build_unit(
@@ -507,7 +513,7 @@ fn make_copy(
                         transform::delete(&mut doc, p, rng);
                     }
                     "insert" => {
-                        let d = ctx.donors[rng.below(ctx.donors.len())];
+                        let d = ctx.next_donor();
                         if d != v.base {
                             transform::insert(&mut doc, p, &ctx.articles[d].paras, rng);
                             origins.push(ctx.articles[d].id.clone());
@@ -520,7 +526,7 @@ fn make_copy(
             }
             ("rewrite", "rewrite", recipe.to_string())
         } else {
-            let d = ctx.donors[rng.below(ctx.donors.len())];
+            let d = ctx.next_donor();
             if d == v.base {
                 continue;
             }

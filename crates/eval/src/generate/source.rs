@@ -356,7 +356,9 @@ pub fn same_story_links(articles: &[Article], max_df: usize) -> Vec<(usize, usiz
             continue;
         }
         for k in [i, j] {
-            shingle_cache.entry(k).or_insert_with(|| shingles(&articles[k]));
+            shingle_cache
+                .entry(k)
+                .or_insert_with(|| shingles(&articles[k]));
         }
         let (sa, sb) = (&shingle_cache[&i], &shingle_cache[&j]);
         let inter = sa.intersection(sb).count();

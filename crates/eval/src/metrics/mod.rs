@@ -490,7 +490,10 @@ impl Report {
         }
         match &self.recall_at_k {
             Some(r) => {
-                let cells: Vec<String> = r.iter().map(|(k, v)| format!("recall@{k} {v:.3}")).collect();
+                let cells: Vec<String> = r
+                    .iter()
+                    .map(|(k, v)| format!("recall@{k} {v:.3}"))
+                    .collect();
                 let _ = writeln!(s, "RANKING  {}", cells.join("  "));
             }
             None => s.push_str("RANKING  not computed\n"),

@@ -27,6 +27,32 @@ pub fn word_hash(word: &[u8]) -> u64 {
     xxh3_64(word)
 }
 
+const SEP: u8 = 0;
+const LOWER: u8 = 1;
+const UPPER: u8 = 2;
+const NON_ASCII: u8 = 4;
+
+/// Byte classes: ASCII separators, ASCII lowercase letters and digits, ASCII uppercase
+/// letters, non-ASCII (lead or continuation) bytes.
+static CLASS: [u8; 256] = {
+    let mut t = [SEP; 256];
+    let mut b = 0;
+    while b < 256 {
+        let u = b as u8;
+        t[b] = if u >= 0x80 {
+            NON_ASCII
+        } else if u.is_ascii_uppercase() {
+            UPPER
+        } else if u.is_ascii_lowercase() || u.is_ascii_digit() {
+            LOWER
+        } else {
+            SEP
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Calls `f` with each normalized (lowercased) word of `text`, as UTF-8 bytes.
 pub fn for_each_word(text: &str, mut f: impl FnMut(&[u8])) {
     let bytes = text.as_bytes();
@@ -35,19 +61,26 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&[u8])) {
     let mut small = [0u8; 64];
     let mut i = 0;
     while i < n {
-        let b = bytes[i];
-        if b < 0x80 && !b.is_ascii_alphanumeric() {
+        let c = CLASS[bytes[i] as usize];
+        if c == SEP {
             i += 1;
             continue;
         }
         let start = i;
-        while i < n && bytes[i].is_ascii_alphanumeric() {
+        let mut upper = 0u8;
+        let mut c = c;
+        while c & (LOWER | UPPER) != 0 {
+            upper |= c;
             i += 1;
+            if i == n {
+                break;
+            }
+            c = CLASS[bytes[i] as usize];
         }
-        if i == n || bytes[i] < 0x80 {
+        if i == n || c == SEP {
             // Fast path: a pure ASCII word, hashed in place when already lowercase.
             let w = &bytes[start..i];
-            if !w.iter().any(u8::is_ascii_uppercase) {
+            if upper & UPPER == 0 {
                 f(w);
             } else if w.len() <= small.len() {
                 for (d, s) in small.iter_mut().zip(w) {

@@ -313,6 +313,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             secs,
             s.documents as f64 / secs.max(1e-9),
         );
+        if s.documents == 0 && skipped.is_empty() {
+            eprintln!("stemma dedup: warning: the inputs hold no document");
+        }
         for sk in skipped.iter().take(SHOWN_SKIPS) {
             eprintln!("  skipped {sk}");
         }

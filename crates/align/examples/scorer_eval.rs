@@ -212,6 +212,16 @@ fn grid_search(dir: &Path) {
             s.weights.length = 0.0;
             s
         }),
+        ("containment 0.6", {
+            let mut s = base.clone();
+            s.weights.containment = 0.6;
+            s
+        }),
+        ("containment 0.7", {
+            let mut s = base.clone();
+            s.weights.containment = 0.7;
+            s
+        }),
         ("numbers 2.5", {
             let mut s = base.clone();
             s.weights.number = 2.5;

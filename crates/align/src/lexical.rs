@@ -26,6 +26,9 @@ pub struct LexicalWeights {
     pub soft_min: f64,
     /// A soft match counts `dice * soft_factor` of an exact match.
     pub soft_factor: f64,
+    /// A passage wholly contained in the other (a copy that shortens a sentence) scores at least
+    /// `containment × max(recall of either side)`; 0 disables.
+    pub containment: f64,
     /// Passages whose smaller side has less content weight than this are damped
     /// (`sqrt(weight / small_weight)`), so that two one-word lines do not look like a paraphrase.
     pub small_weight: f64,
@@ -41,6 +44,7 @@ impl Default for LexicalWeights {
             soft_min: 0.5,
             soft_factor: 0.9,
             small_weight: 3.0,
+            containment: 0.6,
         }
     }
 }
@@ -285,7 +289,7 @@ impl SentenceScorer for LexicalScorer {
         if ra + rb <= 0.0 {
             return 0.0;
         }
-        let f1 = 2.0 * ra * rb / (ra + rb);
+        let f1 = (2.0 * ra * rb / (ra + rb)).max(self.weights.containment * ra.max(rb));
         let wa: f64 = ta.iter().map(|t| t.weight).sum();
         let wb: f64 = tb.iter().map(|t| t.weight).sum();
         let small = wa.min(wb);

@@ -1,5 +1,8 @@
 //! Mean time of prepare + compare on the seed pair (run in release).
 //!
+//! Also times a long pair built from BBC News articles (`../shared/data/bbc_news`): A = articles
+//! 0..100 concatenated, B = articles 50..150, so half of each aligns verbatim.
+//!
 //! `cargo run --release -p stemma-compare --example bench_seeds [-- ITERATIONS]`
 
 use std::path::Path;
@@ -53,4 +56,41 @@ fn main() {
     );
     println!("  prepare + compare: {:.3} ms", both * 1e3);
     println!("  compare only:      {:.3} ms", cmp * 1e3);
+    long_pair(&comparer);
+}
+
+fn long_pair(comparer: &Comparer) {
+    let Ok(raw) = std::fs::read_to_string("../shared/data/bbc_news/bbc_news.jsonl") else {
+        eprintln!("BBC data not found; long-pair benchmark skipped");
+        return;
+    };
+    let texts: Vec<String> = raw
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["text"].as_str().map(str::to_string))
+        .take(150)
+        .collect();
+    if texts.len() < 150 {
+        return;
+    }
+    let a = texts[..100].join("\n\n");
+    let b = texts[50..].join("\n\n");
+    let t = Instant::now();
+    let (pa, pb) = (stemma_text::prepare(&a), stemma_text::prepare(&b));
+    let prep = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let c = comparer.compare(&Document::new(&a, &pa), &Document::new(&b, &pb));
+    let cmp = t.elapsed().as_secs_f64();
+    println!(
+        "long pair ({} KB, {} sentences vs {} KB, {} sentences): prepare {:.1} ms, compare {:.1} ms; relation {}, coverage {:.2}/{:.2}",
+        a.len() / 1024,
+        pa.sentences.len(),
+        b.len() / 1024,
+        pb.sentences.len(),
+        prep * 1e3,
+        cmp * 1e3,
+        c.relation,
+        c.coverage.a,
+        c.coverage.b
+    );
 }

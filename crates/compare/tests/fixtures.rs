@@ -217,3 +217,17 @@ fn relation_is_symmetric_and_direction_mirrors() {
     assert_eq!(ab.direction.source, Some(Side::A));
     assert_eq!(ba.direction.source, Some(Side::B));
 }
+
+#[test]
+fn preparation_of_another_text_does_not_panic() {
+    // A caller bug: the preparation does not belong to the text. Spans that do not fit are
+    // ignored instead of panicking.
+    let long = stemma_text::prepare(ORIGINAL);
+    let short = "Kelverton bridge é";
+    let ps = stemma_text::prepare(short);
+    let c = Comparer::default().compare(&Document::new(short, &long), &Document::new(short, &ps));
+    assert!((0.0..=1.0).contains(&c.coverage.a));
+    for s in c.dropped.iter().chain(&c.added) {
+        assert!(s.end <= ORIGINAL.len());
+    }
+}

@@ -2,7 +2,6 @@
 //! ground truth (`stemma generate`'s `truth.jsonl`, or your own in the same format), and
 //! `stemma eval sentences`: scores the sentence scorer on MRPC and STS-B.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -88,13 +87,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let corpus_path = args.corpus.or_else(|| beside(&truth_path, "corpus.jsonl"));
     let corpus = match &corpus_path {
         Some(p) => {
-            let need: HashSet<String> = preds
-                .iter()
-                .filter(|x| !x.byte_alignments.is_empty())
-                .flat_map(|x| [x.a_id.clone(), x.b_id.clone()])
-                .collect();
+            let (need_text, need_meta) = metrics::corpus_needs(&truth, &preds);
             Some(
-                metrics::read_corpus_info(p, &need)
+                metrics::read_corpus_info(p, &need_text, &need_meta)
                     .with_context(|| format!("reading corpus {}", p.display()))?,
             )
         }

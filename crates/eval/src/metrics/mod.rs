@@ -192,8 +192,36 @@ pub fn read_families(path: &Path) -> Result<Vec<(String, Vec<String>)>, EvalErro
     Ok(out)
 }
 
-/// Streams a corpus JSONL, keeping texts of the `need_text` ids and all `origins`/`story`.
-pub fn read_corpus_info(path: &Path, need_text: &HashSet<String>) -> Result<CorpusInfo, EvalError> {
+/// Which documents' texts and metadata [`evaluate`] needs: texts of predicted pairs given with
+/// byte alignments, and `origins`/`story` of documents in unlabelled predicted pairs.
+pub fn corpus_needs(
+    truth: &[TruthPair],
+    preds: &[Prediction],
+) -> (HashSet<String>, HashSet<String>) {
+    let labelled: HashSet<(String, String)> =
+        truth.iter().map(|t| pair_key(&t.a_id, &t.b_id)).collect();
+    let mut text = HashSet::new();
+    let mut meta = HashSet::new();
+    for p in preds {
+        if !p.byte_alignments.is_empty() && p.passages.is_empty() {
+            text.insert(p.a_id.clone());
+            text.insert(p.b_id.clone());
+        }
+        if p.relation != "unrelated" && !labelled.contains(&pair_key(&p.a_id, &p.b_id)) {
+            meta.insert(p.a_id.clone());
+            meta.insert(p.b_id.clone());
+        }
+    }
+    (text, meta)
+}
+
+/// Streams a corpus JSONL, keeping texts of the `need_text` ids and `origins`/`story` of the
+/// `need_meta` ids.
+pub fn read_corpus_info(
+    path: &Path,
+    need_text: &HashSet<String>,
+    need_meta: &HashSet<String>,
+) -> Result<CorpusInfo, EvalError> {
     #[derive(serde::Deserialize)]
     struct Line {
         id: Value,
@@ -212,11 +240,13 @@ pub fn read_corpus_info(path: &Path, need_text: &HashSet<String>) -> Result<Corp
             Value::Number(x) => x.to_string(),
             _ => return Err(parse_err(path, n, "`id` must be a string or a number")),
         };
-        if !d.origins.is_empty() {
-            info.origins.insert(id.clone(), d.origins);
-        }
-        if let Some(s) = d.story {
-            info.story.insert(id.clone(), s);
+        if need_meta.contains(&id) {
+            if !d.origins.is_empty() {
+                info.origins.insert(id.clone(), d.origins);
+            }
+            if let Some(s) = d.story {
+                info.story.insert(id.clone(), s);
+            }
         }
         if need_text.contains(&id)
             && let Some(t) = d.text
@@ -508,6 +538,62 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn evaluate_converts_byte_alignments_with_corpus_texts() {
+        // "£" is 2 bytes: the copy's passage "£5 rise." is chars [0,8) = bytes [0,9).
+        let a = "Prices: £5 rise. Other.";
+        let b = "£5 rise. New text here.";
+        let truth = vec![TruthPair {
+            a_id: "s".into(),
+            b_id: "c".into(),
+            relation: "partial".into(),
+            obfuscation: Some("partial".into()),
+            source_id: Some("s".into()),
+            passages: vec![Passage {
+                a: [8, 16],
+                b: [0, 8],
+            }],
+        }];
+        let exact = Prediction {
+            a_id: "c".into(), // reversed order on purpose
+            b_id: "s".into(),
+            relation: "partial".into(),
+            byte_alignments: vec![Passage {
+                a: [0, 9],
+                b: [8, 17],
+            }],
+            ..Default::default()
+        };
+        let mut corpus = CorpusInfo::default();
+        corpus.texts.insert("s".into(), a.into());
+        corpus.texts.insert("c".into(), b.into());
+        let (need_text, need_meta) = corpus_needs(&truth, std::slice::from_ref(&exact));
+        assert!(need_text.contains("s") && need_text.contains("c") && need_meta.is_empty());
+        let run = |p: &Prediction, c: Option<&CorpusInfo>| {
+            evaluate(&EvalInputs {
+                truth: &truth,
+                preds: std::slice::from_ref(p),
+                truth_families: None,
+                pred_families: None,
+                corpus: c,
+            })
+        };
+        let r = run(&exact, Some(&corpus));
+        let pan = r.passages.unwrap();
+        assert_eq!((pan.precision, pan.recall, pan.plagdet), (1.0, 1.0, 1.0));
+        // Read as characters, the same numbers would be off by one: not a perfect score.
+        let as_chars = Prediction {
+            passages: exact.byte_alignments.clone(),
+            byte_alignments: vec![],
+            ..exact.clone()
+        };
+        assert!(run(&as_chars, None).passages.unwrap().plagdet < 1.0);
+        // Without texts the byte offsets cannot be converted: not computed, with a note.
+        let r = run(&exact, None);
+        assert!(r.passages.is_none());
+        assert!(r.notes.iter().any(|n| n.contains("--corpus")));
+    }
 
     #[test]
     fn byte_offsets_convert_to_characters() {

@@ -111,9 +111,34 @@ pub struct Args {
     /// Largest document accepted, in bytes.
     #[arg(long, default_value_t = stemma_corpus::DEFAULT_MAX_BYTES)]
     max_bytes: usize,
+    /// Hold no record in memory: read the inputs again to verify and to write the kept
+    /// records (memory then grows only by ~650 bytes per document). Not with stdin.
+    #[arg(long)]
+    low_memory: bool,
     /// No progress bar and no summary.
     #[arg(long, short)]
     quiet: bool,
+}
+
+/// Writes one kept record: its original JSONL line, or an object with the configured names.
+fn write_record(out: &mut dyn Write, r: &Record, args: &Args) -> anyhow::Result<()> {
+    match &r.raw {
+        Some(raw) => out.write_all(raw.as_bytes())?,
+        None => {
+            let mut obj = serde_json::Map::new();
+            obj.insert(args.id_field.clone(), r.id.clone().into());
+            obj.insert(args.text_field.clone(), r.text.clone().into());
+            if let Some(d) = &r.date {
+                obj.insert(args.date_field.clone(), d.clone().into());
+            }
+            if let Some(s) = &r.source {
+                obj.insert(args.source_field.clone(), s.clone().into());
+            }
+            serde_json::to_writer(&mut *out, &obj)?;
+        }
+    }
+    out.write_all(b"\n")?;
+    Ok(())
 }
 
 fn parse_weights(s: &str) -> Result<(f64, f64), String> {
@@ -161,9 +186,12 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             FormatArg::Jsonl => Some(Format::Jsonl),
             FormatArg::Text => Some(Format::Text),
         },
-        keep_raw: true,
+        keep_raw: !args.low_memory,
     };
-    let corpus = Corpus::open(&args.inputs, copts).context("cannot read the corpus")?;
+    if args.low_memory && args.inputs.iter().any(|p| p.as_os_str() == "-") {
+        anyhow::bail!("--low-memory reads the inputs twice: it cannot read standard input (-)");
+    }
+    let corpus = Corpus::open(&args.inputs, copts.clone()).context("cannot read the corpus")?;
     // Open outputs before the long part, so a bad path fails fast.
     let mut out: Box<dyn Write> = match &args.out {
         Some(p) => Box::new(BufWriter::with_capacity(
@@ -214,7 +242,10 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     });
 
     let keep_text = args.verify;
+    let low = args.low_memory;
     let mut records: Vec<Record> = Vec::new();
+    // Low-memory mode: ids only (records are dropped after sketching).
+    let mut ids: Vec<String> = Vec::new();
     let mut skipped: Vec<Skipped> = Vec::new();
     for batch in rx {
         let start = records.len();
@@ -232,7 +263,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             })
             .collect();
         deduper.add_batch(&docs);
-        if !keep_text {
+        if low {
+            ids.extend(records.drain(start..).map(|r| r.id));
+        } else if !keep_text {
             // The raw line is what gets written; the text is not needed again.
             for r in &mut records[start..] {
                 if r.raw.is_some() {
@@ -240,7 +273,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
                 }
             }
         }
-        bar.set_position(records.len() as u64);
+        bar.set_position(deduper.len() as u64);
     }
     reader
         .join()
@@ -248,36 +281,67 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     bar.finish_and_clear();
 
     let lsh = deduper.lsh();
-    let result = deduper.finish(|i| records[i].text.as_str());
-
-    for (r, keep) in records.iter().zip(&result.keep_mask) {
-        if !keep {
-            continue;
-        }
-        match &r.raw {
-            Some(raw) => out.write_all(raw.as_bytes())?,
-            None => {
-                let mut obj = serde_json::Map::new();
-                obj.insert(args.id_field.clone(), r.id.clone().into());
-                obj.insert(args.text_field.clone(), r.text.clone().into());
-                if let Some(d) = &r.date {
-                    obj.insert(args.date_field.clone(), d.clone().into());
-                }
-                if let Some(s) = &r.source {
-                    obj.insert(args.source_field.clone(), s.clone().into());
-                }
-                serde_json::to_writer(&mut out, &obj)?;
+    let n = deduper.len();
+    let candidates = deduper.candidates();
+    // Low-memory verification: read again, keeping only the texts of candidate documents.
+    let mut texts: std::collections::HashMap<usize, String> = std::collections::HashMap::new();
+    if low && args.verify {
+        let need = candidates.documents();
+        let again =
+            Corpus::open(&args.inputs, copts.clone()).context("cannot read the corpus again")?;
+        for (i, r) in again.filter_map(Result::ok).enumerate() {
+            if need.binary_search(&i).is_ok() {
+                texts.insert(i, r.text);
             }
         }
-        out.write_all(b"\n")?;
+    }
+    let result = deduper.finish_with(candidates, |i| {
+        if low {
+            // Every text finish_with asks for was gathered above.
+            texts.get(&i).map_or("", String::as_str)
+        } else {
+            records[i].text.as_str()
+        }
+    });
+    drop(texts);
+
+    if low {
+        let again = Corpus::open(
+            &args.inputs,
+            CorpusOptions {
+                keep_raw: true,
+                ..copts
+            },
+        )
+        .context("cannot read the corpus again")?;
+        let mut count = 0;
+        for r in again.filter_map(Result::ok) {
+            if result.keep_mask.get(count) == Some(&true) {
+                write_record(&mut out, &r, &args)?;
+            }
+            count += 1;
+        }
+        if count != n {
+            anyhow::bail!(
+                "the inputs changed while stemma dedup read them ({n} documents, then {count}); \
+                 the output is incomplete"
+            );
+        }
+    } else {
+        for (r, keep) in records.iter().zip(&result.keep_mask) {
+            if *keep {
+                write_record(&mut out, r, &args)?;
+            }
+        }
     }
     out.flush().context("cannot write the output")?;
+    let id_of = |i: usize| if low { &ids[i] } else { &records[i].id };
     if let Some(w) = &mut removed_out {
         for rm in &result.removals {
             let line = serde_json::json!({
-                "removed": records[rm.removed].id,
+                "removed": id_of(rm.removed),
                 "cluster": rm.cluster,
-                "kept": records[rm.kept].id,
+                "kept": id_of(rm.kept),
                 "exact": rm.exact,
                 "estimated_jaccard": rm.estimated_jaccard,
                 "true_jaccard": rm.true_jaccard,

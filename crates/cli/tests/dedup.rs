@@ -180,3 +180,54 @@ fn dedup_errors_exit_2() {
     assert_eq!(res.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&res.stderr).contains("bands (20)"));
 }
+
+#[test]
+fn dedup_low_memory_matches_in_memory_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = write_corpus(dir.path());
+    let run = |extra: &[&str], tag: &str| {
+        let out = dir.path().join(format!("{tag}.kept.jsonl"));
+        let rm = dir.path().join(format!("{tag}.removed.jsonl"));
+        let res = Command::new(env!("CARGO_BIN_EXE_stemma"))
+            .args([
+                "dedup",
+                "--quiet",
+                "--threshold",
+                "0.7",
+                "--keep",
+                "longest",
+            ])
+            .args(extra)
+            .arg("--out")
+            .arg(&out)
+            .arg("--removed")
+            .arg(&rm)
+            .arg(&corpus)
+            .output()
+            .unwrap();
+        assert_eq!(
+            res.status.code(),
+            Some(3),
+            "{}",
+            String::from_utf8_lossy(&res.stderr)
+        );
+        (
+            std::fs::read_to_string(out).unwrap(),
+            std::fs::read_to_string(rm).unwrap(),
+        )
+    };
+    for verify in [false, true] {
+        let v: &[&str] = if verify { &["--verify"] } else { &[] };
+        let normal = run(v, "normal");
+        let low = run(&[v, &["--low-memory"]].concat(), "low");
+        assert_eq!(normal, low, "verify={verify}");
+        assert_eq!(ids(&low.0, "id").len(), 3);
+    }
+    let res = Command::new(env!("CARGO_BIN_EXE_stemma"))
+        .args(["dedup", "--low-memory", "-"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(res.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&res.stderr).contains("standard input"));
+}

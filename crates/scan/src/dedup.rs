@@ -167,6 +167,30 @@ pub struct DedupResult {
     pub lsh: LshParams,
 }
 
+/// Candidate links of a corpus (document numbers, `a < b`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Candidates {
+    /// Documents with the same normalized word sequence (each linked to its group's first).
+    pub exact: Vec<(u32, u32)>,
+    /// Pairs sharing an LSH bucket, without exact duplicates; sorted, unique.
+    pub lsh: Vec<(u32, u32)>,
+}
+
+impl Candidates {
+    /// Documents whose text `finish_with` needs under `verify`: every document of an LSH pair
+    /// (sorted, unique).
+    pub fn documents(&self) -> Vec<usize> {
+        let mut d: Vec<usize> = self
+            .lsh
+            .iter()
+            .flat_map(|&(a, b)| [a as usize, b as usize])
+            .collect();
+        d.sort_unstable();
+        d.dedup();
+        d
+    }
+}
+
 /// Accumulates sketches of a corpus, then clusters it.
 #[derive(Debug)]
 pub struct Deduper {
@@ -306,27 +330,27 @@ impl Deduper {
         &self.sigs[i * k..(i + 1) * k]
     }
 
-    /// Finds clusters and removals. `text(i)` must return document `i`'s text; it is called
-    /// only with `verify` (to compute exact Jaccard), from several threads.
+    /// Finds clusters and removals: [`Deduper::candidates`] then [`Deduper::finish_with`].
+    /// `text(i)` must return document `i`'s text; it is called only with `verify` (to compute
+    /// exact Jaccard), from several threads.
     pub fn finish<'t, F>(self, text: F) -> DedupResult
     where
         F: Fn(usize) -> &'t str + Sync,
     {
-        let n = self.len();
-        let mut stats = DedupStats {
-            documents: n,
-            no_words: self.has_words.iter().filter(|&&w| !w).count(),
-            ..Default::default()
-        };
-        let mut uf = UnionFind::new(n);
+        let c = self.candidates();
+        self.finish_with(c, text)
+    }
 
-        // Exact duplicates.
+    /// The candidate links: exact duplicates and LSH bucket pairs.
+    pub fn candidates(&self) -> Candidates {
+        let n = self.len();
+        // Exact duplicates: each member of a group of equal hashes with the group's first.
         let mut by_hash: Vec<(u64, u32)> = (0..n).map(|i| (self.text_hash[i], i as u32)).collect();
         by_hash.par_sort_unstable();
+        let mut exact = Vec::new();
         for g in by_hash.chunk_by(|x, y| x.0 == y.0) {
             for &(_, d) in &g[1..] {
-                uf.union(g[0].1 as usize, d as usize);
-                stats.exact_pairs += 1;
+                exact.push((g[0].1, d));
             }
         }
 
@@ -351,9 +375,30 @@ impl Deduper {
             .collect();
         pairs.par_sort_unstable();
         pairs.dedup();
-        // Exact duplicates are already linked.
+        // Exact duplicates are linked anyway.
         pairs.retain(|&(a, b)| self.text_hash[a as usize] != self.text_hash[b as usize]);
-        stats.candidate_pairs = pairs.len();
+        Candidates { exact, lsh: pairs }
+    }
+
+    /// Finds clusters and removals from `candidates` (of this deduper). With `verify`,
+    /// `text(i)` is called for every document of [`Candidates::documents`] and for no other.
+    pub fn finish_with<'t, F>(self, candidates: Candidates, text: F) -> DedupResult
+    where
+        F: Fn(usize) -> &'t str + Sync,
+    {
+        let n = self.len();
+        let mut stats = DedupStats {
+            documents: n,
+            no_words: self.has_words.iter().filter(|&&w| !w).count(),
+            exact_pairs: candidates.exact.len(),
+            candidate_pairs: candidates.lsh.len(),
+            ..Default::default()
+        };
+        let mut uf = UnionFind::new(n);
+        for &(a, b) in &candidates.exact {
+            uf.union(a as usize, b as usize);
+        }
+        let pairs = candidates.lsh;
 
         // With verify: the exact shingle set of every document in a candidate pair, computed
         // once (in parallel), not once per pair.
@@ -371,10 +416,24 @@ impl Deduper {
                 sets[d as usize] = Some(s);
             }
         }
+        // A document without a cached set is only exact-linked: any document with the same
+        // normalized text has the same set, so look for a cached one first.
+        let mut set_of_hash: std::collections::HashMap<u64, usize> =
+            std::collections::HashMap::new();
+        if self.opts.verify {
+            for (i, s) in sets.iter().enumerate() {
+                if s.is_some() {
+                    set_of_hash.entry(self.text_hash[i]).or_insert(i);
+                }
+            }
+        }
         let true_jaccard = |a: usize, b: usize| -> f64 {
-            let set = |i: usize| match &sets[i] {
-                Some(s) => std::borrow::Cow::Borrowed(s.as_slice()),
-                None => std::borrow::Cow::Owned(shingle::shingle_set(text(i), self.opts.ngram)),
+            let set = |i: usize| {
+                let j = set_of_hash.get(&self.text_hash[i]).copied().unwrap_or(i);
+                match &sets[j] {
+                    Some(s) => std::borrow::Cow::Borrowed(s.as_slice()),
+                    None => std::borrow::Cow::Owned(shingle::shingle_set(text(i), self.opts.ngram)),
+                }
             };
             shingle::jaccard(&set(a), &set(b))
         };
@@ -636,6 +695,43 @@ mod tests {
             r.removals.iter().map(|x| x.removed).collect::<Vec<_>>(),
             vec![0, 2]
         );
+    }
+
+    #[test]
+    fn verify_reads_only_candidate_documents() {
+        let exact = BASE.to_uppercase();
+        let near = BASE.replace("residents", "citizens");
+        let other = "A small bakery in the harbour district won a national award for its rye \
+            bread, which the owners say follows a recipe handed down for four generations.";
+        // Keep the longest: the exact copy with extra punctuation, which is in no LSH pair.
+        let exact_longer = format!("{exact}!!!");
+        let texts = [BASE, other, exact_longer.as_str(), near.as_str()];
+        let opts = DedupOptions {
+            verify: true,
+            keep: Keep::Longest,
+            ..Default::default()
+        };
+        let mut d = Deduper::new(opts).unwrap();
+        let docs: Vec<DedupDoc> = texts
+            .iter()
+            .map(|t| DedupDoc {
+                text: t,
+                date: None,
+            })
+            .collect();
+        d.add_batch(&docs);
+        let c = d.candidates();
+        let allowed = c.documents();
+        assert!(!allowed.contains(&1));
+        let r = d.finish_with(c, |i| {
+            assert!(allowed.contains(&i), "text of document {i} asked");
+            texts[i]
+        });
+        assert_eq!(r.clusters, vec![vec![0, 2, 3]]);
+        assert_eq!(r.kept, vec![2]);
+        let tj: Vec<f64> = r.removals.iter().map(|x| x.true_jaccard.unwrap()).collect();
+        assert_eq!(tj[0], 1.0);
+        assert!(tj[1] > 0.8 && tj[1] < 1.0);
     }
 
     #[test]

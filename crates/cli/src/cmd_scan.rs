@@ -313,7 +313,6 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         );
         let mut pairs_w = create(&args.out, "pairs.jsonl")?;
         let mut edges: Vec<PairEdge> = Vec::new();
-        let mut embedded: Vec<Verified> = Vec::new();
         let mut write_err: Option<anyhow::Error> = None;
         let ids: Vec<String> = scanner.docs().iter().map(|d| d.id.clone()).collect();
         let mut found = 0usize;
@@ -337,9 +336,6 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
                         source: c.direction.source,
                         confidence: c.direction.confidence,
                     });
-                    if embedded.len() < args.report_pairs {
-                        embedded.push(v);
-                    }
                 }
                 pb.set_message(format!("pairs {found}"));
             },
@@ -379,13 +375,14 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         t_families = t2.elapsed();
 
         // Report.
-        if found > embedded.len() {
-            report_note.push(format!(
-                "{} of {found} pairs have a side-by-side view here (--report-pairs); all are in pairs.jsonl.",
-                embedded.len()
-            ));
-        }
-        let report = build_report(&scanner, &ids, &edges, &embedded, &fams, &mut report_note)?;
+        let report = build_report(
+            &scanner,
+            &ids,
+            &edges,
+            &fams,
+            args.report_pairs,
+            &mut report_note,
+        )?;
         let mut w = create(&args.out, "report.html")?;
         w.write_all(stemma_render::report::render(&report).as_bytes())?;
         w.flush()?;
@@ -508,8 +505,8 @@ fn build_report(
     scanner: &Scanner,
     ids: &[String],
     edges: &[PairEdge],
-    embedded: &[Verified],
     fams: &[stemma_scan::family::Family],
+    view_pairs: usize,
     notes: &mut Vec<String>,
 ) -> anyhow::Result<Report> {
     use std::collections::HashMap;
@@ -528,12 +525,30 @@ fn build_report(
             docs.len() - 1
         })
     };
+    // Pairs in family order (largest family first), then the rest (same-story pairs).
+    let by_pair: HashMap<(u32, u32), usize> = edges
+        .iter()
+        .enumerate()
+        .map(|(i, e)| ((e.a.min(e.b), e.a.max(e.b)), i))
+        .collect();
+    let mut order: Vec<usize> = Vec::with_capacity(edges.len());
+    let mut listed = vec![false; edges.len()];
+    for f in fams {
+        for e in &f.edges {
+            if let Some(&i) = by_pair.get(&(e.source.min(e.copy), e.source.max(e.copy)))
+                && !listed[i]
+            {
+                listed[i] = true;
+                order.push(i);
+            }
+        }
+    }
+    order.extend((0..edges.len()).filter(|&i| !listed[i]));
     let mut pair_index: HashMap<(u32, u32), usize> = HashMap::new();
     let mut pairs = Vec::new();
-    let mut fragment_bytes = 0usize;
-    let mut cut = false;
-    for e in edges.iter().take(MAX_REPORT_EDGES) {
-        pair_index.insert((e.a, e.b), pairs.len());
+    for &i in order.iter().take(MAX_REPORT_EDGES) {
+        let e = &edges[i];
+        pair_index.insert((e.a.min(e.b), e.a.max(e.b)), pairs.len());
         let (a, b) = (doc_of(e.a, &mut docs), doc_of(e.b, &mut docs));
         pairs.push(ReportPair {
             a,
@@ -547,33 +562,52 @@ fn build_report(
     }
     if edges.len() > MAX_REPORT_EDGES {
         notes.push(format!(
-            "the report lists the first {MAX_REPORT_EDGES} of {} pairs; all are in pairs.jsonl.",
+            "the report lists {MAX_REPORT_EDGES} of {} pairs (largest families first); all are in pairs.jsonl.",
             edges.len()
         ));
     }
-    for v in embedded {
-        let Some(&i) = pair_index.get(&(v.a, v.b)) else {
-            continue;
-        };
+    // Side-by-side views for the first `view_pairs` listed pairs, compared again in parallel.
+    let chosen: Vec<usize> = order
+        .iter()
+        .take(view_pairs.min(MAX_REPORT_EDGES))
+        .copied()
+        .collect();
+    let fragments: Vec<anyhow::Result<String>> = {
+        use rayon::prelude::*;
+        chosen
+            .par_iter()
+            .enumerate()
+            .map(|(k, &i)| {
+                let e = &edges[i];
+                let (ta, tb, cmp) = scanner.compare_pair(e.a, e.b)?;
+                Ok(stemma_render::html::fragment(
+                    &cmp,
+                    &stemma_render::Input::new(&ids[e.a as usize], &ta),
+                    &stemma_render::Input::new(&ids[e.b as usize], &tb),
+                    &format!("p{k}-"),
+                ))
+            })
+            .collect()
+    };
+    let mut fragment_bytes = 0usize;
+    let mut views = 0usize;
+    for (k, f) in fragments.into_iter().enumerate() {
+        let f = f?;
+        fragment_bytes += f.len();
         if fragment_bytes > REPORT_FRAGMENT_BYTES {
-            cut = true;
+            notes.push(format!(
+                "side-by-side views stop at {} MB of embedded text.",
+                REPORT_FRAGMENT_BYTES >> 20
+            ));
             break;
         }
-        let ta = scanner.text(v.a)?;
-        let tb = scanner.text(v.b)?;
-        let f = stemma_render::html::fragment(
-            &v.comparison,
-            &stemma_render::Input::new(&ids[v.a as usize], &ta),
-            &stemma_render::Input::new(&ids[v.b as usize], &tb),
-            &format!("p{i}-"),
-        );
-        fragment_bytes += f.len();
-        pairs[i].fragment = Some(f);
+        pairs[k].fragment = Some(f);
+        views += 1;
     }
-    if cut {
+    if edges.len() > views {
         notes.push(format!(
-            "side-by-side views stop at {} MB of embedded text.",
-            REPORT_FRAGMENT_BYTES >> 20
+            "{views} of {} pairs have a side-by-side view here (--report-pairs, largest families first); all pairs are in pairs.jsonl.",
+            edges.len()
         ));
     }
     let mut families = Vec::new();

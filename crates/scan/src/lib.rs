@@ -192,6 +192,22 @@ impl Scanner {
         Ok(self.store.get(doc as usize)?)
     }
 
+    /// Compares two documents again (e.g. to show a pair): their texts and the comparison.
+    pub fn compare_pair(
+        &self,
+        a: DocId,
+        b: DocId,
+    ) -> Result<(String, String, Comparison), ScanError> {
+        let (ta, tb) = (self.text(a)?, self.text(b)?);
+        let (pa, pb) = (stemma_text::prepare(&ta), stemma_text::prepare(&tb));
+        let date = |d: DocId| self.docs.get(d as usize).and_then(|x| x.date);
+        let cmp = self.comparer.compare(
+            &Document::new(&ta, &pa).with_date(date(a)),
+            &Document::new(&tb, &pb).with_date(date(b)),
+        );
+        Ok((ta, tb, cmp))
+    }
+
     /// Verifies every candidate pair with compare, in parallel, handing kept pairs to `sink`
     /// chunk by chunk (in candidate order: by A, then B). `progress` gets the number of pairs
     /// verified after each chunk.

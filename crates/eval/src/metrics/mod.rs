@@ -332,13 +332,20 @@ pub fn evaluate(inp: &EvalInputs<'_>) -> Report {
         notes.push("passage measures: predictions have byte offsets; give --corpus to convert them to characters".into());
         None
     } else {
+        // Detections are the passages of pairs predicted as derivations; a pair without any
+        // label is left out when the corpus metadata says it is related (see `pairs`).
+        let any_label: HashSet<(String, String)> = inp
+            .truth
+            .iter()
+            .filter(|t| normalize_relation(&t.relation) != "unrelated")
+            .map(|t| pair_key(&t.a_id, &t.b_id))
+            .collect();
         for p in inp.preds {
-            if p.relation == "unrelated" {
+            if !DERIVATIONS.contains(&p.relation.as_str()) {
                 continue;
             }
             let k = pair_key(&p.a_id, &p.b_id);
-            if !labelled.contains_key(&k) && pairs::is_ignored(inp.corpus, &k.0, &k.1, &p.relation)
-            {
+            if !any_label.contains(&k) && pairs::is_ignored(inp.corpus, &k.0, &k.1, &p.relation) {
                 continue;
             }
             let n = index.len();

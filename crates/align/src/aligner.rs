@@ -135,50 +135,6 @@ pub fn align_with<S: SentenceScorer + ?Sized>(
         }
     }
 
-    // Joins: a free neighbouring sentence is added to a side when the joined passage scores
-    // clearly better (a copy sentence merging two source sentences, or splitting one).
-    let max_join = options.max_join.max(1);
-    for g in groups.iter_mut() {
-        loop {
-            let (ra, rb, s) = g.clone();
-            let mut best: Option<(Range<usize>, Range<usize>, f64)> = None;
-            let mut consider = |na_: Range<usize>, nb_: Range<usize>| {
-                let v = scorer.score(fa, na_.clone(), fb, nb_.clone());
-                if v >= s + options.join_gain && best.as_ref().is_none_or(|b| v > b.2) {
-                    best = Some((na_, nb_, v));
-                }
-            };
-            if ra.len() < max_join {
-                if ra.start > 0 && !used_a[ra.start - 1] {
-                    consider(ra.start - 1..ra.end, rb.clone());
-                }
-                if ra.end < na && !used_a[ra.end] {
-                    consider(ra.start..ra.end + 1, rb.clone());
-                }
-            }
-            if rb.len() < max_join {
-                if rb.start > 0 && !used_b[rb.start - 1] {
-                    consider(ra.clone(), rb.start - 1..rb.end);
-                }
-                if rb.end < nb && !used_b[rb.end] {
-                    consider(ra.clone(), rb.start..rb.end + 1);
-                }
-            }
-            match best {
-                Some(nbest) => {
-                    for i in nbest.0.clone() {
-                        used_a[i] = true;
-                    }
-                    for j in nbest.1.clone() {
-                        used_b[j] = true;
-                    }
-                    *g = nbest;
-                }
-                None => break,
-            }
-        }
-    }
-
     // Gap filling: between two consecutive order-consistent anchors, mutual best pairs above
     // the (lower) gap threshold are aligned too.
     if options.gap_fill && groups.len() >= 2 {
@@ -227,6 +183,50 @@ pub fn align_with<S: SentenceScorer + ?Sized>(
                     used_b[j] = true;
                     groups.push((i..i + 1, j..j + 1, s));
                 }
+            }
+        }
+    }
+
+    // Joins: a free neighbouring sentence is added to a side when the joined passage scores
+    // clearly better (a copy sentence merging two source sentences, or splitting one).
+    let max_join = options.max_join.max(1);
+    for g in groups.iter_mut() {
+        loop {
+            let (ra, rb, s) = g.clone();
+            let mut best: Option<(Range<usize>, Range<usize>, f64)> = None;
+            let mut consider = |na_: Range<usize>, nb_: Range<usize>| {
+                let v = scorer.score(fa, na_.clone(), fb, nb_.clone());
+                if v >= s + options.join_gain && best.as_ref().is_none_or(|b| v > b.2) {
+                    best = Some((na_, nb_, v));
+                }
+            };
+            if ra.len() < max_join {
+                if ra.start > 0 && !used_a[ra.start - 1] {
+                    consider(ra.start - 1..ra.end, rb.clone());
+                }
+                if ra.end < na && !used_a[ra.end] {
+                    consider(ra.start..ra.end + 1, rb.clone());
+                }
+            }
+            if rb.len() < max_join {
+                if rb.start > 0 && !used_b[rb.start - 1] {
+                    consider(ra.clone(), rb.start - 1..rb.end);
+                }
+                if rb.end < nb && !used_b[rb.end] {
+                    consider(ra.clone(), rb.start..rb.end + 1);
+                }
+            }
+            match best {
+                Some(nbest) => {
+                    for i in nbest.0.clone() {
+                        used_a[i] = true;
+                    }
+                    for j in nbest.1.clone() {
+                        used_b[j] = true;
+                    }
+                    *g = nbest;
+                }
+                None => break,
             }
         }
     }

@@ -253,6 +253,8 @@ def run(a):
                 cmd.append("--verify")
             if tool == "stemma-perm":
                 cmd += ["--scheme", "perm"]
+            if tool == "stemma-lowmem":
+                cmd.append("--low-memory")
         else:
             b, r = (rensa_bands, a.num_perm // rensa_bands) if tool == "rensa" else (bands, rows)
             cmd = [sys.executable, os.path.abspath(__file__), "peer", tool, "--corpus", a.corpus,
@@ -304,7 +306,7 @@ def main():
             p.add_argument("--bands", type=int, required=True)
             p.add_argument("--rows", type=int, required=True)
         else:
-            p.add_argument("--tools", default="stemma,stemma-verify,stemma-perm,gaoya,rensa,datasketch")
+            p.add_argument("--tools", default="stemma,stemma-verify,stemma-lowmem,stemma-perm,gaoya,rensa,datasketch")
             p.add_argument("--stemma", required=True)
             p.add_argument("--outdir", required=True)
             p.add_argument("--repeat", type=int, default=3)

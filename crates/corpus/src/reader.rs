@@ -131,6 +131,23 @@ impl Corpus {
         }
     }
 
+    /// Reads every record of the inputs into memory (for small corpora: fixtures, eval sets).
+    /// Returns the records and the skipped records, both in input order.
+    pub fn read_all<P: AsRef<Path>>(
+        inputs: &[P],
+        opts: CorpusOptions,
+    ) -> Result<(Vec<Record>, Vec<Skipped>), CorpusError> {
+        let mut recs = Vec::new();
+        let mut skips = Vec::new();
+        for item in Corpus::open(inputs, opts)? {
+            match item {
+                Ok(r) => recs.push(r),
+                Err(s) => skips.push(s),
+            }
+        }
+        Ok((recs, skips))
+    }
+
     /// The options in use.
     pub fn options(&self) -> &CorpusOptions {
         &self.opts

@@ -4,15 +4,7 @@ use std::path::Path;
 use super::*;
 
 fn read_all(inputs: &[&Path], opts: CorpusOptions) -> (Vec<Record>, Vec<Skipped>) {
-    let mut recs = Vec::new();
-    let mut skips = Vec::new();
-    for item in Corpus::open(inputs, opts).expect("open") {
-        match item {
-            Ok(r) => recs.push(r),
-            Err(s) => skips.push(s),
-        }
-    }
-    (recs, skips)
+    Corpus::read_all(inputs, opts).expect("open")
 }
 
 fn write(path: &Path, bytes: &[u8]) {

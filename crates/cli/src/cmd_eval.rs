@@ -4,8 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
+use std::fmt::Write as _;
+
 use anyhow::Context;
 use stemma_eval::metrics::{self, EvalInputs};
+
+use crate::cmd_generate::emit;
 
 /// Arguments of `stemma eval`.
 #[derive(clap::Args, Debug)]
@@ -60,6 +64,7 @@ fn beside(file: &Path, name: &str) -> Option<PathBuf> {
 
 /// Runs `stemma eval`; returns the process exit code.
 pub fn run(args: Args) -> anyhow::Result<i32> {
+    let mut out = String::new();
     if let Some(Sub::Sentences(s)) = args.command {
         return run_sentences(s);
     }
@@ -103,19 +108,22 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         corpus: corpus.as_ref(),
     });
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&report)?);
     } else {
-        println!(
+        let _ = writeln!(
+            out,
             "truth {}  predictions {}",
             truth_path.display(),
             pred_path.display()
         );
-        print!("{}", report.to_table());
+        out.push_str(&report.to_table());
     }
+    emit(&out)?;
     Ok(crate::EXIT_OK)
 }
 
 fn run_sentences(args: SentenceArgs) -> anyhow::Result<i32> {
+    let mut out = String::new();
     if args.mrpc.is_none() && args.stsb.is_none() {
         anyhow::bail!("give --mrpc FILE and/or --stsb FILE");
     }
@@ -132,26 +140,31 @@ fn run_sentences(args: SentenceArgs) -> anyhow::Result<i32> {
     let r = stemma_eval::metrics::sentences::evaluate_sentences(&mrpc, &stsb, threshold, &scorer);
     let secs = start.elapsed().as_secs_f64();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&r)?);
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&r)?);
+        emit(&out)?;
         return Ok(crate::EXIT_OK);
     }
-    println!(
+    let _ = writeln!(
+        out,
         "lexical sentence scorer ({} MRPC + {} STS-B pairs in {secs:.1}s)",
         mrpc.len(),
         stsb.len()
     );
     if let (Some(f), Some(b)) = (r.mrpc_fixed, r.mrpc_best) {
-        println!(
+        let _ = writeln!(
+            out,
             "MRPC  threshold {:.2}: accuracy {:.3}  F1 {:.3}",
             f.threshold, f.accuracy, f.f1
         );
-        println!(
+        let _ = writeln!(
+            out,
             "MRPC  best threshold {:.3} (tuned on this file): accuracy {:.3}  F1 {:.3}",
             b.threshold, b.accuracy, b.f1
         );
     }
     if let (Some(s), Some(p)) = (r.stsb_spearman, r.stsb_pearson) {
-        println!("STS-B Spearman {s:.3}  Pearson {p:.3}");
+        let _ = writeln!(out, "STS-B Spearman {s:.3}  Pearson {p:.3}");
     }
+    emit(&out)?;
     Ok(crate::EXIT_OK)
 }

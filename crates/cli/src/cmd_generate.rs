@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use std::fmt::Write as _;
+
 use anyhow::Context;
 use stemma_eval::generate::source::SourceFilter;
 use stemma_eval::generate::wordnet::DEFAULT_WORDNET_DIR;
@@ -35,6 +37,7 @@ pub struct Args {
 
 /// Runs `stemma generate`; returns the process exit code.
 pub fn run(args: Args) -> anyhow::Result<i32> {
+    let mut out = String::new();
     if args.docs == 0 {
         anyhow::bail!("--docs must be at least 1");
     }
@@ -52,9 +55,10 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let start = std::time::Instant::now();
     let s = generate(&cfg).context("stemma generate")?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&s)?);
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&s)?);
     } else {
-        println!(
+        let _ = writeln!(
+            out,
             "wrote {} documents, {} labelled pairs, {} families to {} in {:.1}s",
             s.docs,
             s.pairs,
@@ -62,7 +66,8 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             args.out.display(),
             start.elapsed().as_secs_f64()
         );
-        println!(
+        let _ = writeln!(
+            out,
             "inputs: {} lines, {} usable articles ({} filtered, {} repeats, {} malformed), {} same-story links",
             s.input_lines,
             s.articles,
@@ -72,7 +77,21 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             s.story_links
         );
         let roles: Vec<String> = s.by_role.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        println!("documents: {}", roles.join(", "));
+        let _ = writeln!(out, "documents: {}", roles.join(", "));
     }
+    emit(&out)?;
     Ok(crate::EXIT_OK)
+}
+
+/// Writes `text` to standard output; a closed pipe (`| head`) is not an error.
+pub(crate) fn emit(text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
 }

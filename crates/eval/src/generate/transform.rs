@@ -220,38 +220,138 @@ fn capitalize(w: &str) -> String {
     }
 }
 
-/// Replaces each content word, with probability `p`, by a WordNet synonym of its most frequent
-/// sense (plural `-s` kept). Capitalized words (names, and sentence-initial words that may be
-/// names) are kept. Returns the number of words replaced.
+/// How an inflected word relates to its WordNet lemma.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Inflection {
+    None,
+    Plural,
+    Past,
+    Gerund,
+}
+
+/// The lemma of `lower` that has synonyms, and how to inflect a synonym like `lower`.
+fn lemma_of<'a>(lower: &str, syn: &'a Synonyms) -> Option<(&'a [String], Inflection)> {
+    let try_base = |b: &str| -> Option<&'a [String]> {
+        let c = syn.get(b);
+        (!c.is_empty()).then_some(c)
+    };
+    if let Some(c) = try_base(lower) {
+        return Some((c, Inflection::None));
+    }
+    let n = lower.len();
+    if n > 4
+        && lower.ends_with("ies")
+        && let Some(c) = try_base(&format!("{}y", &lower[..n - 3]))
+    {
+        return Some((c, Inflection::Plural));
+    }
+    if n > 3 && lower.ends_with('s') && !lower.ends_with("ss") {
+        for cut in [1, 2] {
+            if let Some(c) = try_base(&lower[..n - cut]) {
+                return Some((c, Inflection::Plural));
+            }
+        }
+    }
+    for (suffix, kind) in [("ed", Inflection::Past), ("ing", Inflection::Gerund)] {
+        if n > suffix.len() + 2 && lower.ends_with(suffix) {
+            let stem = &lower[..n - suffix.len()];
+            let b = stem.as_bytes();
+            let undoubled =
+                (b.len() >= 2 && b[b.len() - 1] == b[b.len() - 2]).then(|| &stem[..stem.len() - 1]);
+            let with_e = format!("{stem}e");
+            for base in [Some(stem), Some(with_e.as_str()), undoubled]
+                .into_iter()
+                .flatten()
+            {
+                if let Some(c) = try_base(base) {
+                    return Some((c, kind));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Inflects a lemma like the word it replaces (regular English rules).
+fn inflect(w: &str, how: Inflection) -> String {
+    match how {
+        Inflection::None => w.to_string(),
+        Inflection::Plural => {
+            if w.ends_with('y') && !w.ends_with("ay") && !w.ends_with("ey") && !w.ends_with("oy") {
+                format!("{}ies", &w[..w.len() - 1])
+            } else if ["s", "x", "z", "ch", "sh"].iter().any(|e| w.ends_with(e)) {
+                format!("{w}es")
+            } else {
+                format!("{w}s")
+            }
+        }
+        Inflection::Past => {
+            if w.ends_with('e') {
+                format!("{w}d")
+            } else {
+                format!("{w}ed")
+            }
+        }
+        Inflection::Gerund => {
+            if w.ends_with('e') && !w.ends_with("ee") {
+                format!("{}ing", &w[..w.len() - 1])
+            } else {
+                format!("{w}ing")
+            }
+        }
+    }
+}
+
+fn is_content(run: &str, lower: &str) -> bool {
+    let cap = run.chars().next().is_some_and(|c| c.is_uppercase());
+    // Capitalized words are left alone: names, and sentence-initial words that may be names.
+    !cap && run.len() >= 3 && !is_stop(lower)
+}
+
+/// Replaces a share `p` of the content words (lower-case, not stop words, three letters or
+/// more) by a WordNet synonym of their most frequent sense, inflected like the original
+/// (plural, `-ed`, `-ing`). Only words with a synonym can change, so each of them changes with
+/// probability `p × content / replaceable` (at most 1): the share of content words changed is
+/// `p` as long as enough of them have synonyms. Capitalized words (names, and sentence-initial
+/// words that may be names) are kept. Returns the number of words replaced.
 pub fn synonyms(doc: &mut Doc, p: f64, syn: &Synonyms, rng: &mut Rng) -> usize {
+    let (mut content, mut replaceable) = (0usize, 0usize);
+    for s in doc.paras.iter().flatten() {
+        for (is_word, run) in word_runs(&s.text) {
+            let lower = run.to_ascii_lowercase();
+            if is_word && is_content(run, &lower) {
+                content += 1;
+                replaceable += lemma_of(&lower, syn).is_some() as usize;
+            }
+        }
+    }
+    if replaceable == 0 {
+        return 0;
+    }
+    let q = (p * content as f64 / replaceable as f64).min(1.0);
     let mut n = 0;
     for s in doc.paras.iter_mut().flatten() {
         let runs = word_runs(&s.text);
         let mut out = String::with_capacity(s.text.len() + 16);
         let mut changed = false;
         for (is_word, run) in runs {
-            if !is_word {
-                out.push_str(run);
-                continue;
-            }
-            let cap = run.chars().next().is_some_and(|c| c.is_uppercase());
             let lower = run.to_ascii_lowercase();
-            // Capitalized words are left alone: names, and sentence-initial words that may be names.
-            if cap || run.len() < 3 || is_stop(&lower) || !rng.chance(p) {
+            let found = if is_word && is_content(run, &lower) {
+                lemma_of(&lower, syn)
+            } else {
+                None
+            };
+            let Some((cands, how)) = found else {
+                out.push_str(run);
+                continue;
+            };
+            if !rng.chance(q) {
                 out.push_str(run);
                 continue;
             }
-            let (cands, suffix) = match syn.get(&lower) {
-                c if !c.is_empty() => (c, ""),
-                _ if lower.len() > 4 && lower.ends_with('s') => {
-                    (syn.get(&lower[..lower.len() - 1]), "s")
-                }
-                _ => (&[][..], ""),
-            };
             match rng.pick(cands) {
                 Some(w) => {
-                    let w = format!("{w}{suffix}");
-                    out.push_str(&w);
+                    out.push_str(&inflect(w, how));
                     n += 1;
                     changed = true;
                 }
@@ -707,6 +807,40 @@ mod tests {
         assert!(
             t.contains("grain production") && t.contains("large crop") && t.contains("Zorbland")
         );
+    }
+
+    #[test]
+    fn inflected_words_get_inflected_synonyms() {
+        let syn = Synonyms::from_groups(&[
+            &["rise", "climb"],
+            &["party", "celebration"],
+            &["raise", "lift"],
+            &["box", "crate"],
+        ]);
+        let mut d = Doc::source(&[vec![
+            "Prices rises and parties raised boxes while raising rises.".into(),
+        ]]);
+        let n = synonyms(&mut d, 1.0, &syn, &mut Rng::new(1));
+        let t = d.render().text;
+        assert_eq!(n, 6, "{t}");
+        assert_eq!(
+            t,
+            "Prices climbs and celebrations lifted crates while lifting climbs."
+        );
+        assert_eq!(inflect("box", Inflection::Plural), "boxes");
+        assert_eq!(inflect("day", Inflection::Plural), "days");
+    }
+
+    #[test]
+    fn synonym_share_is_relative_to_content_words() {
+        // Five content words, two replaceable: p = 0.5 → each replaceable word always changes.
+        let syn = Synonyms::from_groups(&[&["output", "production"], &["harvest", "crop"]]);
+        for seed in 0..5 {
+            let mut d = Doc::source(&[vec![
+                "The output and harvest looked unusually strong.".into(),
+            ]]);
+            assert_eq!(synonyms(&mut d, 0.5, &syn, &mut Rng::new(seed)), 2);
+        }
     }
 
     #[test]

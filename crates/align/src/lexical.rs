@@ -9,6 +9,9 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::scorer::{AlignInput, SentenceScorer, Thresholds};
 use crate::words::{char_trigrams, dice_sorted};
 
+/// Largest number of term pairs for which soft (trigram) matching is tried in one recall.
+const SOFT_BUDGET: usize = 40_000;
+
 /// Term weights of the [`LexicalScorer`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LexicalWeights {
@@ -130,12 +133,15 @@ impl LexicalScorer {
             return 0.0;
         }
         let mut got = 0.0;
+        // Soft matching is quadratic: it is skipped for huge passages (a "sentence" of thousands
+        // of words is a list or garbage, and exact stems decide there anyway).
+        let soft = a.len().saturating_mul(b.len()) <= SOFT_BUDGET;
         for t in a {
             if b.binary_search_by(|x| x.stem.cmp(&t.stem)).is_ok() {
                 got += t.weight;
                 continue;
             }
-            if t.number {
+            if t.number || !soft {
                 continue;
             }
             let mut best = 0.0f64;

@@ -143,6 +143,9 @@ pub fn align_with<S: SentenceScorer + ?Sized>(
             .map(|(ra, rb, _)| (ra.start, ra.end, rb.start, rb.end))
             .collect();
         anchors.sort_unstable();
+        let mut by_i: Vec<(usize, usize, f64)> =
+            scored.iter().copied().filter(|p| p.2 >= th.gap).collect();
+        by_i.sort_by(|x, y| x.0.cmp(&y.0).then(y.2.total_cmp(&x.2)).then(x.1.cmp(&y.1)));
         let keep = lis_indices(&anchors.iter().map(|x| x.2).collect::<Vec<_>>());
         let mut chain: Vec<(usize, usize, usize, usize)> = vec![(0, 0, 0, 0)];
         chain.extend(keep.into_iter().map(|k| anchors[k]));
@@ -153,7 +156,9 @@ pub fn align_with<S: SentenceScorer + ?Sized>(
             if a0 >= a1 || b0 >= b1 {
                 continue;
             }
-            let region: Vec<(usize, usize, f64)> = scored
+            let lo = by_i.partition_point(|p| p.0 < a0);
+            let hi = by_i.partition_point(|p| p.0 < a1);
+            let mut region: Vec<(usize, usize, f64)> = by_i[lo..hi]
                 .iter()
                 .copied()
                 .filter(|&(i, j, s)| {
@@ -164,6 +169,7 @@ pub fn align_with<S: SentenceScorer + ?Sized>(
                         && !used_b[j]
                 })
                 .collect();
+            region.sort_by(|x, y| y.2.total_cmp(&x.2).then(x.1.cmp(&y.1)).then(x.0.cmp(&y.0)));
             for &(i, j, s) in &region {
                 if used_a[i] || used_b[j] {
                     continue;

@@ -76,10 +76,16 @@ fn main() {
     for ch in &c.changes {
         println!("CHANGE {:?} {:?} -> {:?}", ch.kind, ch.a, ch.b);
     }
+    // Dropped spans are in the source, added spans in the copy (A is the source when unknown).
+    let (src, cpy) = if c.direction.source == Some(stemma_compare::Side::B) {
+        (&b, &a)
+    } else {
+        (&a, &b)
+    };
     for s in &c.dropped {
-        println!("DROPPED {}", show(&a, *s));
+        println!("DROPPED {}", show(src, *s));
     }
     for s in &c.added {
-        println!("ADDED {}", show(&b, *s));
+        println!("ADDED {}", show(cpy, *s));
     }
 }

@@ -3,7 +3,10 @@
 #
 # Usage: bench/dedup/run.sh [CORPUS.jsonl] [extra bench.py run options, e.g. --threshold 0.7]
 # Without a corpus, builds bench/out/dedup/corpus.jsonl (20k documents: real Reuters/BBC
-# articles from ../shared/data plus synthetic near-duplicates) with make_corpus.py.
+# articles from ../shared/data plus synthetic near-duplicates) with make_corpus.py, or with
+# DEDUP_CORPUS=generate, bench/out/dedup/gen/corpus.jsonl with `stemma generate --docs 20000`
+# (copies, near-copies, partial reuse, WordNet rewrites). Ground truth is always the exact
+# Jaccard of shingle sets, never a generator's labels.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -23,9 +26,17 @@ CORPUS=${1:-}
 if [ -n "$CORPUS" ] && [ "${CORPUS#--}" = "$CORPUS" ]; then
   shift
 else
-  CORPUS=$OUT/corpus.jsonl
-  if [ ! -s "$CORPUS" ]; then
-    "$VENV/bin/python" bench/dedup/make_corpus.py --out "$CORPUS"
+  if [ "${DEDUP_CORPUS:-}" = generate ]; then
+    CORPUS=$OUT/gen/corpus.jsonl
+    if [ ! -s "$CORPUS" ]; then
+      "$STEMMA" generate ../shared/data/reuters21578/reuters21578.jsonl \
+        ../shared/data/bbc_news/bbc_news.jsonl --docs 20000 --out "$OUT/gen"
+    fi
+  else
+    CORPUS=$OUT/corpus.jsonl
+    if [ ! -s "$CORPUS" ]; then
+      "$VENV/bin/python" bench/dedup/make_corpus.py --out "$CORPUS"
+    fi
   fi
 fi
 

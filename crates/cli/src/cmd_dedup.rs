@@ -338,15 +338,18 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let id_of = |i: usize| if low { &ids[i] } else { &records[i].id };
     if let Some(w) = &mut removed_out {
         for rm in &result.removals {
-            let line = serde_json::json!({
-                "removed": id_of(rm.removed),
-                "cluster": rm.cluster,
-                "kept": id_of(rm.kept),
-                "exact": rm.exact,
-                "estimated_jaccard": rm.estimated_jaccard,
-                "true_jaccard": rm.true_jaccard,
-            });
-            serde_json::to_writer(&mut *w, &line)?;
+            // Fields in a fixed, readable order (serde_json maps sort their keys).
+            let num = |x: f64| serde_json::Value::from(x).to_string();
+            write!(
+                w,
+                "{{\"removed\":{},\"kept\":{},\"cluster\":{},\"exact\":{},\"estimated_jaccard\":{},\"true_jaccard\":{}}}",
+                serde_json::Value::from(id_of(rm.removed).as_str()),
+                serde_json::Value::from(id_of(rm.kept).as_str()),
+                rm.cluster,
+                rm.exact,
+                num(rm.estimated_jaccard),
+                rm.true_jaccard.map_or("null".to_owned(), num),
+            )?;
             w.write_all(b"\n")?;
         }
         w.flush().context("cannot write the removed list")?;

@@ -175,6 +175,32 @@ mod tests {
         );
     }
 
+    /// Reference values printed by datasketch 2.0.0's `_optimal_param(t, n, 0.5, 0.5)`.
+    #[test]
+    fn matches_datasketch_optimal_param() {
+        let reference = [
+            (0.5, 64, 14, 4),
+            (0.5, 128, 25, 5),
+            (0.5, 256, 42, 6),
+            (0.7, 64, 8, 8),
+            (0.7, 128, 14, 9),
+            (0.7, 256, 25, 10),
+            (0.8, 64, 5, 11),
+            (0.8, 128, 9, 13),
+            (0.8, 256, 17, 15),
+            (0.9, 64, 3, 21),
+            (0.9, 128, 5, 25),
+            (0.9, 256, 9, 28),
+        ];
+        for (t, n, b, r) in reference {
+            assert_eq!(
+                LshParams::for_threshold(t, n),
+                LshParams { bands: b, rows: r },
+                "threshold {t}, num_perm {n}"
+            );
+        }
+    }
+
     #[test]
     fn index_finds_near_duplicate_not_unrelated() {
         let base = "the central bank raised interest rates by half a point on tuesday citing \

@@ -87,7 +87,7 @@ fn spelling_variant(x: &str, y: &str) -> bool {
         return false;
     }
     let prefix = cx.iter().zip(&cy).take_while(|(p, q)| p == q).count();
-    if prefix + 2 >= min || prefix + 2 >= cx.len().max(cy.len()) {
+    if prefix + 1 >= min {
         return false; // Russia / Russian, Korea / Koreas: inflections, not spellings
     }
     damerau_distance(x, y) <= (min / 4).max(1)
@@ -188,29 +188,38 @@ pub(crate) fn changes(a: &Document<'_>, b: &Document<'_>, res: &AlignResult) -> 
             None if t.kind == TokenKind::Number => Some(0),
             None => None,
         };
-        let mut ua: HashMap<u8, Vec<&Token>> = HashMap::new();
-        let mut ub: HashMap<u8, Vec<&Token>> = HashMap::new();
-        for t in ta.iter().filter(|t| !nb.contains(t.norm.as_str())) {
+        let mut ua: HashMap<u8, Vec<usize>> = HashMap::new();
+        let mut ub: HashMap<u8, Vec<usize>> = HashMap::new();
+        for (k, t) in ta
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !nb.contains(t.norm.as_str()))
+        {
             if let Some(c) = class(t) {
-                ua.entry(c).or_default().push(t);
+                ua.entry(c).or_default().push(k);
             }
         }
-        for t in tb.iter().filter(|t| !na.contains(t.norm.as_str())) {
+        for (k, t) in tb
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !na.contains(t.norm.as_str()))
+        {
             if let Some(c) = class(t) {
-                ub.entry(c).or_default().push(t);
+                ub.entry(c).or_default().push(k);
             }
         }
         for c in 0u8..4 {
             let (Some(xs), Some(ys)) = (ua.get(&c), ub.get(&c)) else {
                 continue;
             };
-            let kind = if c == 0 {
-                ChangeKind::Number
-            } else {
-                ChangeKind::Date
-            };
-            for (x, y) in xs.iter().zip(ys) {
-                push(kind, Some(x), Some(y));
+            if c != 0 {
+                for (x, y) in xs.iter().zip(ys) {
+                    push(ChangeKind::Date, Some(&ta[*x]), Some(&tb[*y]));
+                }
+                continue;
+            }
+            for (x, y) in pair_numbers(ta, xs, tb, ys) {
+                push(ChangeKind::Number, Some(&ta[x]), Some(&tb[y]));
             }
         }
 
@@ -282,6 +291,51 @@ pub(crate) fn changes(a: &Document<'_>, b: &Document<'_>, res: &AlignResult) -> 
             }
         }
     }
+    out
+}
+
+/// Pairs unmatched numbers of two aligned passages by agreement: same next word (e.g. the unit)
+/// 2 points, same previous word 1, same number of digits 1. A single unmatched number on each
+/// side needs 1 point, several need 2; best agreement first. A paraphrase that merely drops one
+/// figure and mentions another therefore does not produce a false pair.
+fn pair_numbers(ta: &[Token], xs: &[usize], tb: &[Token], ys: &[usize]) -> Vec<(usize, usize)> {
+    // One unmatched number on each side needs one point of agreement, several need two.
+    let min_score = if xs.len() == 1 && ys.len() == 1 { 1 } else { 2 };
+    fn norm(t: &[Token], k: Option<usize>) -> Option<&str> {
+        k.and_then(|k| t.get(k)).map(|t| t.norm.as_str())
+    }
+    let digits = |t: &Token| t.norm.chars().filter(char::is_ascii_digit).count();
+    let mut scored: Vec<(u32, usize, usize)> = Vec::new();
+    for &x in xs {
+        for &y in ys {
+            let mut sc = 0;
+            if norm(ta, Some(x + 1)).is_some() && norm(ta, Some(x + 1)) == norm(tb, Some(y + 1)) {
+                sc += 2;
+            }
+            if norm(ta, x.checked_sub(1)).is_some()
+                && norm(ta, x.checked_sub(1)) == norm(tb, y.checked_sub(1))
+            {
+                sc += 1;
+            }
+            if digits(&ta[x]) == digits(&tb[y]) {
+                sc += 1;
+            }
+            if sc >= min_score {
+                scored.push((sc, x, y));
+            }
+        }
+    }
+    scored.sort_by(|p, q| q.0.cmp(&p.0).then(p.1.cmp(&q.1)).then(p.2.cmp(&q.2)));
+    let (mut ux, mut uy) = (HashSet::new(), HashSet::new());
+    let mut out = Vec::new();
+    for (_, x, y) in scored {
+        if !ux.contains(&x) && !uy.contains(&y) {
+            ux.insert(x);
+            uy.insert(y);
+            out.push((x, y));
+        }
+    }
+    out.sort_unstable();
     out
 }
 
@@ -414,6 +468,24 @@ mod tests {
         assert!(!spelling_variant("korea", "koreas"));
         assert!(!spelling_variant("putin", "paris"));
         assert!(!spelling_variant("kim", "kin"));
+        assert!(spelling_variant("ferer", "ferrer"));
+        assert!(spelling_variant("brüger", "brügger"));
+        assert!(!spelling_variant("germany", "german"));
+    }
+
+    #[test]
+    fn numbers_pair_by_context() {
+        let p = |t: &str| stemma_text::prepare(t).tokens;
+        let a = p("about 1,800 fans came and 24,000 people live there");
+        let b = p("some 2,000 fans came");
+        let idx = |t: &[Token], n: &str| t.iter().position(|x| x.norm == n).unwrap();
+        let xs = [idx(&a, "1,800"), idx(&a, "24,000")];
+        let ys = [idx(&b, "2,000")];
+        assert_eq!(pair_numbers(&a, &xs, &b, &ys), vec![(xs[0], ys[0])]);
+        // One each, nothing in common (different size, different context): not paired.
+        let c = p("the town has 24,000 people");
+        let d = p("some 6 fans came");
+        assert!(pair_numbers(&c, &[idx(&c, "24,000")], &d, &[idx(&d, "6")]).is_empty());
     }
 
     #[test]

@@ -174,7 +174,9 @@ pub(crate) fn changes(a: &Document<'_>, b: &Document<'_>, res: &AlignResult) -> 
             let best = b_only
                 .iter()
                 .enumerate()
-                .filter(|(k, y)| !taken.contains(k) && spelling_variant(&x.norm, &y.norm))
+                .filter(|(k, y)| {
+                    !taken.contains(k) && x.stem != y.stem && spelling_variant(&x.norm, &y.norm)
+                })
                 .min_by_key(|(_, y)| damerau_distance(&x.norm, &y.norm));
             if let Some((k, y)) = best {
                 taken.insert(k);
@@ -271,6 +273,8 @@ pub(crate) fn changes(a: &Document<'_>, b: &Document<'_>, res: &AlignResult) -> 
                 && w.len() * 2 >= wb.len()
                 && wb.len() * 2 >= w.len()
                 && *w != wb
+                && !is_sub_slice(w, &wb)
+                && !is_sub_slice(&wb, w)
             {
                 let xs = a.text.get(q.start..q.end).unwrap_or("").trim().to_string();
                 let ys = b
@@ -337,6 +341,12 @@ fn pair_numbers(ta: &[Token], xs: &[usize], tb: &[Token], ys: &[usize]) -> Vec<(
     }
     out.sort_unstable();
     out
+}
+
+/// True when `small` occurs as a contiguous run in `big` (a quotation shortened or extended,
+/// not altered).
+fn is_sub_slice(small: &[&str], big: &[&str]) -> bool {
+    small.len() <= big.len() && big.windows(small.len().max(1)).any(|w| w == small)
 }
 
 fn content(t: &Token) -> bool {

@@ -54,9 +54,9 @@ pub struct AlignedGroup {
     pub a: Range<usize>,
     /// Sentence indices in B.
     pub b: Range<usize>,
-    /// Scorer similarity in [0,1] (1 for verbatim matches).
+    /// Scorer similarity in `[0, 1]` (1 for verbatim matches).
     pub similarity: f64,
-    /// Token-sequence similarity (2·LCS / total of normalized tokens) in [0,1].
+    /// Token-sequence similarity (2·LCS / total of normalized tokens) in `[0, 1]`.
     pub token_similarity: f64,
     /// Verbatim, near-verbatim or paraphrase.
     pub kind: MatchKind,
@@ -353,7 +353,7 @@ pub(crate) fn lis_indices(v: &[usize]) -> Vec<usize> {
     out
 }
 
-/// Fraction in [0,1] of matches that keep the order of the other side: the longest chain of
+/// Fraction in `[0, 1]` of matches that keep the order of the other side: the longest chain of
 /// matches increasing in both A and B, over all matches (1 when there are none).
 pub fn order_consistency(groups: &[AlignedGroup]) -> f64 {
     if groups.is_empty() {

@@ -72,7 +72,7 @@ pub trait SentenceScorer {
     /// reach [`Thresholds::paraphrase`]. Must not enumerate all pairs of long documents.
     fn candidates(&self, a: &Self::Features, b: &Self::Features) -> Vec<(usize, usize)>;
 
-    /// Similarity in [0,1] of the consecutive sentences `a` of A, read as one passage, with the
+    /// Similarity in `[0, 1]` of the consecutive sentences `a` of A, read as one passage, with the
     /// consecutive sentences `b` of B. Ranges out of bounds are clipped; empty ranges score 0.
     fn score(
         &self,

@@ -47,7 +47,7 @@ pub(crate) fn dice_sorted(a: &[u32], b: &[u32]) -> f64 {
     2.0 * shared as f64 / (a.len() + b.len()) as f64
 }
 
-/// Character-trigram Dice similarity of two words in [0,1] (1 for equal words).
+/// Character-trigram Dice similarity of two words in `[0, 1]` (1 for equal words).
 pub fn word_similarity(a: &str, b: &str) -> f64 {
     if a == b {
         return 1.0;
@@ -87,7 +87,7 @@ pub fn damerau_distance(a: &str, b: &str) -> usize {
     d[n][m]
 }
 
-/// Similarity of two token sequences in [0,1]: `2·LCS / (|a| + |b|)` (1 for equal sequences,
+/// Similarity of two token sequences in `[0, 1]`: `2·LCS / (|a| + |b|)` (1 for equal sequences,
 /// 0 when one is empty and the other not). For very long inputs (product of lengths above
 /// four million) an order-free bag overlap is used instead, to bound the cost.
 pub fn token_sequence_similarity<T: PartialEq + Ord>(a: &[T], b: &[T]) -> f64 {

@@ -418,7 +418,7 @@ pub(crate) fn added_clauses(
 
 /// Document-level overlap of key terms (names, numbers, long content words).
 pub(crate) struct Topic {
-    /// Weighted cosine of the key-term sets, in [0,1].
+    /// Weighted cosine of the key-term sets, in `[0, 1]`.
     pub score: f64,
     /// Shared names and numbers.
     pub shared_keys: usize,

@@ -83,7 +83,7 @@ pub struct Evidence {
     pub kind: String,
     /// The side this evidence says is the source, if any.
     pub favours: Option<Side>,
-    /// How much this evidence weighed in the decision, in [0,1].
+    /// How much this evidence weighed in the decision, in `[0, 1]`.
     pub weight: f64,
     /// Human-readable explanation with the figures used.
     pub detail: String,
@@ -94,7 +94,7 @@ pub struct Evidence {
 pub struct Direction {
     /// The source document, or `None` when it cannot be told.
     pub source: Option<Side>,
-    /// Confidence in [0,1] of `source` (0 when `source` is `None`).
+    /// Confidence in `[0, 1]` of `source` (0 when `source` is `None`).
     pub confidence: f64,
     /// Everything that was weighed.
     pub evidence: Vec<Evidence>,
@@ -103,9 +103,9 @@ pub struct Direction {
 /// Fraction of each text's bytes that lie inside aligned passages.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Coverage {
-    /// Fraction of document A's bytes inside aligned passages, in [0,1].
+    /// Fraction of document A's bytes inside aligned passages, in `[0, 1]`.
     pub a: f64,
-    /// Fraction of document B's bytes inside aligned passages, in [0,1].
+    /// Fraction of document B's bytes inside aligned passages, in `[0, 1]`.
     pub b: f64,
 }
 
@@ -130,7 +130,7 @@ pub struct Alignment {
     pub b: Span,
     /// Verbatim, near-verbatim or paraphrase.
     pub kind: AlignmentKind,
-    /// Sentence similarity in [0,1] given by the scorer.
+    /// Sentence similarity in `[0, 1]` given by the scorer.
     pub similarity: f64,
 }
 
@@ -168,7 +168,7 @@ pub struct Change {
 pub struct Comparison {
     /// The relation decided.
     pub relation: Relation,
-    /// Strength of the relation in [0,1] (how much of the texts derive from each other).
+    /// Strength of the relation in `[0, 1]` (how much of the texts derive from each other).
     pub score: f64,
     /// Which document is the source.
     pub direction: Direction,

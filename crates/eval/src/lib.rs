@@ -18,12 +18,12 @@ use std::path::Path;
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
     /// A file could not be read or written.
-    #[error("{path}: {source}")]
+    #[error("{path}: {cause}")]
     Io {
         /// The file.
         path: String,
-        /// What went wrong.
-        source: std::io::Error,
+        /// What went wrong (in the message, so not repeated as a separate cause).
+        cause: std::io::Error,
     },
     /// A line of an input file is not what the format requires.
     #[error("{file}:{line}: {message}")]
@@ -45,7 +45,7 @@ impl EvalError {
     pub fn io(path: &Path, source: std::io::Error) -> Self {
         EvalError::Io {
             path: path.display().to_string(),
-            source,
+            cause: source,
         }
     }
 }

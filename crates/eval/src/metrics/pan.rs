@@ -259,6 +259,27 @@ mod tests {
     }
 
     #[test]
+    fn agrees_with_pan_reference_values() {
+        // Values of the unit tests shipped with PAN's evaluation script (external annotations).
+        let c1 = seg(0, [0, 100], [0, 100]);
+        let c3 = seg(0, [100, 200], [100, 200]);
+        let c4 = seg(0, [0, 200], [0, 200]);
+        let c7 = seg(1, [0, 100], [0, 100]);
+        let c9 = seg(1, [50, 150], [50, 150]);
+        let c10 = seg(1, [25, 100], [25, 100]);
+        assert!(close(pan_scores(&[c1, c7], &[c1]).recall, 0.5));
+        assert!(close(pan_scores(&[c1, c7], &[c1]).precision, 1.0));
+        assert!(close(pan_scores(&[c7], &[c9, c10]).recall, 0.75));
+        assert!(close(pan_scores(&[c7], &[c9, c10]).precision, 0.75));
+        assert!(close(pan_scores(&[c1], &[c3, c4]).precision, 0.25));
+        assert!(close(pan_scores(&[c1], &[c4]).precision, 0.5));
+        assert_eq!(pan_scores(&[c1], &[c7]).recall, 0.0);
+        // plagdet(rec 0.25, prec 0.75, gran 2) = 0.23659865 in PAN's tests.
+        let f = f1(0.75, 0.25) / 3f64.log2();
+        assert!((f - 0.236_598_65).abs() < 1e-8);
+    }
+
+    #[test]
     fn union_merges_touching_and_overlapping_ranges() {
         assert_eq!(union_len(vec![[0, 10], [5, 15], [15, 20], [30, 31]]), 21);
         assert_eq!(union_len(vec![]), 0);

@@ -259,8 +259,14 @@ impl<S: SentenceScorer> Comparer<S> {
         let alignments = if relation == Relation::Unrelated {
             Vec::new()
         } else {
+            // For same-story only confident matches are shown (shared quotations, identical
+            // sentences): weaker ones are shared facts, not derived text.
+            let same_story = relation == Relation::SameStory;
             res.passages
                 .iter()
+                .filter(|p| {
+                    !same_story || p.kind != MatchKind::Paraphrase || p.similarity >= strong
+                })
                 .filter_map(|p| {
                     Some(Alignment {
                         a: sentence_span(a.prepared, &p.a, a.text.len())?,

@@ -176,15 +176,18 @@ pub fn passages(source: &Rendered, copy: &Rendered) -> Vec<Passage> {
 pub const STOP_WORDS: &[&str] = &[
     "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
     "are", "as", "at", "be", "been", "before", "being", "below", "between", "billion", "both",
-    "but", "by", "can", "could", "did", "dlrs", "do", "does", "doing", "down", "during", "each",
-    "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers",
-    "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "just", "last", "may", "me",
-    "might", "million", "mln", "more", "most", "must", "my", "new", "no", "nor", "not", "now",
-    "of", "off", "on", "once", "one", "only", "or", "other", "our", "out", "over", "own", "pct",
-    "said", "same", "says", "she", "should", "so", "some", "such", "than", "that", "the", "their",
-    "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "two",
-    "under", "until", "up", "us", "very", "was", "we", "were", "what", "when", "where", "which",
-    "while", "who", "whom", "why", "will", "with", "would", "year", "you", "your",
+    "but", "by", "can", "could", "did", "dlrs", "do", "does", "doing", "down", "dozen", "during",
+    "each", "eight", "eleven", "few", "fifty", "first", "five", "for", "forty", "four", "fourth",
+    "from", "further", "had", "half", "has", "have", "having", "he", "her", "here", "hers", "him",
+    "his", "how", "hundred", "i", "if", "in", "into", "is", "it", "its", "just", "last", "may",
+    "me", "might", "million", "mln", "more", "most", "must", "my", "new", "nine", "no", "nor",
+    "not", "now", "of", "off", "on", "once", "one", "only", "or", "other", "our", "out", "over",
+    "own", "pct", "said", "same", "says", "second", "seven", "she", "should", "six", "so", "some",
+    "such", "ten", "than", "that", "the", "their", "them", "then", "there", "these", "they",
+    "third", "thirty", "this", "those", "thousand", "three", "through", "to", "too", "twelve",
+    "twenty", "two", "under", "until", "up", "us", "very", "was", "we", "were", "what", "when",
+    "where", "which", "while", "who", "whom", "why", "will", "with", "would", "year", "you",
+    "your",
 ];
 
 fn is_stop(w: &str) -> bool {
@@ -288,6 +291,8 @@ fn inflect(w: &str, how: Inflection) -> String {
         Inflection::Past => {
             if w.ends_with('e') {
                 format!("{w}d")
+            } else if w.ends_with('y') && !["ay", "ey", "oy", "uy"].iter().any(|e| w.ends_with(e)) {
+                format!("{}ied", &w[..w.len() - 1])
             } else {
                 format!("{w}ed")
             }
@@ -334,9 +339,12 @@ pub fn synonyms(doc: &mut Doc, p: f64, syn: &Synonyms, rng: &mut Rng) -> usize {
         let runs = word_runs(&s.text);
         let mut out = String::with_capacity(s.text.len() + 16);
         let mut changed = false;
-        for (is_word, run) in runs {
+        for (k, &(is_word, run)) in runs.iter().enumerate() {
             let lower = run.to_ascii_lowercase();
-            let found = if is_word && is_content(run, &lower) {
+            // Parts of hyphenated compounds (`first-quarter`) are kept.
+            let hyphen = (k > 0 && runs[k - 1].1.ends_with('-'))
+                || runs.get(k + 1).is_some_and(|r| r.1.starts_with('-'));
+            let found = if is_word && !hyphen && is_content(run, &lower) {
                 lemma_of(&lower, syn)
             } else {
                 None
@@ -829,6 +837,20 @@ mod tests {
         );
         assert_eq!(inflect("box", Inflection::Plural), "boxes");
         assert_eq!(inflect("day", Inflection::Plural), "days");
+        assert_eq!(inflect("study", Inflection::Past), "studied");
+        assert_eq!(inflect("play", Inflection::Past), "played");
+    }
+
+    #[test]
+    fn hyphenated_compounds_and_number_words_are_kept() {
+        let syn = Synonyms::from_groups(&[
+            &["quarter", "fourth"],
+            &["four", "quaternion"],
+            &["result", "outcome"],
+        ]);
+        let mut d = Doc::source(&[vec!["The first-quarter result of four units.".into()]]);
+        assert_eq!(synonyms(&mut d, 1.0, &syn, &mut Rng::new(1)), 1);
+        assert_eq!(d.render().text, "The first-quarter outcome of four units.");
     }
 
     #[test]

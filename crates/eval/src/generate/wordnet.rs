@@ -141,7 +141,11 @@ fn synset_words(data: &[u8], off: usize) -> Option<Vec<String>> {
         let w = f.get(4 + 2 * i)?;
         // Adjective markers such as `(a)`, `(p)`, `(ip)`.
         let w = w.split('(').next().unwrap_or(w);
-        out.push(w.to_ascii_lowercase());
+        // Capitalized lemmas are names and acronyms (`ADHD` for `add`): never synonyms.
+        if w.bytes().any(|b| b.is_ascii_uppercase()) {
+            continue;
+        }
+        out.push(w.to_string());
     }
     Some(out)
 }
@@ -183,7 +187,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         write_test_database(
             dir.path(),
-            &[&["rise", "climb", "go_up"], &["car", "automobile"]],
+            &[&["rise", "climb", "go_up"], &["car", "automobile", "CAR"]],
         )
         .unwrap();
         let s = Synonyms::load(dir.path()).unwrap();

@@ -51,6 +51,8 @@ pub(crate) fn looks_like_boilerplate(s: &str, tokens: usize) -> bool {
     }
     if furniture.iter().any(|f| lower.starts_with(f))
         || lower.contains("getty images")
+        || lower.contains("photo:")
+        || lower.contains("photos:")
         || lower.contains("all rights reserved")
     {
         return true;

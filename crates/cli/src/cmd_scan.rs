@@ -111,6 +111,8 @@ pub struct Args {
 const SHOW_SKIPPED: usize = 10;
 /// Largest total size of side-by-side fragments embedded in the report.
 const REPORT_FRAGMENT_BYTES: usize = 64 << 20;
+/// Members and edges of one family shown in the report.
+const REPORT_FAMILY_ITEMS: usize = 500;
 
 fn parse_signal(s: &str) -> anyhow::Result<Signal> {
     Signal::ALL
@@ -357,19 +359,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         nfamilies = fams.len();
         let mut fam_w = create(&args.out, "families.jsonl")?;
         for (i, f) in fams.iter().enumerate() {
-            let line = serde_json::json!({
-                "id": i + 1,
-                "members": f.members.iter().map(|&d| &ids[d as usize]).collect::<Vec<_>>(),
-                "root": ids[f.root as usize],
-                "edges": f.edges.iter().map(|e| serde_json::json!({
-                    "source": ids[e.source as usize],
-                    "copy": ids[e.copy as usize],
-                    "relation": e.relation.as_str(),
-                    "score": e.score,
-                    "basis": basis_str(e.basis),
-                })).collect::<Vec<_>>(),
-            });
-            writeln!(fam_w, "{line}")?;
+            write_family(&mut fam_w, i + 1, f, &ids)?;
         }
         fam_w.flush()?;
         t_families = t2.elapsed();
@@ -465,6 +455,42 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     } else {
         crate::EXIT_OK
     })
+}
+
+/// One line of families.jsonl, written piece by piece (a family can hold 100,000s of edges).
+fn write_family(
+    w: &mut impl Write,
+    id: usize,
+    f: &stemma_scan::family::Family,
+    ids: &[String],
+) -> anyhow::Result<()> {
+    let js = |s: &str| serde_json::Value::from(s).to_string();
+    write!(
+        w,
+        "{{\"id\":{id},\"root\":{},\"members\":[",
+        js(&ids[f.root as usize])
+    )?;
+    for (k, &d) in f.members.iter().enumerate() {
+        write!(
+            w,
+            "{}{}",
+            if k > 0 { "," } else { "" },
+            js(&ids[d as usize])
+        )?;
+    }
+    write!(w, "],\"edges\":[")?;
+    for (k, e) in f.edges.iter().enumerate() {
+        let edge = serde_json::json!({
+            "source": ids[e.source as usize],
+            "copy": ids[e.copy as usize],
+            "relation": e.relation.as_str(),
+            "score": e.score,
+            "basis": basis_str(e.basis),
+        });
+        write!(w, "{}{edge}", if k > 0 { "," } else { "" })?;
+    }
+    writeln!(w, "]}}")?;
+    Ok(())
 }
 
 fn basis_str(b: Basis) -> &'static str {
@@ -610,13 +636,26 @@ fn build_report(
             edges.len()
         ));
     }
+    // Families: every family, but at most REPORT_FAMILY_ITEMS members and edges each and
+    // MAX_REPORT_EDGES edges in all (the full graphs are in families.jsonl).
     let mut families = Vec::new();
-    for (fi, f) in fams.iter().enumerate().take(MAX_REPORT_EDGES) {
-        let members = f.members.iter().map(|&d| doc_of(d, &mut docs)).collect();
+    let mut edge_budget = MAX_REPORT_EDGES;
+    let mut trimmed = false;
+    for (fi, f) in fams.iter().enumerate() {
+        let take = REPORT_FAMILY_ITEMS.min(edge_budget);
+        trimmed |= f.edges.len() > take || f.members.len() > REPORT_FAMILY_ITEMS;
+        edge_budget -= take.min(f.edges.len());
+        let members = f
+            .members
+            .iter()
+            .take(REPORT_FAMILY_ITEMS)
+            .map(|&d| doc_of(d, &mut docs))
+            .collect();
         let root = doc_of(f.root, &mut docs);
         let edges = f
             .edges
             .iter()
+            .take(take)
             .map(|e| ReportEdge {
                 source: doc_of(e.source, &mut docs),
                 copy: doc_of(e.copy, &mut docs),
@@ -629,10 +668,18 @@ fn build_report(
             .collect();
         families.push(ReportFamily {
             id: fi + 1,
+            size: f.members.len(),
+            edge_count: f.edges.len(),
             members,
             root,
             edges,
         });
+    }
+    if trimmed {
+        notes.push(format!(
+            "large families show at most {REPORT_FAMILY_ITEMS} members and edges each \
+             ({MAX_REPORT_EDGES} edges in all); the full graphs are in families.jsonl."
+        ));
     }
     let stats = scanner.candidate_stats();
     let summary = vec![

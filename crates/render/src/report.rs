@@ -61,11 +61,15 @@ pub struct ReportEdge {
 pub struct ReportFamily {
     /// Family number (as in `families.jsonl`).
     pub id: usize,
-    /// Indices into [`Report::docs`], root first.
+    /// Number of documents in the family (`members` may list fewer).
+    pub size: usize,
+    /// Number of edges in the family (`edges` may list fewer).
+    pub edge_count: usize,
+    /// Indices into [`Report::docs`], root first (possibly the first ones only).
     pub members: Vec<usize>,
     /// Index into [`Report::docs`] of the root.
     pub root: usize,
-    /// Derivation edges.
+    /// Derivation edges (possibly the first ones only).
     pub edges: Vec<ReportEdge>,
 }
 
@@ -198,7 +202,8 @@ const REPORT_JS: &str = r#"
     if (!list.length) box.appendChild(el('p', 'rp-muted', 'No family.'));
     list.slice(0, famShown).forEach(function (f) {
       var d = el('div', 'rp-fam');
-      d.appendChild(el('h3', null, 'Family ' + f.id + ' — ' + f.members.length + ' documents, root ' + doc(f.root).id));
+      d.appendChild(el('h3', null, 'Family ' + f.id + ' — ' + f.size + ' documents, ' + f.edge_count + ' edges, root ' + doc(f.root).id));
+      if (f.edges.length < f.edge_count) d.appendChild(el('p', 'rp-muted', 'showing ' + f.edges.length + ' of ' + f.edge_count + ' edges (all in families.jsonl)'));
       f.edges.forEach(function (e) {
         var r = el('div', 'rp-edge');
         r.appendChild(el('span', null, doc(e.source).id + ' → ' + doc(e.copy).id));
@@ -293,6 +298,8 @@ mod tests {
             }],
             families: vec![ReportFamily {
                 id: 1,
+                size: 2,
+                edge_count: 1,
                 members: vec![0, 1],
                 root: 0,
                 edges: vec![ReportEdge {

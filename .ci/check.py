@@ -6,9 +6,9 @@ import sys
 
 # Floors: a little under the figures measured when each gate was set (docs/benchmarks.md).
 FLOORS = {
-    "fixtures_derivation_accuracy": 0.85,  # derived-or-not decided right, all labelled pairs
-    "fixtures_rewrite_precision": 0.70,  # rewrite vs same-story, self-made set
-    "fixtures_rewrite_recall": 0.70,
+    "fixtures_derivation_accuracy": 0.75,  # derived-or-not decided right, all labelled pairs
+    "fixtures_rewrite_precision": 0.85,  # rewrite vs same-story, self-made set
+    "fixtures_rewrite_recall": 0.55,
     "generated_duplicate_f1": 0.98,
     "generated_derivation_precision": 0.80,
     "generated_derivation_recall": 0.90,

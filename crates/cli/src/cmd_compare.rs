@@ -7,7 +7,7 @@
 //! deliberately no lossy decoding: every span in the output is a byte offset into the file
 //! exactly as given, which a decoded copy would not preserve.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -164,17 +164,6 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
-/// Writes to standard output; a closed pipe (e.g. `| head`) is not an error.
-fn print_stdout(text: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(e).context("cannot write to standard output")
-        }
-        _ => Ok(()),
-    }
-}
-
 /// Runs `stemma compare`; returns the process exit code.
 pub fn run(args: Args) -> Result<i32> {
     if args.a == "-" && args.b == "-" {
@@ -203,7 +192,7 @@ pub fn run(args: Args) -> Result<i32> {
     if args.json {
         let mut s = json::to_string_with_inputs(&cmp, &a, &b, !args.compact);
         s.push('\n');
-        print_stdout(&s)?;
+        crate::emit(&s)?;
     } else {
         let width = std::env::var("COLUMNS")
             .ok()
@@ -215,7 +204,7 @@ pub fn run(args: Args) -> Result<i32> {
             width,
             ..Default::default()
         };
-        print_stdout(&terminal::render(&cmp, &a, &b, &opts))?;
+        crate::emit(&terminal::render(&cmp, &a, &b, &opts))?;
     }
     Ok(EXIT_OK)
 }

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use anyhow::Context;
 use stemma_eval::metrics::{self, EvalInputs};
 
-use crate::cmd_generate::emit;
+use crate::emit;
 
 /// Arguments of `stemma eval`.
 #[derive(clap::Args, Debug)]
@@ -42,6 +42,23 @@ pub struct Args {
 enum Sub {
     /// Score the lexical sentence scorer on MRPC (accuracy, F1) and STS-B (Spearman).
     Sentences(SentenceArgs),
+    /// Compare each labelled pair of a manifest and score the relations and directions found.
+    Pairs(PairsArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct PairsArgs {
+    /// Manifest: one JSON object per line, {"a", "b", "relation", "source": "a"|"b"|null, "lang"}.
+    manifest: PathBuf,
+    /// Folder holding the documents as NAME.txt (default: docs/ beside the manifest).
+    #[arg(long)]
+    docs: Option<PathBuf>,
+    /// Print each pair whose relation was decided wrongly.
+    #[arg(long, short)]
+    verbose: bool,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -65,8 +82,10 @@ fn beside(file: &Path, name: &str) -> Option<PathBuf> {
 /// Runs `stemma eval`; returns the process exit code.
 pub fn run(args: Args) -> anyhow::Result<i32> {
     let mut out = String::new();
-    if let Some(Sub::Sentences(s)) = args.command {
-        return run_sentences(s);
+    match args.command {
+        Some(Sub::Sentences(s)) => return run_sentences(s),
+        Some(Sub::Pairs(p)) => return run_pairs(p),
+        None => {}
     }
     let (Some(truth_path), Some(pred_path)) = (args.truth, args.pred) else {
         anyhow::bail!(
@@ -164,6 +183,63 @@ fn run_sentences(args: SentenceArgs) -> anyhow::Result<i32> {
     }
     if let (Some(s), Some(p)) = (r.stsb_spearman, r.stsb_pearson) {
         let _ = writeln!(out, "STS-B Spearman {s:.3}  Pearson {p:.3}");
+    }
+    emit(&out)?;
+    Ok(crate::EXIT_OK)
+}
+
+fn run_pairs(args: PairsArgs) -> anyhow::Result<i32> {
+    use stemma_compare::{Comparer, Document};
+    use stemma_eval::labelled::{self, Outcome};
+    let pairs = labelled::read_manifest(&args.manifest)?;
+    let docs = args.docs.unwrap_or_else(|| {
+        args.manifest
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join("docs")
+    });
+    let preparer = stemma_text::Preparer::new();
+    let comparer = Comparer::default();
+    let mut texts = std::collections::HashMap::new();
+    let mut outcomes = Vec::with_capacity(pairs.len());
+    let mut out = String::new();
+    for pair in pairs {
+        for name in [&pair.a, &pair.b] {
+            if !texts.contains_key(name) {
+                let path = docs.join(format!("{name}.txt"));
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                let prepared = preparer.prepare(&text);
+                texts.insert(name.clone(), (text, prepared));
+            }
+        }
+        let (ta, pa) = &texts[&pair.a];
+        let (tb, pb) = &texts[&pair.b];
+        let cmp = comparer.compare(&Document::new(ta, pa), &Document::new(tb, pb));
+        if args.verbose && cmp.relation != pair.relation {
+            let _ = writeln!(
+                out,
+                "{} vs {}: labelled {} got {} (score {:.2}, coverage {:.2}/{:.2})",
+                pair.a,
+                pair.b,
+                pair.relation,
+                cmp.relation,
+                cmp.score,
+                cmp.coverage.a,
+                cmp.coverage.b
+            );
+        }
+        outcomes.push(Outcome {
+            pair,
+            relation: cmp.relation,
+            source: cmp.direction.source,
+        });
+    }
+    let report = labelled::score(&outcomes);
+    if args.json {
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        out.push_str(&report.to_table());
     }
     emit(&out)?;
     Ok(crate::EXIT_OK)

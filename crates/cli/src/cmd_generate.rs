@@ -79,19 +79,6 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         let roles: Vec<String> = s.by_role.iter().map(|(k, v)| format!("{k} {v}")).collect();
         let _ = writeln!(out, "documents: {}", roles.join(", "));
     }
-    emit(&out)?;
+    crate::emit(&out)?;
     Ok(crate::EXIT_OK)
-}
-
-/// Writes `text` to standard output; a closed pipe (`| head`) is not an error.
-pub(crate) fn emit(text: &str) -> anyhow::Result<()> {
-    use std::io::Write as _;
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => Ok(r?),
-    }
 }

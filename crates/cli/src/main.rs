@@ -40,6 +40,29 @@ enum Command {
     Eval(cmd_eval::Args),
 }
 
+/// Writes `text` to standard output; a closed pipe (`| head`) is not an error.
+pub(crate) fn emit(text: &str) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.context("cannot write to standard output"),
+    }
+}
+
+/// True when `err` comes from writing to a pipe whose reader has gone (`stemma … | head`).
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -51,6 +74,7 @@ fn main() {
     };
     match result {
         Ok(code) => std::process::exit(code),
+        Err(err) if is_broken_pipe(&err) => std::process::exit(EXIT_OK),
         Err(err) => {
             eprintln!("stemma: error: {err:#}");
             std::process::exit(EXIT_ERROR);

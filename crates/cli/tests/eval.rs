@@ -293,3 +293,61 @@ fn clear_errors_for_missing_wordnet_and_bad_predictions() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("bad.jsonl:1"));
 }
+
+#[test]
+fn eval_pairs_scores_labelled_document_pairs() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    let original = "The Marlow council voted on Tuesday to close the old Fenwick bridge for repairs.\n\n\
+        Engineers found cracks in two of its steel supports during an inspection in March.\n\n\
+        The repairs will cost 2.4 million pounds and take about eight months, the council said.";
+    let unrelated = "A rare orchid has flowered at the botanical garden in Tressel for the first time.\n\n\
+        Gardeners said the plant had been grown from seed collected on a mountain expedition.";
+    std::fs::write(docs.join("orig.txt"), original).unwrap();
+    std::fs::write(docs.join("copy.txt"), original).unwrap();
+    std::fs::write(docs.join("other.txt"), unrelated).unwrap();
+    let manifest = dir.path().join("pairs.jsonl");
+    std::fs::write(
+        &manifest,
+        concat!(
+            "{\"a\":\"orig\",\"b\":\"copy\",\"relation\":\"duplicate\",\"source\":null,\"lang\":\"en\"}\n",
+            "{\"a\":\"orig\",\"b\":\"other\",\"relation\":\"unrelated\",\"source\":null}\n",
+            // Deliberately mislabelled: the scorer must count it as an error.
+            "{\"a\":\"copy\",\"b\":\"other\",\"relation\":\"rewrite\",\"source\":\"a\"}\n",
+        ),
+    )
+    .unwrap();
+    let out = stemma()
+        .args(["eval", "pairs"])
+        .arg(&manifest)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["pairs"], 3);
+    assert_eq!(r["confusion"]["duplicate"]["duplicate"], 1);
+    assert_eq!(r["confusion"]["unrelated"]["unrelated"], 1);
+    assert_eq!(r["confusion"]["rewrite"]["unrelated"], 1);
+    assert!((f(&r, &["derivation", "accuracy"]) - 2.0 / 3.0).abs() < 1e-9);
+    assert_eq!(r["rewrite_vs_same_story"]["fn"], 1);
+
+    // A manifest naming a missing document is an error naming the file.
+    std::fs::write(
+        &manifest,
+        "{\"a\":\"orig\",\"b\":\"gone\",\"relation\":\"duplicate\"}\n",
+    )
+    .unwrap();
+    let out = stemma()
+        .args(["eval", "pairs"])
+        .arg(&manifest)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("gone.txt"));
+}

@@ -9,6 +9,7 @@
 pub mod date;
 pub mod format;
 pub mod generate;
+pub mod labelled;
 pub mod metrics;
 pub mod rng;
 

@@ -24,7 +24,8 @@ pub struct Prf {
     pub tp: usize,
     /// False positives.
     pub fp: usize,
-    /// False negatives.
+    /// False negatives (`fn` in JSON).
+    #[serde(rename = "fn")]
     pub fn_: usize,
     /// tp / (tp + fp); 0 when nothing was predicted.
     pub precision: f64,
@@ -35,6 +36,17 @@ pub struct Prf {
 }
 
 impl Prf {
+    /// Scores from counts of true positives, false positives and false negatives.
+    pub fn from_counts(tp: usize, fp: usize, fn_: usize) -> Self {
+        Prf {
+            tp,
+            fp,
+            fn_,
+            ..Prf::default()
+        }
+        .finish()
+    }
+
     fn finish(mut self) -> Self {
         self.precision = if self.tp + self.fp == 0 {
             0.0

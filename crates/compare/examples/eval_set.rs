@@ -26,6 +26,8 @@ fn main() {
     let mut confusion: BTreeMap<(String, String), usize> = BTreeMap::new();
     let (mut dir_ok, mut dir_total, mut dir_null) = (0, 0, 0);
     let (mut tp, mut fp, mut fneg) = (0, 0, 0);
+    // Rewrite vs same-story per half: [tune (en01–en05, de, fr), check (en06–en10, es, ru)].
+    let mut halves = [[0usize; 3]; 2];
     for (ln, line) in manifest.lines().enumerate() {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
             eprintln!("line {}: not JSON", ln + 1);
@@ -47,11 +49,30 @@ fn main() {
         *confusion.entry((rel.to_string(), got.clone())).or_default() += 1;
         let gold_rw = rel == "rewrite";
         let got_rw = c.relation == Relation::Rewrite;
+        let half = usize::from(match an.get(..2) {
+            Some("de" | "fr") => false,
+            Some("en") => {
+                an.get(2..4)
+                    .and_then(|n| n.parse::<u32>().ok())
+                    .unwrap_or(0)
+                    > 5
+            }
+            _ => true,
+        });
         if rel == "rewrite" || rel == "same-story" {
-            match (gold_rw, got_rw) {
-                (true, true) => tp += 1,
-                (false, true) => fp += 1,
-                (true, false) => fneg += 1,
+            let k = match (gold_rw, got_rw) {
+                (true, true) => 0,
+                (false, true) => 1,
+                (true, false) => 2,
+                _ => 3,
+            };
+            if k < 3 {
+                halves[half][k] += 1;
+            }
+            match k {
+                0 => tp += 1,
+                1 => fp += 1,
+                2 => fneg += 1,
                 _ => {}
             }
         }
@@ -73,8 +94,17 @@ fn main() {
             }
         }
         if verbose || got != rel {
+            let mut sa: Vec<_> = c.alignments.iter().map(|x| x.a).collect();
+            sa.sort_by_key(|s| s.start);
+            let pa: Vec<&str> = sa.iter().filter_map(|s| a.get(s.start..s.end)).collect();
+            let pb: Vec<&str> = c
+                .alignments
+                .iter()
+                .filter_map(|x| b.get(x.b.start..x.b.end))
+                .collect();
+            let wording = stemma_compare::wording::wording_similarity(&pa, &pb);
             println!(
-                "{an} vs {bn}: gold {rel} got {got} cov {:.2}/{:.2} score {:.2} source {:?} (gold {})",
+                "{an} vs {bn}: gold {rel} got {got} cov {:.2}/{:.2} wording {wording:.2} score {:.2} source {:?} (gold {})",
                 c.coverage.a,
                 c.coverage.b,
                 c.score,
@@ -90,5 +120,16 @@ fn main() {
     let p = tp as f64 / (tp + fp).max(1) as f64;
     let r = tp as f64 / (tp + fneg).max(1) as f64;
     println!("rewrite vs same-story: precision {p:.3} recall {r:.3} (tp {tp} fp {fp} fn {fneg})");
+    for (name, h) in ["tune (en01-05, de, fr)", "check (en06-10, es, ru)"]
+        .iter()
+        .zip(halves)
+    {
+        let p = h[0] as f64 / (h[0] + h[1]).max(1) as f64;
+        let r = h[0] as f64 / (h[0] + h[2]).max(1) as f64;
+        println!(
+            "  {name}: precision {p:.3} recall {r:.3} (tp {} fp {} fn {})",
+            h[0], h[1], h[2]
+        );
+    }
     println!("direction: {dir_ok}/{dir_total} correct, {dir_null} undecided");
 }

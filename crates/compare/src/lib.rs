@@ -26,6 +26,7 @@ mod changes;
 pub mod date;
 mod direction;
 pub mod model;
+pub mod wording;
 
 pub use date::parse_date;
 pub use model::*;
@@ -68,11 +69,15 @@ impl<'a> Document<'a> {
 pub struct CompareOptions {
     /// Options of the sentence aligner.
     pub align: AlignOptions,
-    /// Near-duplicate: at least this fraction of the more covered side lies in verbatim or
-    /// near-verbatim passages …
+    /// Near-duplicate: at least this fraction of the more covered side lies in aligned
+    /// passages …
     pub near_duplicate_copy: f64,
-    /// … and at least this fraction of the other side.
+    /// … and at least this fraction of the other side, and the aligned text keeps the
+    /// source's wording: [`wording::wording_similarity`] of the aligned passages (each side in
+    /// its own order) at least `near_duplicate_wording`. Below it the copy is reworded.
     pub near_duplicate_source: f64,
+    /// See `near_duplicate_source`; default [`wording::NEAR_DUPLICATE_WORDING`].
+    pub near_duplicate_wording: f64,
     /// Rewrite: at least this fraction of the copy side lies in aligned passages …
     pub rewrite_coverage: f64,
     /// … and at least this fraction of the copy side in confident alignments (similarity at
@@ -117,6 +122,7 @@ impl Default for CompareOptions {
             align: AlignOptions::default(),
             near_duplicate_copy: 0.85,
             near_duplicate_source: 0.6,
+            near_duplicate_wording: wording::NEAR_DUPLICATE_WORDING,
             rewrite_coverage: 0.5,
             rewrite_strong_coverage: 0.4,
             rewrite_mean_coverage: 0.72,
@@ -217,8 +223,9 @@ impl<S: SentenceScorer> Comparer<S> {
 
         let relation = if duplicate {
             Relation::Duplicate
-        } else if fig.vcov[copy_side] >= opt.near_duplicate_copy
-            && fig.vcov[src_side] >= opt.near_duplicate_source
+        } else if fig.cov[copy_side] >= opt.near_duplicate_copy
+            && fig.cov[src_side] >= opt.near_duplicate_source
+            && aligned_wording(a, b, &res) >= opt.near_duplicate_wording
         {
             Relation::NearDuplicate
         } else if enough_matches
@@ -315,6 +322,22 @@ impl<S: SentenceScorer> Comparer<S> {
             added,
         }
     }
+}
+
+/// [`wording::wording_similarity`] of the aligned text: A's aligned sentences in A order
+/// against B's in B order.
+pub(crate) fn aligned_wording(a: &Document<'_>, b: &Document<'_>, res: &AlignResult) -> f64 {
+    fn pieces<'t>(d: &Document<'t>, mut ranges: Vec<std::ops::Range<usize>>) -> Vec<&'t str> {
+        ranges.sort_by_key(|r| r.start);
+        ranges
+            .iter()
+            .filter_map(|r| sentence_span(d.prepared, r, d.text.len()))
+            .filter_map(|s| d.text.get(s.start..s.end))
+            .collect()
+    }
+    let pa = pieces(a, res.passages.iter().map(|p| p.a.clone()).collect());
+    let pb = pieces(b, res.passages.iter().map(|p| p.b.clone()).collect());
+    wording::wording_similarity(&pa, &pb)
 }
 
 /// True when both texts have the same non-empty sequence of normalized tokens.

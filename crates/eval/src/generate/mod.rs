@@ -376,6 +376,15 @@ fn build_unit(
         };
         origins.insert(0, base_id.clone());
         let passages = transform::passages(&src_r, &doc_r);
+        // Near-duplicate vs rewrite is measured on the generated text, by the rule compare
+        // uses (docs/json.md), not taken from the recipe.
+        let (role, relation) = match relation {
+            "near-duplicate" | "rewrite" => {
+                let r = measured_relation(&src_r, &doc_r, &passages);
+                (r, r)
+            }
+            _ => (role, relation),
+        };
         let date = v.date + delay(&mut rng);
         let outlet = format!("outlet-{:02}", 1 + rng.below(40));
         unit.docs
@@ -423,6 +432,78 @@ fn build_unit(
         }
     }
     Some(unit)
+}
+
+/// `near-duplicate` when the copy keeps the source's wording, else `rewrite` — the rule of
+/// `stemma_compare` (see `stemma_compare::wording`): the copy's sentences that come from the
+/// source cover at least `near_duplicate_copy` of its sentence text, the source sentences they
+/// come from at least `near_duplicate_source` of the source's, and the reused text (each side
+/// in its own order) has [`stemma_compare::wording::wording_similarity`] at least
+/// `near_duplicate_wording`.
+fn measured_relation(
+    src: &transform::Rendered,
+    copy: &transform::Rendered,
+    passages: &[crate::format::Passage],
+) -> &'static str {
+    let opt = stemma_compare::CompareOptions::default();
+    let byte_at = |text: &str| -> Vec<usize> {
+        let mut v: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        v.push(text.len());
+        v
+    };
+    let (bs, bc) = (byte_at(&src.text), byte_at(&copy.text));
+    let slice = |text: &'_ str, map: &[usize], r: [usize; 2]| -> Option<(usize, usize)> {
+        let (s, e) = (*map.get(r[0])?, *map.get(r[1])?);
+        (s <= e && e <= text.len()).then_some((s, e))
+    };
+    let len = |r: [usize; 2]| r[1].saturating_sub(r[0]);
+    let copy_total: usize = copy.sents.iter().map(|s| len(s.1)).sum();
+    let copy_reused: usize = copy
+        .sents
+        .iter()
+        .filter(|s| s.0.is_some())
+        .map(|s| len(s.1))
+        .sum();
+    let mut src_used = vec![false; src.sents.len()];
+    for (o, _) in &copy.sents {
+        if let Some((lo, hi)) = o {
+            for u in src_used.iter_mut().take(hi + 1).skip(*lo) {
+                *u = true;
+            }
+        }
+    }
+    let src_total: usize = src.sents.iter().map(|s| len(s.1)).sum();
+    let src_reused: usize = src
+        .sents
+        .iter()
+        .zip(&src_used)
+        .filter(|(_, u)| **u)
+        .map(|(s, _)| len(s.1))
+        .sum();
+    let frac = |x: usize, t: usize| if t == 0 { 0.0 } else { x as f64 / t as f64 };
+    // Symmetric, like compare (which decides the relation before the direction): the more
+    // covered side must reach `near_duplicate_copy`, the other `near_duplicate_source`.
+    let (c, s) = (frac(copy_reused, copy_total), frac(src_reused, src_total));
+    if c.max(s) < opt.near_duplicate_copy || c.min(s) < opt.near_duplicate_source {
+        return "rewrite";
+    }
+    let mut a_ranges: Vec<[usize; 2]> = passages.iter().map(|p| p.a).collect();
+    a_ranges.sort_unstable();
+    let pa: Vec<&str> = a_ranges
+        .iter()
+        .filter_map(|&r| slice(&src.text, &bs, r))
+        .map(|(s, e)| &src.text[s..e])
+        .collect();
+    let pb: Vec<&str> = passages
+        .iter()
+        .filter_map(|p| slice(&copy.text, &bc, p.b))
+        .map(|(s, e)| &copy.text[s..e])
+        .collect();
+    if stemma_compare::wording::wording_similarity(&pa, &pb) >= opt.near_duplicate_wording {
+        "near-duplicate"
+    } else {
+        "rewrite"
+    }
 }
 
 type Copy = (Rendered, &'static str, &'static str, String, Vec<String>);

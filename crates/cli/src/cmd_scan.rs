@@ -3,9 +3,14 @@
 //! Writes, into `--out DIR`:
 //! - `pairs.jsonl`: one line per related pair: `a_id`, `b_id`, `signals`, then the `compare`
 //!   JSON fields at top level (`relation`, `score`, `direction`, `coverage`, `alignments`,
-//!   `changes`, `dropped`, `added`);
-//! - `families.jsonl`: one line per story family: `id`, `members`, `root`, `edges`
-//!   (`source`, `copy`, `relation`, `score`, `basis`);
+//!   `changes`, `dropped`, `added`). Exact copies are collapsed: a group of `n` documents with
+//!   the same normalized text gives `n - 1` `duplicate` pairs, each with the group's first
+//!   document (its representative), not `n(n-1)/2`; the copies are not compared with anything
+//!   else (their relations are the representative's);
+//! - `families.jsonl`: one line per story family (wholesale derivation: duplicate,
+//!   near-duplicate, rewrite): `id`, `members`, `root`, `edges` (`source`, `copy`, `relation`,
+//!   `score`, `basis`), `links` (partial reuse with another family: `doc`, `other`, `family`,
+//!   `relation`, `score`);
 //! - `report.html`: one self-contained page to browse families and open pairs side by side;
 //! - `skipped.jsonl`: records that could not be read (`file`, `line`, `reason`);
 //! - `candidates.jsonl` with `--write-candidates`: every candidate pair with its signals
@@ -19,7 +24,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use stemma_compare::{Relation, Side};
 use stemma_corpus::{Corpus, CorpusOptions, Skipped};
-use stemma_render::report::{Report, ReportDoc, ReportEdge, ReportFamily, ReportPair};
+use stemma_render::report::{Report, ReportDoc, ReportEdge, ReportFamily, ReportLink, ReportPair};
 use stemma_scan::candidates::LshParams;
 use stemma_scan::candidates::Signal;
 use stemma_scan::family::{Basis, PairEdge, families};
@@ -87,6 +92,14 @@ pub struct Args {
     /// Fraction of the smaller document's passage keys two documents must share.
     #[arg(long, default_value_t = 0.1)]
     pub min_shared_fraction: f64,
+    /// Candidates verified per document: its K best-scored earlier documents (shared LSH bands
+    /// and passage keys); 0 = all. Keeps verification linear in the corpus size.
+    #[arg(long, default_value_t = stemma_scan::candidates::DEFAULT_MAX_CANDIDATES)]
+    pub max_candidates: usize,
+    /// Compare every copy of an exact-duplicate group with its other candidates too (by
+    /// default a copy is only paired with its group's representative: n-1 pairs per group).
+    #[arg(long)]
+    pub no_collapse: bool,
     /// Passage keys found in more documents than this are ignored.
     #[arg(long, default_value_t = 64)]
     pub df_cap: usize,
@@ -184,6 +197,8 @@ fn options(args: &Args) -> anyhow::Result<ScanOptions> {
     }
     c.min_shared_fraction = args.min_shared_fraction;
     c.passage_df_cap = args.df_cap.max(1);
+    c.max_candidates = args.max_candidates;
+    c.collapse_exact = !args.no_collapse;
     Ok(o)
 }
 
@@ -292,6 +307,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
                 "signals": signal_names(c.signals),
                 "shared_keys": c.shared_keys,
                 "shared_bands": c.shared_bands,
+                "score": c.score,
             });
             writeln!(w, "{line}")?;
         }
@@ -303,6 +319,8 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let mut t_verify = Duration::ZERO;
     let mut t_families = Duration::ZERO;
     let mut nfamilies = 0usize;
+    let mut largest_family = 0usize;
+    let mut nlinks = 0usize;
     let mut report_note = Vec::new();
     if !args.candidates_only {
         // Stage 3: verify.
@@ -357,6 +375,8 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         let dates: Vec<Option<i64>> = scanner.docs().iter().map(|d| d.date).collect();
         let fams = families(&dates, &edges);
         nfamilies = fams.len();
+        largest_family = fams.first().map_or(0, |f| f.members.len());
+        nlinks = fams.iter().map(|f| f.links.len()).sum::<usize>() / 2;
         let mut fam_w = create(&args.out, "families.jsonl")?;
         for (i, f) in fams.iter().enumerate() {
             write_family(&mut fam_w, i + 1, f, &ids)?;
@@ -399,12 +419,15 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     }
     let _ = writeln!(
         o,
-        "candidates: {} pairs ({:.2} per document) — exact {}, minhash {}, passage {}",
+        "candidates: {} pairs ({:.2} per document) — exact {}, minhash {}, passage {}; \
+         {} exact copies collapsed, {} over --max-candidates dropped",
         cstats.pairs,
         cstats.pairs as f64 / ndocs.max(1) as f64,
         cstats.exact,
         cstats.minhash,
-        cstats.passage
+        cstats.passage,
+        cstats.collapsed,
+        cstats.dropped
     );
     if !args.candidates_only {
         let rel: Vec<String> = by_relation
@@ -418,7 +441,10 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             if rel.is_empty() { "" } else { " — " },
             rel.join(", ")
         );
-        let _ = writeln!(o, "families: {nfamilies}");
+        let _ = writeln!(
+            o,
+            "families: {nfamilies} (largest {largest_family} documents), {nlinks} partial links between families"
+        );
         for n in &report_note {
             let _ = writeln!(o, "note: {n}");
         }
@@ -488,6 +514,17 @@ fn write_family(
             "basis": basis_str(e.basis),
         });
         write!(w, "{}{edge}", if k > 0 { "," } else { "" })?;
+    }
+    write!(w, "],\"links\":[")?;
+    for (k, l) in f.links.iter().enumerate() {
+        let link = serde_json::json!({
+            "doc": ids[l.doc as usize],
+            "other": ids[l.other as usize],
+            "family": l.family + 1,
+            "relation": l.relation.as_str(),
+            "score": l.score,
+        });
+        write!(w, "{}{link}", if k > 0 { "," } else { "" })?;
     }
     writeln!(w, "]}}")?;
     Ok(())
@@ -666,6 +703,20 @@ fn build_report(
                     .copied(),
             })
             .collect();
+        let links = f
+            .links
+            .iter()
+            .take(REPORT_FAMILY_ITEMS)
+            .map(|l| ReportLink {
+                doc: doc_of(l.doc, &mut docs),
+                other: doc_of(l.other, &mut docs),
+                family: l.family + 1,
+                score: l.score,
+                pair: pair_index
+                    .get(&(l.doc.min(l.other), l.doc.max(l.other)))
+                    .copied(),
+            })
+            .collect();
         families.push(ReportFamily {
             id: fi + 1,
             size: f.members.len(),
@@ -673,6 +724,8 @@ fn build_report(
             members,
             root,
             edges,
+            link_count: f.links.len(),
+            links,
         });
     }
     if trimmed {

@@ -71,6 +71,25 @@ pub struct ReportFamily {
     pub root: usize,
     /// Derivation edges (possibly the first ones only).
     pub edges: Vec<ReportEdge>,
+    /// Number of partial-reuse links to other families (`links` may list fewer).
+    pub link_count: usize,
+    /// Partial reuse linking a member to another family (possibly the first ones only).
+    pub links: Vec<ReportLink>,
+}
+
+/// Partial reuse between a family member and a document of another family.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportLink {
+    /// Index into [`Report::docs`] of the member.
+    pub doc: usize,
+    /// Index into [`Report::docs`] of the other document.
+    pub other: usize,
+    /// Id of the other family (as in `families.jsonl`).
+    pub family: usize,
+    /// Relation score.
+    pub score: f64,
+    /// Index into [`Report::pairs`], when listed.
+    pub pair: Option<usize>,
 }
 
 /// Everything the report shows.
@@ -212,6 +231,15 @@ const REPORT_JS: &str = r#"
         if (e.pair != null) r.appendChild(openLink(e.pair));
         d.appendChild(r);
       });
+      if (f.link_count) d.appendChild(el('p', 'rp-muted', 'partial reuse linking other families' + (f.links.length < f.link_count ? ' (showing ' + f.links.length + ' of ' + f.link_count + ', all in families.jsonl)' : '') + ':'));
+      f.links.forEach(function (l) {
+        var r = el('div', 'rp-edge');
+        r.appendChild(el('span', null, doc(l.doc).id + ' ↔ ' + doc(l.other).id + ' (family ' + l.family + ')'));
+        r.appendChild(rel('partial'));
+        r.appendChild(el('span', 'rp-muted', 'score ' + l.score.toFixed(2)));
+        if (l.pair != null) r.appendChild(openLink(l.pair));
+        d.appendChild(r);
+      });
       box.appendChild(d);
     });
     more(box, list.length, famShown, function () { famShown += PAGE; renderFamilies(); });
@@ -309,6 +337,14 @@ mod tests {
                     score: 0.7,
                     pair: Some(0),
                 }],
+                link_count: 1,
+                links: vec![ReportLink {
+                    doc: 1,
+                    other: 0,
+                    family: 2,
+                    score: 0.4,
+                    pair: None,
+                }],
             }],
         }
     }
@@ -325,6 +361,7 @@ mod tests {
         let end = start + html[start..].find("</script>").unwrap();
         let back: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
         assert_eq!(back["docs"][0]["id"], "a</script>");
+        assert_eq!(back["families"][0]["links"][0]["family"], 2);
         assert_eq!(
             back["pairs"][0]["fragment"],
             "<div class=\"stm-cmp\">x</div>"

@@ -84,7 +84,18 @@ pub struct CandidateOptions {
     pub bucket_cap: usize,
     /// Signals in use.
     pub signals: Vec<Signal>,
+    /// Candidates kept per document (its best-scored earlier documents, see
+    /// [`Candidate::score`]); `0` keeps all. Each document verifies against at most this many
+    /// earlier ones, so verification is linear in the corpus.
+    pub max_candidates: usize,
+    /// Collapse exact duplicates: a document whose normalized text equals an earlier one's
+    /// becomes one candidate pair with that group's first document (its *representative*) and
+    /// is not indexed further — a group of `n` copies costs `n - 1` pairs, not `n(n-1)/2`.
+    pub collapse_exact: bool,
 }
+
+/// Default of [`CandidateOptions::max_candidates`].
+pub const DEFAULT_MAX_CANDIDATES: usize = 10;
 
 /// Default Jaccard threshold of the LSH banding: low, because verification decides.
 pub const DEFAULT_LSH_THRESHOLD: f64 = 0.5;
@@ -101,6 +112,8 @@ impl Default for CandidateOptions {
             passage_df_cap: 64,
             bucket_cap: 32,
             signals: Signal::ALL.to_vec(),
+            max_candidates: DEFAULT_MAX_CANDIDATES,
+            collapse_exact: true,
         }
     }
 }
@@ -167,7 +180,7 @@ impl Sketcher {
 }
 
 /// A pair worth verifying: `a` was read before `b`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Candidate {
     /// Earlier document.
     pub a: DocId,
@@ -179,6 +192,10 @@ pub struct Candidate {
     pub shared_keys: u32,
     /// LSH bands shared.
     pub shared_bands: u32,
+    /// Candidate score in `[0, 2]` used to keep a document's best candidates: 2 for an exact
+    /// copy, else the larger of the fraction of LSH bands shared and the fraction of the
+    /// smaller document's passage keys shared.
+    pub score: f32,
 }
 
 impl Candidate {
@@ -201,6 +218,10 @@ pub struct CandidateStats {
     pub minhash: usize,
     /// Pairs proposed by passage keys.
     pub passage: usize,
+    /// Documents collapsed onto an earlier exact copy (their representative).
+    pub collapsed: usize,
+    /// Candidate pairs dropped by the per-document cap.
+    pub dropped: usize,
 }
 
 /// Streaming candidate generator over three indexes (one per signal).
@@ -215,6 +236,10 @@ pub struct CandidateFinder<I: Index = MemIndex> {
     key_counts: Vec<u32>,
     scratch: Vec<(DocId, u32)>,
     stats: CandidateStats,
+    max_candidates: usize,
+    collapse_exact: bool,
+    /// Exact-duplicate group of every document: its representative (itself if none).
+    group: Vec<DocId>,
 }
 
 impl CandidateFinder<MemIndex> {
@@ -227,6 +252,7 @@ impl CandidateFinder<MemIndex> {
             opts.min_shared_keys,
             opts.min_shared_fraction,
         )
+        .with_limits(opts.max_candidates, opts.collapse_exact)
     }
 
     /// Approximate heap bytes of the three indexes.
@@ -253,7 +279,18 @@ impl<I: Index> CandidateFinder<I> {
             key_counts: Vec::new(),
             scratch: Vec::new(),
             stats: CandidateStats::default(),
+            max_candidates: 0,
+            collapse_exact: false,
+            group: Vec::new(),
         }
+    }
+
+    /// Sets the per-document candidate cap (`0`: none) and exact-duplicate collapsing (see
+    /// [`CandidateOptions::max_candidates`], [`CandidateOptions::collapse_exact`]).
+    pub fn with_limits(mut self, max_candidates: usize, collapse_exact: bool) -> Self {
+        self.max_candidates = max_candidates;
+        self.collapse_exact = collapse_exact;
+        self
     }
 
     /// Counts so far.
@@ -268,6 +305,13 @@ impl<I: Index> CandidateFinder<I> {
             (self.lsh.key_count(), self.lsh.posting_count()),
             (self.passage.key_count(), self.passage.posting_count()),
         ]
+    }
+
+    fn set_key_count(&mut self, doc: DocId, n: u32) {
+        if self.key_counts.len() <= doc as usize {
+            self.key_counts.resize(doc as usize + 1, 0);
+        }
+        self.key_counts[doc as usize] = n;
     }
 
     /// Candidates of `doc` among the documents added before it, then adds it.
@@ -287,6 +331,7 @@ impl<I: Index> CandidateFinder<I> {
                         signals: 0,
                         shared_keys: 0,
                         shared_bands: 0,
+                        score: 0.0,
                     };
                     f(&mut c);
                     out.insert(start + i, c);
@@ -296,12 +341,27 @@ impl<I: Index> CandidateFinder<I> {
         let exact_keys: Vec<u64> = sk.exact.into_iter().collect();
         self.scratch.clear();
         self.exact.query(&exact_keys, &mut self.scratch);
-        for &(a, _) in &self.scratch {
-            push(out, a, &|c| c.signals |= Signal::Exact.bit());
+        // An exact copy (collapsing): one `exact` pair with its group's representative (the
+        // group's first document), no pair with the group's other copies.
+        let rep = if self.collapse_exact {
+            self.scratch.iter().map(|x| x.0).filter(|&a| a != doc).min()
+        } else {
+            None
+        };
+        if self.group.len() <= doc as usize {
+            self.group.resize(doc as usize + 1, DocId::MAX);
+        }
+        self.group[doc as usize] = rep.unwrap_or(doc);
+        let group = &self.group;
+        let same_group = |a: DocId| rep.is_some_and(|r| group[a as usize] == r);
+        if rep.is_none() {
+            for &(a, _) in &self.scratch {
+                push(out, a, &|c| c.signals |= Signal::Exact.bit());
+            }
         }
         self.scratch.clear();
         self.lsh.query(&sk.lsh, &mut self.scratch);
-        for &(a, n) in &self.scratch {
+        for &(a, n) in self.scratch.iter().filter(|x| !same_group(x.0)) {
             push(out, a, &|c| {
                 c.signals |= Signal::MinHash.bit();
                 c.shared_bands = n;
@@ -309,7 +369,7 @@ impl<I: Index> CandidateFinder<I> {
         }
         self.scratch.clear();
         self.passage.query(&sk.passage, &mut self.scratch);
-        for &(a, n) in &self.scratch {
+        for &(a, n) in self.scratch.iter().filter(|x| !same_group(x.0)) {
             let ka = self.key_counts.get(a as usize).copied().unwrap_or(0);
             let smaller = ka.min(sk.passage.len() as u32) as f64;
             if n >= self.min_shared && n as f64 >= self.min_fraction * smaller {
@@ -319,13 +379,50 @@ impl<I: Index> CandidateFinder<I> {
                 });
             }
         }
-        self.exact.insert(doc, &exact_keys);
+        // Scores (shared passage keys count for a pair proposed by other signals too).
+        let nb = sk.lsh.len().max(1) as f32;
+        let kb = sk.passage.len() as u32;
+        for c in &mut out[start..] {
+            if c.shared_keys == 0
+                && let Ok(i) = self.scratch.binary_search_by_key(&c.a, |x| x.0)
+            {
+                c.shared_keys = self.scratch[i].1;
+            }
+            let ka = self.key_counts.get(c.a as usize).copied().unwrap_or(0);
+            let keys = c.shared_keys as f32 / ka.min(kb).max(1) as f32;
+            c.score = if c.has(Signal::Exact) {
+                2.0
+            } else {
+                (c.shared_bands as f32 / nb).max(keys.min(1.0))
+            };
+        }
+        if self.max_candidates > 0 && out.len() - start > self.max_candidates {
+            // Best first; ties: the nearer (later-read) document first.
+            out[start..].sort_unstable_by(|x, y| y.score.total_cmp(&x.score).then(y.a.cmp(&x.a)));
+            self.stats.dropped += out.len() - start - self.max_candidates;
+            out.truncate(start + self.max_candidates);
+            out[start..].sort_unstable_by_key(|c| c.a);
+        }
+        if let Some(r) = rep {
+            let i = out[start..].partition_point(|c| c.a < r);
+            out.insert(
+                start + i,
+                Candidate {
+                    a: r,
+                    b: doc,
+                    signals: Signal::Exact.bit(),
+                    shared_keys: 0,
+                    shared_bands: 0,
+                    score: 2.0,
+                },
+            );
+            self.stats.collapsed += 1;
+        } else {
+            self.exact.insert(doc, &exact_keys);
+        }
         self.lsh.insert(doc, &sk.lsh);
         self.passage.insert(doc, &sk.passage);
-        if self.key_counts.len() <= doc as usize {
-            self.key_counts.resize(doc as usize + 1, 0);
-        }
-        self.key_counts[doc as usize] = sk.passage.len() as u32;
+        self.set_key_count(doc, sk.passage.len() as u32);
         self.stats.documents += 1;
         for c in &out[start..] {
             self.stats.pairs += 1;
@@ -352,6 +449,7 @@ mod tests {
     fn finder_merges_signals_and_applies_key_threshold() {
         let opts = CandidateOptions {
             min_shared_keys: 2,
+            collapse_exact: false,
             ..CandidateOptions::default()
         };
         let mut f = CandidateFinder::in_memory(&opts);
@@ -373,6 +471,66 @@ mod tests {
         assert!(out.iter().all(|c| c.signals == Signal::Passage.bit()));
         assert_eq!(f.stats().pairs, 3);
         assert_eq!(f.stats().passage, 3);
+    }
+
+    #[test]
+    fn exact_copies_collapse_onto_their_representative() {
+        let mut f = CandidateFinder::in_memory(&CandidateOptions::default());
+        let mut out = Vec::new();
+        // Document 0: a near copy read first; 1..=5: five exact copies of one text.
+        f.add(0, &sk(Some(8), &[1, 3], &[10, 11, 12]), &mut out);
+        f.add(1, &sk(Some(7), &[1, 2], &[10, 11, 12]), &mut out);
+        for d in 2..=5 {
+            f.add(d, &sk(Some(7), &[1, 2], &[10, 11, 12]), &mut out);
+        }
+        let pairs = |out: &[Candidate]| out.iter().map(|c| (c.a, c.b)).collect::<Vec<_>>();
+        // Copies pair with the representative (1) and with other documents (0), never with
+        // each other: 4 duplicate pairs, not 10.
+        let exact: Vec<_> = out
+            .iter()
+            .filter(|c| c.has(Signal::Exact))
+            .copied()
+            .collect();
+        assert_eq!(pairs(&exact), vec![(1, 2), (1, 3), (1, 4), (1, 5)]);
+        assert!(exact.iter().all(|c| c.signals == Signal::Exact.bit()));
+        assert_eq!(out.len(), 4 + 5);
+        assert!(out.iter().filter(|c| c.a == 0).count() == 5);
+        assert_eq!(f.stats().collapsed, 4);
+        // A later near copy finds the copies too (one of them may be its real source).
+        out.clear();
+        f.add(6, &sk(Some(9), &[1, 4], &[10, 11, 12]), &mut out);
+        assert_eq!(
+            out.iter().map(|c| c.a).collect::<Vec<_>>(),
+            vec![0, 1, 2, 3, 4, 5]
+        );
+    }
+
+    #[test]
+    fn only_the_best_candidates_are_kept() {
+        let opts = CandidateOptions {
+            max_candidates: 2,
+            min_shared_fraction: 0.0,
+            ..CandidateOptions::default()
+        };
+        let mut f = CandidateFinder::in_memory(&opts);
+        let mut out = Vec::new();
+        let base: Vec<u64> = (100..120).collect();
+        // Earlier documents sharing 3, 15, 6 and 20 of the 20 keys.
+        for (d, n) in [(0u32, 3usize), (1, 15), (2, 6), (3, 20)] {
+            let keys: Vec<u64> = base[..n]
+                .iter()
+                .copied()
+                .chain(1000 * (d as u64 + 1)..1000 * (d as u64 + 1) + (20 - n as u64))
+                .collect();
+            let mut keys = keys;
+            keys.sort_unstable();
+            f.add(d, &sk(None, &[], &keys), &mut out);
+        }
+        out.clear();
+        f.add(4, &sk(None, &[], &base), &mut out);
+        assert_eq!(out.iter().map(|c| c.a).collect::<Vec<_>>(), vec![1, 3]);
+        assert!(out[1].score > out[0].score);
+        assert!(f.stats().dropped >= 2);
     }
 
     #[test]

@@ -114,6 +114,10 @@ pub struct CompareOptions {
     /// A clause of an aligned copy sentence with at least this many content words, almost none
     /// of them found in its counterpart, is reported as added.
     pub clause_min_terms: usize,
+    /// `passages`: consecutive alignments are merged into one region when the next starts
+    /// after the previous on both sides with at most this many unaligned sentences between
+    /// them on each side.
+    pub passage_max_gap: usize,
 }
 
 impl Default for CompareOptions {
@@ -136,6 +140,7 @@ impl Default for CompareOptions {
             same_story: 0.2,
             same_story_min_shared: 3,
             clause_min_terms: 5,
+            passage_max_gap: 1,
         }
     }
 }
@@ -263,31 +268,46 @@ impl<S: SentenceScorer> Comparer<S> {
         }
         .clamp(0.0, 1.0);
 
-        let alignments = if relation == Relation::Unrelated {
+        // For same-story only confident matches are shown (shared quotations, identical
+        // sentences): weaker ones are shared facts, not derived text.
+        let same_story = relation == Relation::SameStory;
+        let shown: Vec<&stemma_align::Passage> = if relation == Relation::Unrelated {
             Vec::new()
         } else {
-            // For same-story only confident matches are shown (shared quotations, identical
-            // sentences): weaker ones are shared facts, not derived text.
-            let same_story = relation == Relation::SameStory;
             res.passages
                 .iter()
                 .filter(|p| {
                     !same_story || p.kind != MatchKind::Paraphrase || p.similarity >= strong
                 })
-                .filter_map(|p| {
-                    Some(Alignment {
-                        a: sentence_span(a.prepared, &p.a, a.text.len())?,
-                        b: sentence_span(b.prepared, &p.b, b.text.len())?,
-                        kind: match p.kind {
-                            MatchKind::Verbatim => AlignmentKind::Verbatim,
-                            MatchKind::NearVerbatim => AlignmentKind::NearVerbatim,
-                            MatchKind::Paraphrase => AlignmentKind::Paraphrase,
-                        },
-                        similarity: p.similarity.clamp(0.0, 1.0),
-                    })
-                })
                 .collect()
         };
+        let alignments: Vec<Alignment> = shown
+            .iter()
+            .filter_map(|p| {
+                Some(Alignment {
+                    a: sentence_span(a.prepared, &p.a, a.text.len())?,
+                    b: sentence_span(b.prepared, &p.b, b.text.len())?,
+                    kind: match p.kind {
+                        MatchKind::Verbatim => AlignmentKind::Verbatim,
+                        MatchKind::NearVerbatim => AlignmentKind::NearVerbatim,
+                        MatchKind::Paraphrase => AlignmentKind::Paraphrase,
+                    },
+                    similarity: p.similarity.clamp(0.0, 1.0),
+                })
+            })
+            .collect();
+        let passages = merge_regions(
+            shown.iter().map(|p| (p.a.clone(), p.b.clone())),
+            opt.passage_max_gap,
+        )
+        .into_iter()
+        .filter_map(|(ra, rb)| {
+            Some(Passage {
+                a: sentence_span(a.prepared, &ra, a.text.len())?,
+                b: sentence_span(b.prepared, &rb, b.text.len())?,
+            })
+        })
+        .collect();
 
         let (mut change_list, mut dropped, mut added) = (Vec::new(), Vec::new(), Vec::new());
         if derivation {
@@ -317,6 +337,7 @@ impl<S: SentenceScorer> Comparer<S> {
                 b: fig.cov[1],
             },
             alignments,
+            passages,
             changes: change_list,
             dropped,
             added,
@@ -338,6 +359,30 @@ pub(crate) fn aligned_wording(a: &Document<'_>, b: &Document<'_>, res: &AlignRes
     let pa = pieces(a, res.passages.iter().map(|p| p.a.clone()).collect());
     let pb = pieces(b, res.passages.iter().map(|p| p.b.clone()).collect());
     wording::wording_similarity(&pa, &pb)
+}
+
+/// Merges sentence-range matches (in order of B) into maximal regions: a match joins the
+/// current region when it starts at or after the region's end on both sides, with at most
+/// `max_gap` sentences in between on each side.
+fn merge_regions(
+    matches: impl Iterator<Item = (std::ops::Range<usize>, std::ops::Range<usize>)>,
+    max_gap: usize,
+) -> Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    let mut out: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> = Vec::new();
+    for (ra, rb) in matches {
+        if let Some((ca, cb)) = out.last_mut()
+            && ra.start >= ca.end
+            && rb.start >= cb.end
+            && ra.start - ca.end <= max_gap
+            && rb.start - cb.end <= max_gap
+        {
+            ca.end = ca.end.max(ra.end);
+            cb.end = cb.end.max(rb.end);
+            continue;
+        }
+        out.push((ra, rb));
+    }
+    out
 }
 
 /// True when both texts have the same non-empty sequence of normalized tokens.
@@ -475,4 +520,46 @@ fn verbatim_runs(groups: &[stemma_align::AlignedGroup]) -> Vec<std::ops::Range<u
         last_b_end = Some(g.b.end);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_merge_across_small_gaps_in_order_only() {
+        let m = vec![
+            (0..1, 0..1),
+            (1..3, 1..2), // adjacent on both sides
+            (4..5, 3..4), // one unaligned sentence in A, none in B: same region
+            (7..8, 4..5), // two unaligned in A: new region
+            (2..3, 5..6), // goes back in A: new region
+        ];
+        let r = merge_regions(m.into_iter(), 1);
+        assert_eq!(r, vec![(0..5, 0..4), (7..8, 4..5), (2..3, 5..6)]);
+        let r0 = merge_regions(vec![(0..1, 0..1), (2..3, 1..2)].into_iter(), 0);
+        assert_eq!(r0.len(), 2);
+    }
+
+    #[test]
+    fn every_alignment_lies_in_one_passage() {
+        let a = "The council met on Monday. It approved the new bridge over the river. \
+                 The bridge will cost 12 million euros. Work starts in May. \
+                 Residents welcomed the plan. A vote on parking follows next week.";
+        let b = "The council met on Monday. It approved the new bridge over the river. \
+                 The bridge will cost 12 million euros. Work begins in May, officials said. \
+                 Residents welcomed the plan. A vote on parking follows next week.";
+        let (pa, pb) = (stemma_text::prepare(a), stemma_text::prepare(b));
+        let c = Comparer::default().compare(&Document::new(a, &pa), &Document::new(b, &pb));
+        assert!(c.relation.is_derivation(), "{:?}", c.relation);
+        assert!(!c.passages.is_empty() && c.passages.len() <= c.alignments.len());
+        for al in &c.alignments {
+            let n = c
+                .passages
+                .iter()
+                .filter(|p| p.a.contains(al.a) && p.b.contains(al.b))
+                .count();
+            assert_eq!(n, 1, "{al:?} in {:?}", c.passages);
+        }
+    }
 }

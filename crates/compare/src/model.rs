@@ -134,6 +134,18 @@ pub struct Alignment {
     pub similarity: f64,
 }
 
+/// A maximal reused region: consecutive [`Alignment`]s merged when they follow each other on
+/// both sides with at most a small unaligned gap between them (see
+/// `CompareOptions::passage_max_gap`). One reused passage of the source is one `Passage`,
+/// whatever mix of verbatim, near-verbatim and paraphrased sentences it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Passage {
+    /// Byte span of the region in A.
+    pub a: Span,
+    /// Byte span of the region in B.
+    pub b: Span,
+}
+
 /// What kind of detail differs between aligned passages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -176,6 +188,10 @@ pub struct Comparison {
     pub coverage: Coverage,
     /// Aligned passages, in order of their position in B.
     pub alignments: Vec<Alignment>,
+    /// Reused regions: `alignments` merged into maximal regions (in order of their position in
+    /// B); what a passage-level measure (PAN) should score.
+    #[serde(default)]
+    pub passages: Vec<Passage>,
     /// Details that differ inside aligned passages.
     pub changes: Vec<Change>,
     /// Passages of the source (A when the direction is unknown) that have no counterpart.

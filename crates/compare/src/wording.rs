@@ -75,7 +75,7 @@ pub fn lcs_len<T: AsRef<str>>(a: &[T], b: &[T]) -> usize {
     }
     let mut zeros = 0;
     for (k, x) in v.iter().enumerate() {
-        let bits = if k + 1 == words && m % 64 != 0 {
+        let bits = if k + 1 == words && !m.is_multiple_of(64) {
             m % 64
         } else {
             64

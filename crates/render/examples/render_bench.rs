@@ -63,6 +63,7 @@ fn main() {
         },
         coverage: Coverage { a: 0.8, b: 0.8 },
         alignments,
+        passages: vec![],
         changes,
         dropped,
         added,

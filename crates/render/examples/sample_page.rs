@@ -104,6 +104,7 @@ fn main() {
             al(s5a, s5b, AlignmentKind::Paraphrase, 0.62),
             al(s6, s6, AlignmentKind::Verbatim, 1.0),
         ],
+        passages: vec![],
         changes: vec![
             ch(ChangeKind::Name, "Matesgora", "Matsegora", s1a, s1b),
             ch(ChangeKind::Number, "40", "45", s2a, s2b),

@@ -883,6 +883,7 @@ mod tests {
                 b: 0.0,
             },
             alignments: vec![],
+            passages: vec![],
             changes: vec![],
             dropped: vec![],
             added: vec![],

@@ -120,6 +120,7 @@ mod tests {
                 "coverage",
                 "direction",
                 "dropped",
+                "passages",
                 "relation",
                 "score"
             ]

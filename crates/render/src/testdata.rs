@@ -76,6 +76,7 @@ pub fn sample() -> Comparison {
                 similarity: 0.61,
             },
         ],
+        passages: vec![],
         changes: vec![
             Change {
                 kind: ChangeKind::Name,

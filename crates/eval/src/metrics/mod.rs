@@ -5,7 +5,9 @@
 //! `{a_id, b_id, relation}` objects with, optionally, `score`, a source (`direction.source`
 //! as `"a"`/`"b"`, or `source_id`), `passages` in CHARACTER offsets (`[{a:[s,e], b:[s,e]}]`,
 //! as in `truth.jsonl`) or `alignments` in BYTE offsets (stemma's spans; converted to
-//! characters with the corpus texts).
+//! characters with the corpus texts). A line that carries `alignments` is stemma output: its
+//! `passages` (maximal reused regions, merged alignments) are then BYTE offsets too, and the
+//! passage measures use them instead of the sentence-level `alignments`.
 
 pub mod ari;
 pub mod pairs;
@@ -49,7 +51,8 @@ pub struct Prediction {
     pub source_id: Option<String>,
     /// Aligned passages in character offsets.
     pub passages: Vec<Passage>,
-    /// Aligned passages in byte offsets (to convert with the texts).
+    /// Aligned passages in byte offsets (to convert with the texts): stemma's `passages` when
+    /// the line has them, else its `alignments`.
     pub byte_alignments: Vec<Passage>,
 }
 
@@ -150,12 +153,24 @@ pub fn read_predictions(path: &Path) -> Result<Vec<Prediction>, EvalError> {
             Some("b") => Some(b_id.clone()),
             _ => s("source_id"),
         };
+        // stemma's lines carry `alignments`; their `passages` are byte spans like them.
+        let stemma_output = v.get("alignments").is_some_and(Value::is_array);
+        let passages = ranges(v.get("passages").unwrap_or(&Value::Null), path, n)?;
+        let passages_bytes = if stemma_output {
+            passages.clone()
+        } else {
+            vec![]
+        };
         out.push(Prediction {
             relation: normalize_relation(&relation),
             score: v.get("score").and_then(|x| x.as_f64()),
             source_id,
-            passages: ranges(v.get("passages").unwrap_or(&Value::Null), path, n)?,
-            byte_alignments: ranges(v.get("alignments").unwrap_or(&Value::Null), path, n)?,
+            passages: if stemma_output { vec![] } else { passages },
+            byte_alignments: if stemma_output && !passages_bytes.is_empty() {
+                passages_bytes
+            } else {
+                ranges(v.get("alignments").unwrap_or(&Value::Null), path, n)?
+            },
             a_id,
             b_id,
         });
@@ -632,6 +647,19 @@ mod tests {
         assert_eq!(p[0].byte_alignments[0].b, [2, 6]);
         assert_eq!(p[1].relation, "near-duplicate");
         assert_eq!(p[1].passages[0].a, [1, 2]);
+        // stemma output with merged `passages`: those (byte spans) replace the alignments.
+        std::fs::write(
+            &f,
+            "{\"a_id\":\"x\",\"b_id\":\"y\",\"relation\":\"rewrite\",\"alignments\":[{\"a\":[0,4],\"b\":[2,6]},{\"a\":[5,9],\"b\":[7,11]}],\"passages\":[{\"a\":[0,9],\"b\":[2,11]}]}\n",
+        )
+        .unwrap();
+        let p = read_predictions(&f).unwrap();
+        assert!(
+            p[0].passages.is_empty(),
+            "byte passages are not read as characters"
+        );
+        assert_eq!(p[0].byte_alignments.len(), 1);
+        assert_eq!(p[0].byte_alignments[0].a, [0, 9]);
         std::fs::write(&f, "{\"a_id\":\"x\"}\n").unwrap();
         let e = read_predictions(&f).unwrap_err().to_string();
         assert!(e.contains(":1:"), "{e}");

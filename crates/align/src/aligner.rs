@@ -353,6 +353,48 @@ pub(crate) fn lis_indices(v: &[usize]) -> Vec<usize> {
     out
 }
 
+/// The monotone chain of mutual best matches: every sentence pair `(i, j, score)` where `j` is
+/// the best-scoring sentence of B for sentence `i` of A and `i` the best of A for `j` (among the
+/// scorer's candidates, score at least `floor`), reduced to the longest chain increasing on both
+/// sides (ordered by `i`). A spin keeps its source's order, so nearly every sentence's best
+/// partner lies on this chain even when the similarities are low; independent write-ups of one
+/// story share facts in a different order, so their mutual best pairs scatter.
+pub fn best_match_chain<S: SentenceScorer + ?Sized>(
+    scorer: &S,
+    fa: &S::Features,
+    fb: &S::Features,
+    floor: f64,
+) -> Vec<(usize, usize, f64)> {
+    let (na, nb) = (scorer.len(fa), scorer.len(fb));
+    let mut best_a: Vec<Option<(usize, f64)>> = vec![None; na];
+    let mut best_b: Vec<Option<(usize, f64)>> = vec![None; nb];
+    for (i, j) in scorer.candidates(fa, fb) {
+        if i >= na || j >= nb {
+            continue;
+        }
+        let s = scorer.score(fa, i..i + 1, fb, j..j + 1);
+        if s < floor {
+            continue;
+        }
+        if best_a[i].is_none_or(|(_, b)| s > b) {
+            best_a[i] = Some((j, s));
+        }
+        if best_b[j].is_none_or(|(_, b)| s > b) {
+            best_b[j] = Some((i, s));
+        }
+    }
+    let mutual: Vec<(usize, usize, f64)> = best_a
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| {
+            let (j, s) = (*b)?;
+            (best_b[j].map(|x| x.0) == Some(i)).then_some((i, j, s))
+        })
+        .collect();
+    let js: Vec<usize> = mutual.iter().map(|m| m.1).collect();
+    lis_indices(&js).into_iter().map(|k| mutual[k]).collect()
+}
+
 /// Fraction in `[0, 1]` of matches that keep the order of the other side: the longest chain of
 /// matches increasing in both A and B, over all matches (1 when there are none).
 pub fn order_consistency(groups: &[AlignedGroup]) -> f64 {

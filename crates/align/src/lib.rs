@@ -34,7 +34,7 @@ mod words;
 
 pub use aligner::{
     AlignOptions, AlignResult, AlignedGroup, MatchKind, Passage, align, align_with,
-    order_consistency, passages,
+    best_match_chain, order_consistency, passages,
 };
 pub use lexical::{LexicalFeatures, LexicalScorer, LexicalWeights};
 pub use scorer::{AlignInput, SentenceScorer, Thresholds};

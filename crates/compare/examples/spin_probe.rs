@@ -53,6 +53,14 @@ fn main() {
             .map(|c| (c.0 as f64 / na.max(1) as f64 - c.1 as f64 / nb.max(1) as f64).abs())
             .sum::<f64>()
             / chain.len().max(1) as f64;
+        let balanced = chain
+            .windows(2)
+            .filter(|w| w[1].0 - w[0].0 == w[1].1 - w[0].1)
+            .count();
+        print!(
+            "bal {:.2} ",
+            balanced as f64 / chain.len().saturating_sub(1).max(1) as f64
+        );
         print!(
             "tight {:.2} diag {diag:.2} ",
             tight as f64 / chain.len().saturating_sub(1).max(1) as f64

@@ -94,6 +94,11 @@ pub struct CompareOptions {
     /// chain increasing on both sides (independent write-ups order shared facts differently).
     /// Also required for `partial` built from paraphrases.
     pub min_order: f64,
+    /// A copy side at least this much in confident matches (strong similarity or
+    /// (near-)verbatim) is a derivation whatever its order (a copy with its paragraphs
+    /// reordered): `min_order` is waived when the other side is also `rewrite_coverage`
+    /// covered.
+    pub reordered_confident: f64,
     /// A copy side this much verbatim that reuses less than `near_duplicate_source` of the other
     /// side is an excerpt: `partial`, not `rewrite`.
     pub excerpt_verbatim: f64,
@@ -132,6 +137,7 @@ impl Default for CompareOptions {
             rewrite_mean_coverage: 0.72,
             rewrite_min_matches: 3,
             min_order: 0.7,
+            reordered_confident: 0.7,
             excerpt_verbatim: 0.7,
             partial_coverage: 0.3,
             partial_min_order: 0.9,
@@ -234,7 +240,9 @@ impl<S: SentenceScorer> Comparer<S> {
         {
             Relation::NearDuplicate
         } else if enough_matches
-            && order >= opt.min_order
+            && (order >= opt.min_order
+                || (fig.scov[copy_side] >= opt.reordered_confident
+                    && fig.cov[src_side] >= opt.rewrite_coverage))
             && ((fig.cov[copy_side] >= opt.rewrite_coverage
                 && fig.scov[copy_side] >= opt.rewrite_strong_coverage)
                 || 0.5 * (fig.cov[0] + fig.cov[1]) >= opt.rewrite_mean_coverage)

@@ -231,3 +231,17 @@ fn preparation_of_another_text_does_not_panic() {
         assert!(s.end <= ORIGINAL.len());
     }
 }
+
+#[test]
+fn reordered_copy_is_a_rewrite_not_a_near_duplicate() {
+    // The article's paragraphs in another order, otherwise unchanged: all of it is reused
+    // (a derivation), but the order is not kept, so it is not a near-duplicate either.
+    let paras: Vec<&str> = ORIGINAL.split("\n\n").collect();
+    let order = [0, 5, 6, 4, 3, 1, 2];
+    let copy: Vec<&str> = order.iter().map(|&i| paras[i]).collect();
+    let copy = copy.join("\n\n");
+    let c = compare(ORIGINAL, &copy);
+    assert_eq!(c.relation, Relation::Rewrite, "{:?}", c.coverage);
+    // Each moved block is its own reused region.
+    assert!(c.passages.len() >= 3, "{:?}", c.passages);
+}

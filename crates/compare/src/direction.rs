@@ -207,7 +207,11 @@ pub(crate) fn decide(
         extra[0] += na.saturating_sub(lcs);
         extra[1] += nb.saturating_sub(lcs);
     }
+    // Evidence about editing a verbatim copy: it counts in proportion to how much of the
+    // pair is such a copy (in a reworded text a few near-verbatim sentences say little).
     let (fav, w) = asymmetry(extra[0] as f64, extra[1] as f64, 2.0, 0.03, 0.3);
+    let w = w * fig.vcov[0].min(fig.vcov[1]).clamp(0.0, 1.0);
+    let fav = if w > 0.0 { fav } else { None };
     evidence.push(Evidence {
         kind: "trimmed-words".into(),
         favours: fav,

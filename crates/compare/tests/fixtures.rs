@@ -245,3 +245,33 @@ fn reordered_copy_is_a_rewrite_not_a_near_duplicate() {
     // Each moved block is its own reused region.
     assert!(c.passages.len() >= 3, "{:?}", c.passages);
 }
+
+fn trimmed_words(c: &Comparison) -> (Option<Side>, f64) {
+    let e = c
+        .direction
+        .evidence
+        .iter()
+        .find(|e| e.kind == "trimmed-words")
+        .expect("trimmed-words evidence");
+    (e.favours, e.weight)
+}
+
+#[test]
+fn trimmed_words_count_in_proportion_to_verbatim_copy() {
+    let full = "Traffic planners expect around 35,000 vehicles to cross the bridge each day, roughly the same number as before the closure.";
+    let trimmed = "Traffic planners expect 35,000 vehicles to cross the bridge, roughly the same number as before the closure.";
+    // A light edit that trims words: the untrimmed text is the source.
+    let light = ORIGINAL.replace(full, trimmed);
+    let (fav, w) = trimmed_words(&compare(ORIGINAL, &light));
+    assert_eq!(fav, Some(Side::A));
+    assert!(w >= 0.05, "{w}");
+    // The same trimmed sentence inside a reworded text says little about who edited whom.
+    let spun = SPUN.replace(
+        "Planners expect about 35,000 vehicles to cross the bridge daily, roughly as many as before it was closed.",
+        trimmed,
+    );
+    let c = compare(ORIGINAL, &spun);
+    assert_eq!(c.relation, Relation::Rewrite);
+    let (_, w_spun) = trimmed_words(&c);
+    assert!(w_spun < 0.5 * w, "{w_spun} vs {w}");
+}

@@ -96,6 +96,10 @@ pub struct Args {
     /// and passage keys); 0 = all. Keeps verification linear in the corpus size.
     #[arg(long, default_value_t = stemma_scan::candidates::DEFAULT_MAX_CANDIDATES)]
     pub max_candidates: usize,
+    /// Candidates kept per document from one cluster of mutually similar earlier documents
+    /// (variants of one story); 0 = no limit.
+    #[arg(long, default_value_t = stemma_scan::candidates::DEFAULT_MAX_PER_CLUSTER)]
+    pub max_per_cluster: usize,
     /// Compare every copy of an exact-duplicate group with its other candidates too (by
     /// default a copy is only paired with its group's representative: n-1 pairs per group).
     #[arg(long)]
@@ -198,6 +202,7 @@ fn options(args: &Args) -> anyhow::Result<ScanOptions> {
     c.min_shared_fraction = args.min_shared_fraction;
     c.passage_df_cap = args.df_cap.max(1);
     c.max_candidates = args.max_candidates;
+    c.max_per_cluster = args.max_per_cluster;
     c.collapse_exact = !args.no_collapse;
     Ok(o)
 }

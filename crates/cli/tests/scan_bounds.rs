@@ -112,10 +112,13 @@ fn max_candidates_bounds_each_document() {
         }
         per_doc
     };
-    let all = count(&["--max-candidates", "0"]);
+    let all = count(&["--max-candidates", "0", "--max-per-cluster", "0"]);
     // The last near copy sees all seven earlier documents.
     assert_eq!(all["near2"], 7);
     let capped = count(&["--max-candidates", "2", "--no-collapse"]);
     assert!(capped.values().all(|&n| n <= 2), "{capped:?}");
     assert_eq!(capped["near2"], 2);
+    // All eight texts are variants of one story: at most 3 per document by default.
+    let clustered = count(&["--max-candidates", "0"]);
+    assert_eq!(clustered["near2"], 3);
 }

@@ -92,7 +92,15 @@ pub struct CandidateOptions {
     /// becomes one candidate pair with that group's first document (its *representative*) and
     /// is not indexed further — a group of `n` copies costs `n - 1` pairs, not `n(n-1)/2`.
     pub collapse_exact: bool,
+    /// Candidates kept per document from one *cluster* of mutually similar earlier documents
+    /// (variants of one story, joined when wholesale-similar, see [`CLUSTER_LINK`]); `0`
+    /// keeps all. Verifying a document against 3 variants of a story it copies says as much
+    /// as against 100 of them, and leaves room for the other stories it borrows from.
+    pub max_per_cluster: usize,
 }
+
+/// Default of [`CandidateOptions::max_per_cluster`].
+pub const DEFAULT_MAX_PER_CLUSTER: usize = 3;
 
 /// Default of [`CandidateOptions::max_candidates`].
 pub const DEFAULT_MAX_CANDIDATES: usize = 10;
@@ -114,6 +122,7 @@ impl Default for CandidateOptions {
             signals: Signal::ALL.to_vec(),
             max_candidates: DEFAULT_MAX_CANDIDATES,
             collapse_exact: true,
+            max_per_cluster: DEFAULT_MAX_PER_CLUSTER,
         }
     }
 }
@@ -240,6 +249,23 @@ pub struct CandidateFinder<I: Index = MemIndex> {
     collapse_exact: bool,
     /// Exact-duplicate group of every document: its representative (itself if none).
     group: Vec<DocId>,
+    max_per_cluster: usize,
+    /// Union-find over wholesale-similar candidate pairs (see [`CLUSTER_LINK`]).
+    cluster: Vec<DocId>,
+    links: Vec<DocId>,
+}
+
+/// Candidates whose LSH band fraction, or shared passage keys over the *larger* document's
+/// keys, reach this join one cluster of mutually similar documents (variants of one story);
+/// a document keeps at most [`CandidateOptions::max_per_cluster`] candidates per cluster.
+pub const CLUSTER_LINK: f32 = 0.5;
+
+fn find(parent: &mut [DocId], mut x: DocId) -> DocId {
+    while parent[x as usize] != x {
+        parent[x as usize] = parent[parent[x as usize] as usize];
+        x = parent[x as usize];
+    }
+    x
 }
 
 impl CandidateFinder<MemIndex> {
@@ -253,6 +279,7 @@ impl CandidateFinder<MemIndex> {
             opts.min_shared_fraction,
         )
         .with_limits(opts.max_candidates, opts.collapse_exact)
+        .with_cluster_cap(opts.max_per_cluster)
     }
 
     /// Approximate heap bytes of the three indexes.
@@ -282,6 +309,9 @@ impl<I: Index> CandidateFinder<I> {
             max_candidates: 0,
             collapse_exact: false,
             group: Vec::new(),
+            max_per_cluster: 0,
+            cluster: Vec::new(),
+            links: Vec::new(),
         }
     }
 
@@ -290,6 +320,12 @@ impl<I: Index> CandidateFinder<I> {
     pub fn with_limits(mut self, max_candidates: usize, collapse_exact: bool) -> Self {
         self.max_candidates = max_candidates;
         self.collapse_exact = collapse_exact;
+        self
+    }
+
+    /// Sets the per-cluster cap (`0`: none; see [`CandidateOptions::max_per_cluster`]).
+    pub fn with_cluster_cap(mut self, max_per_cluster: usize) -> Self {
+        self.max_per_cluster = max_per_cluster;
         self
     }
 
@@ -382,6 +418,7 @@ impl<I: Index> CandidateFinder<I> {
         // Scores (shared passage keys count for a pair proposed by other signals too).
         let nb = sk.lsh.len().max(1) as f32;
         let kb = sk.passage.len() as u32;
+        self.links.clear();
         for c in &mut out[start..] {
             if c.shared_keys == 0
                 && let Ok(i) = self.scratch.binary_search_by_key(&c.a, |x| x.0)
@@ -389,20 +426,58 @@ impl<I: Index> CandidateFinder<I> {
                 c.shared_keys = self.scratch[i].1;
             }
             let ka = self.key_counts.get(c.a as usize).copied().unwrap_or(0);
+            let bands = c.shared_bands as f32 / nb;
             let keys = c.shared_keys as f32 / ka.min(kb).max(1) as f32;
             c.score = if c.has(Signal::Exact) {
                 2.0
             } else {
-                (c.shared_bands as f32 / nb).max(keys.min(1.0))
+                bands.max(keys.min(1.0))
             };
+            // Wholesale similarity (of the larger document too): joins the two clusters.
+            let sym = c.shared_keys as f32 / ka.max(kb).max(1) as f32;
+            if c.has(Signal::Exact) || bands.max(sym) >= CLUSTER_LINK {
+                self.links.push(c.a);
+            }
         }
-        if self.max_candidates > 0 && out.len() - start > self.max_candidates {
-            // Best first; ties: the nearer (later-read) document first.
+        if self.group.len() > self.cluster.len() {
+            let from = self.cluster.len() as DocId;
+            self.cluster.extend(from..self.group.len() as DocId);
+        }
+        let (k, m) = (self.max_candidates, self.max_per_cluster);
+        let n = out.len() - start;
+        if (k > 0 && n > k) || (m > 0 && n > m) {
+            // Best first; ties: the nearer (later-read) document first. At most `m` per
+            // cluster, `k` in all.
             out[start..].sort_unstable_by(|x, y| y.score.total_cmp(&x.score).then(y.a.cmp(&x.a)));
-            self.stats.dropped += out.len() - start - self.max_candidates;
-            out.truncate(start + self.max_candidates);
+            let mut counts: Vec<(DocId, usize)> = Vec::new();
+            let mut w = start;
+            for r in start..out.len() {
+                let root = find(&mut self.cluster, out[r].a);
+                let i = match counts.iter().position(|x| x.0 == root) {
+                    Some(i) => i,
+                    None => {
+                        counts.push((root, 0));
+                        counts.len() - 1
+                    }
+                };
+                if (m == 0 || counts[i].1 < m) && (k == 0 || w - start < k) {
+                    counts[i].1 += 1;
+                    out[w] = out[r];
+                    w += 1;
+                }
+            }
+            self.stats.dropped += out.len() - w;
+            out.truncate(w);
             out[start..].sort_unstable_by_key(|c| c.a);
         }
+        let links = std::mem::take(&mut self.links);
+        for &a in links.iter().chain(rep.as_ref()) {
+            let (x, y) = (find(&mut self.cluster, a), find(&mut self.cluster, doc));
+            if x != y {
+                self.cluster[x.max(y) as usize] = x.min(y);
+            }
+        }
+        self.links = links;
         if let Some(r) = rep {
             let i = out[start..].partition_point(|c| c.a < r);
             out.insert(
@@ -475,7 +550,11 @@ mod tests {
 
     #[test]
     fn exact_copies_collapse_onto_their_representative() {
-        let mut f = CandidateFinder::in_memory(&CandidateOptions::default());
+        let opts = CandidateOptions {
+            max_per_cluster: 0,
+            ..CandidateOptions::default()
+        };
+        let mut f = CandidateFinder::in_memory(&opts);
         let mut out = Vec::new();
         // Document 0: a near copy read first; 1..=5: five exact copies of one text.
         f.add(0, &sk(Some(8), &[1, 3], &[10, 11, 12]), &mut out);
@@ -531,6 +610,41 @@ mod tests {
         assert_eq!(out.iter().map(|c| c.a).collect::<Vec<_>>(), vec![1, 3]);
         assert!(out[1].score > out[0].score);
         assert!(f.stats().dropped >= 2);
+    }
+
+    #[test]
+    fn a_cluster_of_variants_fills_at_most_its_share() {
+        let opts = CandidateOptions {
+            max_per_cluster: 2,
+            min_shared_fraction: 0.0,
+            ..CandidateOptions::default()
+        };
+        let mut f = CandidateFinder::in_memory(&opts);
+        let mut out = Vec::new();
+        // Five variants of story S (keys 0..20, each missing one), then story T (100..120).
+        for d in 0..5u32 {
+            let keys: Vec<u64> = (0..20).filter(|&k| k != d as u64).collect();
+            f.add(d, &sk(None, &[], &keys), &mut out);
+        }
+        f.add(5, &sk(None, &[], &(100..120).collect::<Vec<_>>()), &mut out);
+        out.clear();
+        // A document copying S wholesale and a passage of T: two S variants and T.
+        let keys: Vec<u64> = (0..20).chain(100..104).collect();
+        f.add(6, &sk(None, &[], &keys), &mut out);
+        assert_eq!(out.iter().map(|c| c.a).collect::<Vec<_>>(), vec![3, 4, 5]);
+        // Without the cap every variant is kept.
+        let opts = CandidateOptions {
+            max_per_cluster: 0,
+            ..opts
+        };
+        let mut f = CandidateFinder::in_memory(&opts);
+        for d in 0..5u32 {
+            let keys: Vec<u64> = (0..20).filter(|&k| k != d as u64).collect();
+            f.add(d, &sk(None, &[], &keys), &mut out);
+        }
+        out.clear();
+        f.add(6, &sk(None, &[], &keys), &mut out);
+        assert_eq!(out.len(), 5);
     }
 
     #[test]

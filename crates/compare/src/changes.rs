@@ -26,29 +26,7 @@ fn tok_text<'a>(d: &Document<'a>, t: &Token) -> &'a str {
 }
 
 fn month_or_weekday(norm: &str) -> Option<u8> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    const DAYS: [&str; 7] = [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
+    use crate::date::{DAYS, MONTHS};
     let n = norm.trim_end_matches('.');
     if MONTHS.contains(&n)
         || (n.len() == 3 && n != "may" && MONTHS.iter().any(|m| m.starts_with(n)))

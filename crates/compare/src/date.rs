@@ -120,21 +120,33 @@ fn parse_iso(s: &str) -> Option<i64> {
     build(y, m, d, t, off)
 }
 
+/// English month names, January first.
+pub(crate) const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+/// English weekday names, Monday first.
+pub(crate) const DAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
 fn month_of(w: &str) -> Option<i64> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
     let w = w.trim_end_matches('.').to_ascii_lowercase();
     if w.len() < 3 {
         return None;
@@ -149,15 +161,6 @@ fn month_of(w: &str) -> Option<i64> {
 }
 
 fn is_weekday(w: &str) -> bool {
-    const DAYS: [&str; 7] = [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
     let w = w.trim_end_matches('.').to_ascii_lowercase();
     w.len() >= 3
         && DAYS

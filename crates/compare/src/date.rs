@@ -30,6 +30,27 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// Formats seconds since the Unix epoch as an ISO 8601 UTC time, `1987-02-26T15:01:01Z`.
+pub fn format_date(secs: i64) -> String {
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 fn days_in_month(y: i64, m: i64) -> i64 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -248,7 +269,17 @@ fn parse_words(s: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_date;
+    use super::{format_date, parse_date};
+
+    #[test]
+    fn format_round_trips_through_parse() {
+        assert_eq!(format_date(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_date(FEB26_1987 + 54_061), "1987-02-26T15:01:01Z");
+        assert_eq!(format_date(-1), "1969-12-31T23:59:59Z");
+        for secs in [951_782_400, 1_709_164_800, 4_107_542_399, -2_208_988_800] {
+            assert_eq!(parse_date(&format_date(secs)), Some(secs), "{secs}");
+        }
+    }
 
     const FEB26_1987: i64 = 541_296_000;
 

@@ -130,7 +130,9 @@ pub(crate) fn decide(
             favours,
             weight: if favours.is_some() { 0.9 } else { 0.0 },
             detail: format!(
-                "A dated {da}, B dated {db} (seconds since epoch): B is {hours:+.1} h after A; the earlier text is the source"
+                "A dated {}, B dated {}: B is {hours:+.1} h after A; the earlier text is the source",
+                crate::date::format_date(da),
+                crate::date::format_date(db)
             ),
         });
     }

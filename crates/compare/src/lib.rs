@@ -28,7 +28,7 @@ mod direction;
 pub mod model;
 pub mod wording;
 
-pub use date::parse_date;
+pub use date::{format_date, parse_date};
 pub use model::*;
 pub use stemma_align::{AlignOptions, LexicalScorer, SentenceScorer};
 

@@ -36,7 +36,10 @@ pub struct Args {
     /// Corpus inputs: folders, text files, JSONL files (optionally .gz/.zst), `-` for stdin.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
-    /// Output folder (created if missing).
+    /// Output folder (created if missing): pairs.jsonl (related pairs; an exact-duplicate
+    /// group of n documents gives n-1 `duplicate` pairs with its first document),
+    /// families.jsonl (wholesale-derivation families, partial reuse as `links`), report.html,
+    /// skipped.jsonl.
     #[arg(long, short)]
     pub out: PathBuf,
     /// JSONL field holding the document id.
@@ -100,6 +103,11 @@ pub struct Args {
     /// (variants of one story); 0 = no limit.
     #[arg(long, default_value_t = stemma_scan::candidates::DEFAULT_MAX_PER_CLUSTER)]
     pub max_per_cluster: usize,
+    /// Candidates scoring below this (0–1: shared LSH bands / passage keys) are not verified;
+    /// 0 = off. 0.15 saves 20–40% of the verification on generated corpora, losing 5–7% of
+    /// partial reuse.
+    #[arg(long, default_value_t = 0.0)]
+    pub min_score: f32,
     /// Compare every copy of an exact-duplicate group with its other candidates too (by
     /// default a copy is only paired with its group's representative: n-1 pairs per group).
     #[arg(long)]
@@ -203,6 +211,10 @@ fn options(args: &Args) -> anyhow::Result<ScanOptions> {
     c.passage_df_cap = args.df_cap.max(1);
     c.max_candidates = args.max_candidates;
     c.max_per_cluster = args.max_per_cluster;
+    if !(0.0..=1.0).contains(&args.min_score) {
+        bail!("--min-score must be in [0, 1]");
+    }
+    c.min_score = args.min_score;
     c.collapse_exact = !args.no_collapse;
     Ok(o)
 }

@@ -97,6 +97,10 @@ pub struct CandidateOptions {
     /// keeps all. Verifying a document against 3 variants of a story it copies says as much
     /// as against 100 of them, and leaves room for the other stories it borrows from.
     pub max_per_cluster: usize,
+    /// Candidates scoring below this ([`Candidate::score`]) are not verified: a free
+    /// prefilter. Off (0) by default: on the generated 10k corpus 0.15 skips 42% of the
+    /// verifications but loses 5% of the planted partial reuse (100k: 22%, 7%).
+    pub min_score: f32,
 }
 
 /// Default of [`CandidateOptions::max_per_cluster`].
@@ -123,6 +127,7 @@ impl Default for CandidateOptions {
             max_candidates: DEFAULT_MAX_CANDIDATES,
             collapse_exact: true,
             max_per_cluster: DEFAULT_MAX_PER_CLUSTER,
+            min_score: 0.0,
         }
     }
 }
@@ -250,6 +255,7 @@ pub struct CandidateFinder<I: Index = MemIndex> {
     /// Exact-duplicate group of every document: its representative (itself if none).
     group: Vec<DocId>,
     max_per_cluster: usize,
+    min_score: f32,
     /// Union-find over wholesale-similar candidate pairs (see [`CLUSTER_LINK`]).
     cluster: Vec<DocId>,
     links: Vec<DocId>,
@@ -279,7 +285,7 @@ impl CandidateFinder<MemIndex> {
             opts.min_shared_fraction,
         )
         .with_limits(opts.max_candidates, opts.collapse_exact)
-        .with_cluster_cap(opts.max_per_cluster)
+        .with_cluster_cap(opts.max_per_cluster, opts.min_score)
     }
 
     /// Approximate heap bytes of the three indexes.
@@ -310,6 +316,7 @@ impl<I: Index> CandidateFinder<I> {
             collapse_exact: false,
             group: Vec::new(),
             max_per_cluster: 0,
+            min_score: 0.0,
             cluster: Vec::new(),
             links: Vec::new(),
         }
@@ -323,9 +330,11 @@ impl<I: Index> CandidateFinder<I> {
         self
     }
 
-    /// Sets the per-cluster cap (`0`: none; see [`CandidateOptions::max_per_cluster`]).
-    pub fn with_cluster_cap(mut self, max_per_cluster: usize) -> Self {
+    /// Sets the per-cluster cap (`0`: none; see [`CandidateOptions::max_per_cluster`]) and
+    /// the lowest candidate score kept ([`CandidateOptions::min_score`]).
+    pub fn with_cluster_cap(mut self, max_per_cluster: usize, min_score: f32) -> Self {
         self.max_per_cluster = max_per_cluster;
+        self.min_score = min_score;
         self
     }
 
@@ -442,6 +451,17 @@ impl<I: Index> CandidateFinder<I> {
         if self.group.len() > self.cluster.len() {
             let from = self.cluster.len() as DocId;
             self.cluster.extend(from..self.group.len() as DocId);
+        }
+        if self.min_score > 0.0 {
+            let mut w = start;
+            for r in start..out.len() {
+                if out[r].score >= self.min_score {
+                    out[w] = out[r];
+                    w += 1;
+                }
+            }
+            self.stats.dropped += out.len() - w;
+            out.truncate(w);
         }
         let (k, m) = (self.max_candidates, self.max_per_cluster);
         let n = out.len() - start;
@@ -610,6 +630,25 @@ mod tests {
         assert_eq!(out.iter().map(|c| c.a).collect::<Vec<_>>(), vec![1, 3]);
         assert!(out[1].score > out[0].score);
         assert!(f.stats().dropped >= 2);
+        // A score floor drops the weak ones whatever the cap.
+        let opts = CandidateOptions {
+            max_candidates: 0,
+            min_score: 0.5,
+            ..opts
+        };
+        let mut f = CandidateFinder::in_memory(&opts);
+        for (d, n) in [(0u32, 3usize), (1, 15), (2, 6), (3, 20)] {
+            let mut keys: Vec<u64> = base[..n]
+                .iter()
+                .copied()
+                .chain(1000 * (d as u64 + 1)..1000 * (d as u64 + 1) + (20 - n as u64))
+                .collect();
+            keys.sort_unstable();
+            f.add(d, &sk(None, &[], &keys), &mut out);
+        }
+        out.clear();
+        f.add(4, &sk(None, &[], &base), &mut out);
+        assert_eq!(out.iter().map(|c| c.a).collect::<Vec<_>>(), vec![1, 3]);
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub mod wording;
 
 pub use date::{format_date, parse_date};
 pub use model::*;
-pub use stemma_align::{AlignOptions, LexicalFeatures, LexicalScorer, SentenceScorer};
+pub use stemma_align::{AlignOptions, LexicalScorer, SentenceScorer};
 
 use stemma_align::{AlignInput, AlignResult, MatchKind, align_with, order_consistency};
 use stemma_text::{PreparedText, TokenKind};
@@ -208,30 +208,12 @@ impl<S: SentenceScorer> Comparer<S> {
     /// Compares `a` with `b`. Never panics; spans of `prepared` that do not fit `text` are
     /// ignored.
     pub fn compare(&self, a: &Document<'_>, b: &Document<'_>) -> Comparison {
-        let (fa, fb) = (self.features(a), self.features(b));
-        self.compare_with(a, &fa, b, &fb)
-    }
-
-    /// The scorer's sentence features of one document. Computing them once and passing them
-    /// to [`Comparer::compare_with`] saves that work when a document is compared many times
-    /// (corpus scans, an index checking new articles).
-    pub fn features(&self, d: &Document<'_>) -> S::Features {
-        self.scorer.features(AlignInput::new(d.text, d.prepared))
-    }
-
-    /// Like [`Comparer::compare`], with each document's features from [`Comparer::features`]
-    /// (features of another document or another scorer give meaningless results).
-    pub fn compare_with(
-        &self,
-        a: &Document<'_>,
-        fa: &S::Features,
-        b: &Document<'_>,
-        fb: &S::Features,
-    ) -> Comparison {
         let opt = &self.options;
         let ia = AlignInput::new(a.text, a.prepared);
         let ib = AlignInput::new(b.text, b.prepared);
-        let res = align_with(&self.scorer, &opt.align, ia, fa, ib, fb);
+        let fa = self.scorer.features(ia);
+        let fb = self.scorer.features(ib);
+        let res = align_with(&self.scorer, &opt.align, ia, &fa, ib, &fb);
         let strong = self.scorer.thresholds().strong;
         let fig = figures(a, b, &res, strong);
         let duplicate = is_duplicate(a.prepared, b.prepared);

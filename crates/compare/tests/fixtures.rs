@@ -275,22 +275,3 @@ fn trimmed_words_count_in_proportion_to_verbatim_copy() {
     let (_, w_spun) = trimmed_words(&c);
     assert!(w_spun < 0.5 * w, "{w_spun} vs {w}");
 }
-
-#[test]
-fn precomputed_features_give_the_same_comparison() {
-    let comparer = Comparer::default();
-    let texts = [ORIGINAL, SPUN, SAME_STORY, UNRELATED];
-    let prepared: Vec<_> = texts.iter().map(|t| stemma_text::prepare(t)).collect();
-    let docs: Vec<_> = texts
-        .iter()
-        .zip(&prepared)
-        .map(|(t, p)| Document::new(t, p))
-        .collect();
-    let features: Vec<_> = docs.iter().map(|d| comparer.features(d)).collect();
-    for (i, a) in docs.iter().enumerate() {
-        for (j, b) in docs.iter().enumerate() {
-            let reused = comparer.compare_with(a, &features[i], b, &features[j]);
-            assert_eq!(reused, comparer.compare(a, b), "documents {i} and {j}");
-        }
-    }
-}

@@ -25,7 +25,7 @@ pub mod store;
 use candidates::{Candidate, CandidateFinder, CandidateOptions, CandidateStats, Sketcher};
 use index::DocId;
 use rayon::prelude::*;
-use stemma_compare::{Comparer, Comparison, Document, LexicalFeatures, Relation};
+use stemma_compare::{Comparer, Comparison, Document, Relation};
 use store::{StoreError, TextStore};
 
 /// Settings of a scan.
@@ -226,27 +226,23 @@ impl Scanner {
             let mut ids: Vec<DocId> = chunk.iter().flat_map(|c| [c.a, c.b]).collect();
             ids.sort_unstable();
             ids.dedup();
-            // Each document of the chunk is prepared and featurized once, however many of
-            // the chunk's pairs it is in.
-            let prepared: Vec<(String, stemma_text::PreparedText, LexicalFeatures)> = ids
+            let prepared: Vec<(String, stemma_text::PreparedText)> = ids
                 .par_iter()
                 .map(|&d| {
                     let t = self.text(d)?;
                     let p = stemma_text::prepare(&t);
-                    let f = self.comparer.features(&Document::new(&t, &p));
-                    Ok((t, p, f))
+                    Ok((t, p))
                 })
                 .collect::<Result<_, ScanError>>()?;
             let get = |d: DocId| {
                 let i = ids.binary_search(&d).expect("document of the chunk");
-                let (t, p, f) = &prepared[i];
-                (Document::new(t, p).with_date(self.docs[d as usize].date), f)
+                let (t, p) = &prepared[i];
+                Document::new(t, p).with_date(self.docs[d as usize].date)
             };
             let kept: Vec<Verified> = chunk
                 .par_iter()
                 .filter_map(|c| {
-                    let ((da, fa), (db, fb)) = (get(c.a), get(c.b));
-                    let comparison = self.comparer.compare_with(&da, fa, &db, fb);
+                    let comparison = self.comparer.compare(&get(c.a), &get(c.b));
                     self.opts
                         .relations
                         .contains(&comparison.relation)

@@ -9,10 +9,10 @@ FLOORS = {
     "fixtures_derivation_accuracy": 0.75,  # derived-or-not decided right, all labelled pairs
     "fixtures_rewrite_precision": 0.85,  # rewrite vs same-story, self-made set
     "fixtures_rewrite_recall": 0.55,
-    "generated_duplicate_f1": 0.98,
-    "generated_derivation_precision": 0.80,
-    "generated_derivation_recall": 0.90,
-    "generated_plagdet": 0.45,
+    "generated_duplicate_f1": 0.97,  # exact copies collapse to their representative (docs/notes/scan.md)
+    "generated_derivation_precision": 0.85,
+    "generated_derivation_recall": 0.93,
+    "generated_plagdet": 0.80,
     "generated_direction_accuracy": 0.90,
 }
 DERIVED = {"duplicate", "near-duplicate", "rewrite", "partial"}

@@ -43,15 +43,15 @@ fn closing_quotes_and_question_marks() {
 
 #[test]
 fn wrapped_lines_and_headlines() {
-    let text = "COCOA REVIEW FOR THE WEEK\n\nShowers continued throughout the week in\nthe cocoa \
-                zone, alleviating the drought.\n    The dry period means the crop will be\nlate this \
-                year.\n";
+    let text = "GRAIN HARBOUR WEEKLY NOTE\n\nFog closed the Tarnby grain harbour for\nthree days, \
+                delaying barge loadings.\n    Shippers said the backlog would be\ncleared by \
+                Friday.\n";
     assert_eq!(
         sentences(text),
         vec![
-            "COCOA REVIEW FOR THE WEEK",
-            "Showers continued throughout the week in\nthe cocoa zone, alleviating the drought.",
-            "The dry period means the crop will be\nlate this year."
+            "GRAIN HARBOUR WEEKLY NOTE",
+            "Fog closed the Tarnby grain harbour for\nthree days, delaying barge loadings.",
+            "Shippers said the backlog would be\ncleared by Friday."
         ]
     );
     let p = prepare(text);

@@ -102,6 +102,10 @@ pub struct ClassificationScores {
     pub threshold: f64,
     /// Accuracy.
     pub accuracy: f64,
+    /// Precision of the paraphrase class.
+    pub precision: f64,
+    /// Recall of the paraphrase class.
+    pub recall: f64,
     /// F1 of the paraphrase class.
     pub f1: f64,
 }
@@ -138,6 +142,8 @@ pub fn classification(scores: &[f64], gold: &[f64], threshold: f64) -> Classific
         } else {
             correct as f64 / scores.len() as f64
         },
+        precision: prec,
+        recall: rec,
         f1: f1(prec, rec),
     }
 }
@@ -252,10 +258,16 @@ pub fn evaluate_sentences(
 /// sentence is prepared as a one-passage document and the two whole passages are scored.
 /// Also returns the scorer's calibrated paraphrase threshold.
 pub fn lexical_scorer() -> (impl Fn(&str, &str) -> f64, f64) {
-    use stemma_align::{AlignInput, LexicalScorer, SentenceScorer};
-    let scorer = LexicalScorer::default();
-    let threshold = scorer.thresholds().paraphrase;
-    let f = move |a: &str, b: &str| {
+    let scorer = stemma_align::LexicalScorer::default();
+    let threshold = stemma_align::SentenceScorer::thresholds(&scorer).paraphrase;
+    (scorer_fn(scorer), threshold)
+}
+
+/// A given lexical scorer (e.g. with other weights) as a sentence-pair closure, as
+/// [`lexical_scorer`] does for the default one.
+pub fn scorer_fn(scorer: stemma_align::LexicalScorer) -> impl Fn(&str, &str) -> f64 {
+    use stemma_align::{AlignInput, SentenceScorer};
+    move |a: &str, b: &str| {
         let (pa, pb) = (stemma_text::prepare(a), stemma_text::prepare(b));
         let fa = scorer.features(AlignInput::new(a, &pa));
         let fb = scorer.features(AlignInput::new(b, &pb));
@@ -264,8 +276,7 @@ pub fn lexical_scorer() -> (impl Fn(&str, &str) -> f64, f64) {
             return 0.0;
         }
         scorer.score(&fa, 0..na, &fb, 0..nb)
-    };
-    (f, threshold)
+    }
 }
 
 #[cfg(test)]

@@ -1,13 +1,15 @@
 //! The lexical sentence scorer: weighted content stems with character-trigram soft matching.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use stemma_text::TokenKind;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::scorer::{AlignInput, SentenceScorer, Thresholds};
-use crate::words::{char_trigrams, dice_sorted};
+use crate::words::{char_trigrams_into, dice_sorted};
 
 /// Largest number of term pairs for which soft (trigram) matching is tried in one recall.
 const SOFT_BUDGET: usize = 40_000;
@@ -83,22 +85,72 @@ impl Default for LexicalScorer {
     }
 }
 
-#[derive(Debug, Clone)]
+/// A hasher for keys that are already well mixed (xxh3 stems) or short strings: FxHash-style
+/// multiply-rotate, much cheaper than SipHash. Only used for private, per-call sets, whose
+/// iteration order never reaches a result.
+#[derive(Default, Clone, Copy)]
+struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+        for &b in chunks.remainder() {
+            self.write_u64(u64::from(b));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(u64::from(i));
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;
+
+/// Soft-matching key of a number: numbers never soft-match (a `char` is at most 0x10FFFF).
+const NUMBER_KEY: u32 = u32::MAX;
+
+/// One weighted term of a sentence. Its character trigrams live in the document's arena.
+#[derive(Debug, Clone, Copy)]
 struct Term {
     stem: u64,
     weight: f64,
-    number: bool,
-    first: char,
-    grams: Vec<u32>,
+    /// First char of the normalized word, or [`NUMBER_KEY`] for a number.
+    soft: u32,
+    /// Start of the trigrams in [`LexicalFeatures::grams`].
+    gram_start: u32,
+    /// Number of trigrams.
+    gram_len: u32,
 }
 
 /// Per-document features of the [`LexicalScorer`]: weighted terms of every sentence and an
 /// inverted index from stems to sentences.
 #[derive(Debug, Clone, Default)]
 pub struct LexicalFeatures {
+    /// Terms of every sentence; each sentence's terms are sorted by stem, without repeats.
     terms: Vec<Term>,
+    /// Character trigrams of all terms, one sorted run per term.
+    grams: Vec<u32>,
     sentences: Vec<Range<usize>>,
-    index: HashMap<u64, Vec<u32>>,
+    /// Distinct stems of the document, sorted.
+    index_keys: Vec<u64>,
+    /// `index_starts[k]..index_starts[k + 1]` is the range of `postings` of `index_keys[k]`.
+    index_starts: Vec<u32>,
+    /// Sentences holding each stem, ascending, concatenated in the order of `index_keys`.
+    postings: Vec<u32>,
 }
 
 impl LexicalFeatures {
@@ -108,27 +160,53 @@ impl LexicalFeatures {
             self.terms[r.clone()].iter().map(|t| t.weight).sum()
         })
     }
+
+    /// Sentences holding `stem`, ascending (empty when none).
+    fn sentences_with(&self, stem: u64) -> &[u32] {
+        match self.index_keys.binary_search(&stem) {
+            Ok(k) => {
+                &self.postings[self.index_starts[k] as usize..self.index_starts[k + 1] as usize]
+            }
+            Err(_) => &[],
+        }
+    }
+
+    #[inline]
+    fn grams_of(&self, t: &Term) -> &[u32] {
+        &self.grams[t.gram_start as usize..(t.gram_start + t.gram_len) as usize]
+    }
 }
 
 impl LexicalScorer {
-    fn collect<'f>(&self, f: &'f LexicalFeatures, r: Range<usize>) -> Vec<&'f Term> {
+    /// The terms of sentences `r`, sorted by stem; a stem found in several sentences is kept
+    /// once, with its highest weight (the first such term in sentence order on ties).
+    fn collect<'f>(&self, f: &'f LexicalFeatures, r: Range<usize>) -> Cow<'f, [Term]> {
         let end = r.end.min(f.sentences.len());
         let start = r.start.min(end);
         if end == start + 1 {
-            return f.terms[f.sentences[start].clone()].iter().collect();
+            return Cow::Borrowed(&f.terms[f.sentences[start].clone()]);
         }
-        let mut out: Vec<&Term> = Vec::new();
+        let mut out: Vec<Term> = Vec::new();
         for s in &f.sentences[start..end] {
-            out.extend(f.terms[s.clone()].iter());
+            out.extend_from_slice(&f.terms[s.clone()]);
         }
+        // Stable sort: the same order (and so the same kept term) as before terms were
+        // stored by value.
         out.sort_by(|x, y| x.stem.cmp(&y.stem).then(y.weight.total_cmp(&x.weight)));
         out.dedup_by_key(|t| t.stem);
-        out
+        Cow::Owned(out)
     }
 
-    /// Weighted soft recall of `a`'s terms in `b` (b sorted by stem).
-    fn recall(&self, a: &[&Term], b: &[&Term]) -> f64 {
-        let total: f64 = a.iter().map(|t| t.weight).sum();
+    /// Weighted soft recall of `a`'s terms (of `fa`, total weight `total`) in `b` (of `fb`);
+    /// both sorted by stem.
+    fn recall(
+        &self,
+        fa: &LexicalFeatures,
+        a: &[Term],
+        total: f64,
+        fb: &LexicalFeatures,
+        b: &[Term],
+    ) -> f64 {
         if total <= 0.0 {
             return 0.0;
         }
@@ -136,26 +214,33 @@ impl LexicalScorer {
         // Soft matching is quadratic: it is skipped for huge passages (a "sentence" of thousands
         // of words is a list or garbage, and exact stems decide there anyway).
         let soft = a.len().saturating_mul(b.len()) <= SOFT_BUDGET;
+        // Both sides are sorted by stem: exact matches are found by one merge walk.
+        let mut bi = 0usize;
         for t in a {
-            if b.binary_search_by(|x| x.stem.cmp(&t.stem)).is_ok() {
+            while bi < b.len() && b[bi].stem < t.stem {
+                bi += 1;
+            }
+            if bi < b.len() && b[bi].stem == t.stem {
                 got += t.weight;
                 continue;
             }
-            if t.number || !soft {
+            if t.soft == NUMBER_KEY || !soft {
                 continue;
             }
+            let tg = fa.grams_of(t);
+            let la = tg.len();
             let mut best = 0.0f64;
             for u in b {
                 // Spelling variants and inflections keep the first letter; checking it first
-                // skips nearly all trigram comparisons.
-                if u.number || u.first != t.first {
+                // skips nearly all trigram comparisons (numbers never match: `t` is no number).
+                if u.soft != t.soft {
                     continue;
                 }
-                let (la, lb) = (t.grams.len(), u.grams.len());
+                let lb = u.gram_len as usize;
                 if la * 2 < lb || lb * 2 < la {
                     continue;
                 }
-                let d = dice_sorted(&t.grams, &u.grams);
+                let d = dice_sorted(tg, fb.grams_of(u));
                 if d > best {
                     best = d;
                 }
@@ -168,11 +253,6 @@ impl LexicalScorer {
     }
 }
 
-fn sorted_by_stem(mut v: Vec<&Term>) -> Vec<&Term> {
-    v.sort_by_key(|t| t.stem);
-    v
-}
-
 impl SentenceScorer for LexicalScorer {
     type Features = LexicalFeatures;
 
@@ -180,7 +260,7 @@ impl SentenceScorer for LexicalScorer {
         let p = doc.prepared;
         let w = &self.weights;
         // Words seen capitalized mid-sentence anywhere count as names even sentence-initially.
-        let mut mid_caps: HashSet<&str> = HashSet::new();
+        let mut mid_caps: FastSet<&str> = FastSet::default();
         for s in &p.sentences {
             let r = s.tokens.start.min(p.tokens.len())..s.tokens.end.min(p.tokens.len());
             for t in p.tokens[r].iter().skip(1) {
@@ -190,10 +270,12 @@ impl SentenceScorer for LexicalScorer {
             }
         }
         let mut f = LexicalFeatures::default();
+        let mut seen: FastSet<u64> = FastSet::default();
+        let mut postings: Vec<(u64, u32)> = Vec::new();
         for (si, s) in p.sentences.iter().enumerate() {
             let start = f.terms.len();
             let r = s.tokens.start.min(p.tokens.len())..s.tokens.end.min(p.tokens.len());
-            let mut seen: HashSet<u64> = HashSet::new();
+            seen.clear();
             for (ti, t) in p.tokens[r.clone()].iter().enumerate() {
                 if t.stop || !t.norm.chars().any(char::is_alphanumeric) {
                     continue;
@@ -215,19 +297,36 @@ impl SentenceScorer for LexicalScorer {
                     w.word
                 };
                 let weight = if number { base } else { base * len_factor };
+                let gram_start = f.grams.len() as u32;
+                let gram_len = char_trigrams_into(&t.norm, &mut f.grams) as u32;
                 f.terms.push(Term {
                     stem,
                     weight,
-                    number,
-                    first: t.norm.chars().next().unwrap_or(' '),
-                    grams: char_trigrams(&t.norm),
+                    soft: if number {
+                        NUMBER_KEY
+                    } else {
+                        t.norm.chars().next().unwrap_or(' ') as u32
+                    },
+                    gram_start,
+                    gram_len,
                 });
-                f.index.entry(stem).or_default().push(si as u32);
+                postings.push((stem, si as u32));
             }
             let end = f.terms.len();
             f.terms[start..end].sort_by_key(|t| t.stem);
             f.sentences.push(start..end);
         }
+        // Inverted index: (stem, sentence) pairs are distinct, so the order is total.
+        postings.sort_unstable();
+        f.postings.reserve(postings.len());
+        for (k, &(stem, si)) in postings.iter().enumerate() {
+            if k == 0 || postings[k - 1].0 != stem {
+                f.index_keys.push(stem);
+                f.index_starts.push(k as u32);
+            }
+            f.postings.push(si);
+        }
+        f.index_starts.push(postings.len() as u32);
         f
     }
 
@@ -237,45 +336,73 @@ impl SentenceScorer for LexicalScorer {
 
     fn candidates(&self, a: &LexicalFeatures, b: &LexicalFeatures) -> Vec<(usize, usize)> {
         let cap = 50usize.max(b.sentences.len() / 5);
+        let per = self.max_candidates * 2;
+        // (i, j, shared weight): for every A sentence its best B partners, best first.
         let mut per_a: Vec<(usize, usize, f64)> = Vec::new();
-        let mut acc: HashMap<u32, f64> = HashMap::new();
+        // Dense accumulator over B sentences (sums in the order of A's terms) and the
+        // sentences touched.
+        let mut acc: Vec<f64> = vec![0.0; b.sentences.len()];
+        let mut hit: Vec<bool> = vec![false; b.sentences.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut row: Vec<(u32, f64)> = Vec::new();
         for (i, r) in a.sentences.iter().enumerate() {
-            acc.clear();
             for t in &a.terms[r.clone()] {
-                if let Some(list) = b.index.get(&t.stem) {
-                    if list.len() > cap {
-                        continue;
+                let list = b.sentences_with(t.stem);
+                if list.len() > cap {
+                    continue;
+                }
+                for &j in list {
+                    if !hit[j as usize] {
+                        hit[j as usize] = true;
+                        touched.push(j);
                     }
-                    for &j in list {
-                        *acc.entry(j).or_insert(0.0) += t.weight;
-                    }
+                    acc[j as usize] += t.weight;
                 }
             }
-            let mut row: Vec<(u32, f64)> = acc.iter().map(|(j, w)| (*j, *w)).collect();
+            row.clear();
+            for &j in &touched {
+                row.push((j, acc[j as usize]));
+                acc[j as usize] = 0.0;
+                hit[j as usize] = false;
+            }
+            touched.clear();
             row.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-            for (j, w) in row.into_iter().take(self.max_candidates * 2) {
+            for &(j, w) in row.iter().take(per) {
                 per_a.push((i, j as usize, w));
             }
         }
-        // Keep the best partners per A sentence and per B sentence.
-        let mut keep: HashSet<(usize, usize)> = HashSet::new();
-        let mut by_a: HashMap<usize, Vec<(usize, f64)>> = HashMap::new();
-        let mut by_b: HashMap<usize, Vec<(usize, f64)>> = HashMap::new();
-        for &(i, j, w) in &per_a {
-            by_a.entry(i).or_default().push((j, w));
-            by_b.entry(j).or_default().push((i, w));
+        // Keep the best partners per A sentence and per B sentence. `per_a` holds each A
+        // sentence's partners best first already.
+        let mut keep: Vec<(usize, usize)> = Vec::new();
+        let mut k = 0usize;
+        while k < per_a.len() {
+            let i = per_a[k].0;
+            let mut n = 0usize;
+            while k < per_a.len() && per_a[k].0 == i {
+                if n < self.max_candidates {
+                    keep.push((i, per_a[k].1));
+                }
+                n += 1;
+                k += 1;
+            }
         }
-        for (i, mut v) in by_a {
-            v.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-            keep.extend(v.into_iter().take(self.max_candidates).map(|(j, _)| (i, j)));
+        let mut by_b: Vec<(usize, usize, f64)> = per_a.iter().map(|&(i, j, w)| (j, i, w)).collect();
+        by_b.sort_by(|x, y| x.0.cmp(&y.0).then(y.2.total_cmp(&x.2)).then(x.1.cmp(&y.1)));
+        let mut k = 0usize;
+        while k < by_b.len() {
+            let j = by_b[k].0;
+            let mut n = 0usize;
+            while k < by_b.len() && by_b[k].0 == j {
+                if n < self.max_candidates {
+                    keep.push((by_b[k].1, j));
+                }
+                n += 1;
+                k += 1;
+            }
         }
-        for (j, mut v) in by_b {
-            v.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-            keep.extend(v.into_iter().take(self.max_candidates).map(|(i, _)| (i, j)));
-        }
-        let mut out: Vec<(usize, usize)> = keep.into_iter().collect();
-        out.sort_unstable();
-        out
+        keep.sort_unstable();
+        keep.dedup();
+        keep
     }
 
     fn score(
@@ -285,19 +412,19 @@ impl SentenceScorer for LexicalScorer {
         fb: &LexicalFeatures,
         b: Range<usize>,
     ) -> f64 {
-        let ta = sorted_by_stem(self.collect(fa, a));
-        let tb = sorted_by_stem(self.collect(fb, b));
+        let ta = self.collect(fa, a);
+        let tb = self.collect(fb, b);
         if ta.is_empty() || tb.is_empty() {
             return 0.0;
         }
-        let ra = self.recall(&ta, &tb);
-        let rb = self.recall(&tb, &ta);
+        let wa: f64 = ta.iter().map(|t| t.weight).sum();
+        let wb: f64 = tb.iter().map(|t| t.weight).sum();
+        let ra = self.recall(fa, &ta, wa, fb, &tb);
+        let rb = self.recall(fb, &tb, wb, fa, &ta);
         if ra + rb <= 0.0 {
             return 0.0;
         }
         let f1 = (2.0 * ra * rb / (ra + rb)).max(self.weights.containment * ra.max(rb));
-        let wa: f64 = ta.iter().map(|t| t.weight).sum();
-        let wb: f64 = tb.iter().map(|t| t.weight).sum();
         let small = wa.min(wb);
         let damp = if small < self.weights.small_weight {
             (small / self.weights.small_weight).sqrt()

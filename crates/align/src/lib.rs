@@ -38,4 +38,7 @@ pub use aligner::{
 };
 pub use lexical::{LexicalFeatures, LexicalScorer, LexicalWeights};
 pub use scorer::{AlignInput, SentenceScorer, Thresholds};
-pub use words::{char_trigrams, damerau_distance, token_sequence_similarity, word_similarity};
+pub use words::{
+    char_trigrams, char_trigrams_into, damerau_distance, token_sequence_similarity, trigram_dice,
+    word_similarity,
+};

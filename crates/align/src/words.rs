@@ -4,27 +4,49 @@
 /// marker on both sides (so `abc` gives `^ab`, `abc`, `bc$`). Words of one character give one
 /// gram. Used for soft matching of spelling variants (Matesgora / Matsegora) and inflections.
 pub fn char_trigrams(word: &str) -> Vec<u32> {
-    let chars: Vec<char> = std::iter::once('\u{2}')
-        .chain(word.chars())
-        .chain(std::iter::once('\u{3}'))
-        .collect();
-    let mut out: Vec<u32> = chars
-        .windows(3)
-        .map(|w| {
-            let mut h: u32 = 2_166_136_261;
-            for c in w {
-                h ^= *c as u32;
-                h = h.wrapping_mul(16_777_619);
-            }
-            h
-        })
-        .collect();
-    if out.is_empty() {
+    let mut out = Vec::new();
+    char_trigrams_into(word, &mut out);
+    out
+}
+
+/// Appends [`char_trigrams`] of `word` to `out` (sorted and de-duplicated among themselves)
+/// without allocating; returns how many were appended.
+pub fn char_trigrams_into(word: &str, out: &mut Vec<u32>) -> usize {
+    #[inline]
+    fn gram(a: u32, b: u32, c: u32) -> u32 {
+        let mut h: u32 = 2_166_136_261;
+        for x in [a, b, c] {
+            h ^= x;
+            h = h.wrapping_mul(16_777_619);
+        }
+        h
+    }
+    let start = out.len();
+    // Sliding window over `\u{2}`, the chars of `word`, `\u{3}`.
+    let mut prev2 = 2u32;
+    let mut prev1: Option<u32> = None;
+    for c in word.chars().map(|c| c as u32).chain(std::iter::once(3)) {
+        if let Some(p1) = prev1 {
+            out.push(gram(prev2, p1, c));
+            prev2 = p1;
+        }
+        prev1 = Some(c);
+    }
+    if out.len() == start {
         out.push(word.chars().next().map_or(0, |c| c as u32));
     }
-    out.sort_unstable();
-    out.dedup();
-    out
+    let tail = &mut out[start..];
+    tail.sort_unstable();
+    // De-duplicate the tail in place.
+    let mut w = 1usize;
+    for r in 1..tail.len() {
+        if tail[r] != tail[w - 1] {
+            tail[w] = tail[r];
+            w += 1;
+        }
+    }
+    out.truncate(start + w);
+    w
 }
 
 /// Dice coefficient of two sorted, de-duplicated slices.
@@ -45,6 +67,13 @@ pub(crate) fn dice_sorted(a: &[u32], b: &[u32]) -> f64 {
         }
     }
     2.0 * shared as f64 / (a.len() + b.len()) as f64
+}
+
+/// Dice coefficient of two sorted, de-duplicated trigram lists (as made by
+/// [`char_trigrams`]): `word_similarity(a, b) == trigram_dice(&char_trigrams(a),
+/// &char_trigrams(b))` for different words. 0 when either is empty.
+pub fn trigram_dice(a: &[u32], b: &[u32]) -> f64 {
+    dice_sorted(a, b)
 }
 
 /// Character-trigram Dice similarity of two words in `[0, 1]` (1 for equal words).
@@ -147,6 +176,50 @@ mod tests {
         assert_eq!(damerau_distance("matesgora", "matsegora"), 1);
         assert_eq!(damerau_distance("kitten", "sitting"), 3);
         assert_eq!(damerau_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn trigrams_into_matches_a_plain_computation() {
+        fn plain(word: &str) -> Vec<u32> {
+            let chars: Vec<char> = std::iter::once('\u{2}')
+                .chain(word.chars())
+                .chain(std::iter::once('\u{3}'))
+                .collect();
+            let mut out: Vec<u32> = chars
+                .windows(3)
+                .map(|w| {
+                    let mut h: u32 = 2_166_136_261;
+                    for c in w {
+                        h ^= *c as u32;
+                        h = h.wrapping_mul(16_777_619);
+                    }
+                    h
+                })
+                .collect();
+            if out.is_empty() {
+                out.push(word.chars().next().map_or(0, |c| c as u32));
+            }
+            out.sort_unstable();
+            out.dedup();
+            out
+        }
+        let mut buf = vec![7u32];
+        for w in [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "aaaa",
+            "banana",
+            "matsegora",
+            "Путин",
+            "東京",
+        ] {
+            assert_eq!(char_trigrams(w), plain(w), "{w:?}");
+            let n = char_trigrams_into(w, &mut buf);
+            assert_eq!(&buf[buf.len() - n..], plain(w).as_slice(), "{w:?}");
+        }
+        assert_eq!(buf[0], 7);
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! Change report (names, numbers, dates, quotations), added clauses and topical similarity.
 
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use stemma_align::{AlignResult, damerau_distance, word_similarity};
+use stemma_align::{AlignResult, char_trigrams_into, damerau_distance, trigram_dice};
 use stemma_text::{PreparedText, Token, TokenKind};
 
+use crate::fasthash::{FastMap, FastSet};
 use crate::model::{Change, ChangeKind, Span};
 use crate::{Document, is_name_token};
 
@@ -108,13 +108,13 @@ fn tokens_in<'t>(p: &'t PreparedText, r: &Range<usize>, s: Span) -> Vec<&'t Toke
 /// Names, numbers, dates and quotations that differ inside aligned matches.
 pub(crate) fn changes(a: &Document<'_>, b: &Document<'_>, res: &AlignResult) -> Vec<Change> {
     let mut out: Vec<Change> = Vec::new();
-    let mut seen: HashSet<(ChangeKind, String, String)> = HashSet::new();
+    let mut seen: FastSet<(ChangeKind, String, String)> = FastSet::default();
     let (pa, pb) = (a.prepared, b.prepared);
     for g in &res.groups {
         let (ra, rb) = (token_range(pa, &g.a), token_range(pb, &g.b));
         let (ta, tb) = (&pa.tokens[ra.clone()], &pb.tokens[rb.clone()]);
-        let na: HashSet<&str> = ta.iter().map(|t| t.norm.as_str()).collect();
-        let nb: HashSet<&str> = tb.iter().map(|t| t.norm.as_str()).collect();
+        let na: FastSet<&str> = ta.iter().map(|t| t.norm.as_str()).collect();
+        let nb: FastSet<&str> = tb.iter().map(|t| t.norm.as_str()).collect();
         let mut push = |kind: ChangeKind, x: Option<&Token>, y: Option<&Token>| {
             let xs = x.map(|t| tok_text(a, t).to_string());
             let ys = y.map(|t| tok_text(b, t).to_string());
@@ -147,7 +147,7 @@ pub(crate) fn changes(a: &Document<'_>, b: &Document<'_>, res: &AlignResult) -> 
                 is_name_token(t) && date_class(t).is_none() && !na.contains(t.norm.as_str())
             })
             .collect();
-        let mut taken: HashSet<usize> = HashSet::new();
+        let mut taken: FastSet<usize> = FastSet::default();
         for x in &a_only {
             let best = b_only
                 .iter()
@@ -168,15 +168,16 @@ pub(crate) fn changes(a: &Document<'_>, b: &Document<'_>, res: &AlignResult) -> 
             None if t.kind == TokenKind::Number => Some(0),
             None => None,
         };
-        let mut ua: HashMap<u8, Vec<usize>> = HashMap::new();
-        let mut ub: HashMap<u8, Vec<usize>> = HashMap::new();
+        // Unmatched tokens per class (0 number, 1 month, 2 weekday, 3 year).
+        let mut ua: [Vec<usize>; 4] = Default::default();
+        let mut ub: [Vec<usize>; 4] = Default::default();
         for (k, t) in ta
             .iter()
             .enumerate()
             .filter(|(_, t)| !nb.contains(t.norm.as_str()))
         {
             if let Some(c) = class(t) {
-                ua.entry(c).or_default().push(k);
+                ua[usize::from(c)].push(k);
             }
         }
         for (k, t) in tb
@@ -185,13 +186,14 @@ pub(crate) fn changes(a: &Document<'_>, b: &Document<'_>, res: &AlignResult) -> 
             .filter(|(_, t)| !na.contains(t.norm.as_str()))
         {
             if let Some(c) = class(t) {
-                ub.entry(c).or_default().push(k);
+                ub[usize::from(c)].push(k);
             }
         }
         for c in 0u8..4 {
-            let (Some(xs), Some(ys)) = (ua.get(&c), ub.get(&c)) else {
+            let (xs, ys) = (&ua[usize::from(c)], &ub[usize::from(c)]);
+            if xs.is_empty() || ys.is_empty() {
                 continue;
-            };
+            }
             if c != 0 {
                 for (x, y) in xs.iter().zip(ys) {
                     push(ChangeKind::Date, Some(&ta[*x]), Some(&tb[*y]));
@@ -230,12 +232,12 @@ pub(crate) fn changes(a: &Document<'_>, b: &Document<'_>, res: &AlignResult) -> 
             if wb.len() < 3 {
                 continue;
             }
-            let sb_set: HashSet<&str> = wb.iter().copied().collect();
+            let sb_set: FastSet<&str> = wb.iter().copied().collect();
             let best = qa
                 .iter()
                 .filter(|(_, w)| w.len() >= 3)
                 .map(|(q, w)| {
-                    let sa_set: HashSet<&str> = w.iter().copied().collect();
+                    let sa_set: FastSet<&str> = w.iter().copied().collect();
                     let shared = sa_set.intersection(&sb_set).count();
                     (
                         q,
@@ -308,7 +310,7 @@ fn pair_numbers(ta: &[Token], xs: &[usize], tb: &[Token], ys: &[usize]) -> Vec<(
         }
     }
     scored.sort_by(|p, q| q.0.cmp(&p.0).then(p.1.cmp(&q.1)).then(p.2.cmp(&q.2)));
-    let (mut ux, mut uy) = (HashSet::new(), HashSet::new());
+    let (mut ux, mut uy) = (FastSet::default(), FastSet::default());
     let mut out = Vec::new();
     for (_, x, y) in scored {
         if !ux.contains(&x) && !uy.contains(&y) {
@@ -342,6 +344,8 @@ pub(crate) fn added_clauses(
 ) -> Vec<Span> {
     let mut out = Vec::new();
     let (ps, pc) = (src.prepared, cpy.prepared);
+    let mut grams: Vec<u32> = Vec::new();
+    let mut norms: Vec<(&str, Range<usize>)> = Vec::new();
     for g in &res.groups {
         let (rs, rc) = if a_is_source {
             (&g.a, &g.b)
@@ -349,19 +353,36 @@ pub(crate) fn added_clauses(
             (&g.b, &g.a)
         };
         let src_toks = &ps.tokens[token_range(ps, rs)];
-        let stems: HashSet<&str> = src_toks
+        let stems: FastSet<&str> = src_toks
             .iter()
             .filter(|t| content(t))
             .map(|t| t.stem.as_str())
             .collect();
-        let norms: Vec<&str> = src_toks
-            .iter()
-            .filter(|t| content(t))
-            .map(|t| t.norm.as_str())
-            .collect();
-        let matched = |t: &Token| {
-            stems.contains(t.stem.as_str())
-                || norms.iter().any(|n| word_similarity(n, &t.norm) >= 0.6)
+        // Source content words with their character trigrams (one arena), computed once per
+        // group instead of once per comparison: `word_similarity(n, w)` is 1 for equal words,
+        // else the Dice of their trigrams.
+        grams.clear();
+        norms.clear();
+        for t in src_toks.iter().filter(|t| content(t)) {
+            let start = grams.len();
+            char_trigrams_into(&t.norm, &mut grams);
+            norms.push((t.norm.as_str(), start..grams.len()));
+        }
+        let mut word_grams: Vec<u32> = Vec::new();
+        let mut matched = |t: &Token| {
+            if stems.contains(t.stem.as_str()) {
+                return true;
+            }
+            word_grams.clear();
+            char_trigrams_into(&t.norm, &mut word_grams);
+            norms.iter().any(|(n, r)| {
+                let sim = if *n == t.norm {
+                    1.0
+                } else {
+                    trigram_dice(&grams[r.clone()], &word_grams)
+                };
+                sim >= 0.6
+            })
         };
         let tr = token_range(pc, rc);
         let toks = &pc.tokens[tr];
@@ -402,9 +423,9 @@ pub(crate) struct Topic {
     pub shared_keys: usize,
 }
 
-fn key_terms(d: &Document<'_>) -> HashMap<String, (f64, bool)> {
+fn key_terms<'d>(d: &Document<'d>) -> FastMap<&'d str, (f64, bool)> {
     let p = d.prepared;
-    let mut out: HashMap<String, (f64, bool)> = HashMap::new();
+    let mut out: FastMap<&'d str, (f64, bool)> = FastMap::default();
     for s in &p.sentences {
         let r = s.tokens.start.min(p.tokens.len())..s.tokens.end.min(p.tokens.len());
         for (k, t) in p.tokens[r].iter().enumerate() {
@@ -412,9 +433,9 @@ fn key_terms(d: &Document<'_>) -> HashMap<String, (f64, bool)> {
                 continue;
             }
             let entry = if t.kind == TokenKind::Number || (k > 0 && is_name_token(t)) {
-                (t.norm.clone(), (2.0, true))
+                (t.norm.as_str(), (2.0, true))
             } else if t.norm.chars().count() >= 7 {
-                (t.stem.clone(), (1.0, false))
+                (t.stem.as_str(), (1.0, false))
             } else {
                 continue;
             };

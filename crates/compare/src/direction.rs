@@ -1,11 +1,10 @@
 //! Which document is the source: dates, content containment, trimmed words, dropped specifics,
 //! direct quotations turned into reported speech.
 
-use std::collections::HashSet;
-
 use stemma_align::{AlignResult, MatchKind};
 use stemma_text::{PreparedText, TokenKind};
 
+use crate::fasthash::FastSet;
 use crate::model::{Direction, Evidence, Side};
 use crate::{Document, Figures, is_name_token, used};
 
@@ -84,9 +83,9 @@ fn asymmetry(x: f64, y: f64, min_diff: f64, scale: f64, cap: f64) -> (Option<Sid
 }
 
 /// Distinct names and numbers of the sentences of `p` that are article text.
-fn specifics(d: &Document<'_>, content: &[bool]) -> HashSet<String> {
-    let p: &PreparedText = d.prepared;
-    let mut out = HashSet::new();
+fn specifics<'d>(d: &Document<'d>, content: &[bool]) -> FastSet<&'d str> {
+    let p: &'d PreparedText = d.prepared;
+    let mut out = FastSet::default();
     for (si, s) in p.sentences.iter().enumerate() {
         if !content.get(si).copied().unwrap_or(false) {
             continue;
@@ -94,7 +93,7 @@ fn specifics(d: &Document<'_>, content: &[bool]) -> HashSet<String> {
         let r = s.tokens.start.min(p.tokens.len())..s.tokens.end.min(p.tokens.len());
         for (k, t) in p.tokens[r].iter().enumerate() {
             if t.kind == TokenKind::Number || (k > 0 && is_name_token(t) && !t.stop) {
-                out.insert(t.norm.clone());
+                out.insert(t.norm.as_str());
             }
         }
     }

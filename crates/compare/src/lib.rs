@@ -25,6 +25,7 @@
 mod changes;
 pub mod date;
 mod direction;
+mod fasthash;
 pub mod model;
 pub mod wording;
 

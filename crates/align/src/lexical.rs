@@ -134,6 +134,21 @@ struct Term {
     gram_start: u32,
     /// Number of trigrams.
     gram_len: u32,
+    /// Bit `g % 64` set for every trigram hash `g`: two terms without a common bit share no
+    /// trigram.
+    gram_mask: u64,
+    /// Trigrams whose bit another trigram of the term already set (`gram_len` minus the
+    /// bits set), so that `shared ≤ popcount(mask_a & mask_b) + min(collisions)`.
+    gram_collisions: u32,
+}
+
+impl Term {
+    /// An upper bound of the number of trigrams `self` and `other` share (see `gram_mask`).
+    #[inline]
+    fn shared_bound(&self, other: &Term) -> usize {
+        ((self.gram_mask & other.gram_mask).count_ones()
+            + self.gram_collisions.min(other.gram_collisions)) as usize
+    }
 }
 
 /// Per-document features of the [`LexicalScorer`]: weighted terms of every sentence and an
@@ -240,6 +255,13 @@ impl LexicalScorer {
                 if la * 2 < lb || lb * 2 < la {
                     continue;
                 }
+                // The Dice with the bound on shared trigrams, computed like `dice_sorted`, is
+                // at least the Dice itself: a partner that cannot beat `best` nor reach
+                // `soft_min` cannot change what is added.
+                let bound = 2.0 * t.shared_bound(u) as f64 / (la + lb) as f64;
+                if bound <= best || bound < self.weights.soft_min {
+                    continue;
+                }
                 let d = dice_sorted(tg, fb.grams_of(u));
                 if d > best {
                     best = d;
@@ -299,6 +321,9 @@ impl SentenceScorer for LexicalScorer {
                 let weight = if number { base } else { base * len_factor };
                 let gram_start = f.grams.len() as u32;
                 let gram_len = char_trigrams_into(&t.norm, &mut f.grams) as u32;
+                let gram_mask = f.grams[gram_start as usize..]
+                    .iter()
+                    .fold(0u64, |m, g| m | 1u64 << (g % 64));
                 f.terms.push(Term {
                     stem,
                     weight,
@@ -309,6 +334,8 @@ impl SentenceScorer for LexicalScorer {
                     },
                     gram_start,
                     gram_len,
+                    gram_mask,
+                    gram_collisions: gram_len - gram_mask.count_ones(),
                 });
                 postings.push((stem, si as u32));
             }

@@ -39,6 +39,7 @@ pub mod stem;
 pub mod stopwords;
 pub mod tokenize;
 
+mod fasthash;
 mod prepare;
 
 pub use fingerprint::{canonical_tokens, fingerprint_text};

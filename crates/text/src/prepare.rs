@@ -1,5 +1,8 @@
 //! Assembly of a [`PreparedText`]: tokens, language, paragraphs, sentences, stems.
 
+use std::collections::hash_map::Entry;
+
+use crate::fasthash::FastMap;
 use crate::language::detect;
 use crate::sentence::{SentenceSplitter, paragraphs, trim_span};
 use crate::stem::{Stemmers, strip_french_elision, token_language};
@@ -119,15 +122,50 @@ impl Preparer {
         }
 
         let acronyms = acronyms(&raw);
+        // Stem and stop flag of every kept token; each distinct (language, word) of the text
+        // goes through the stemmer once.
+        let mut finished: Vec<(String, bool)> = Vec::with_capacity(kept_count);
+        {
+            let mut first_of: FastMap<(Language, &str), usize> = FastMap::default();
+            let mut ranges = kept.iter().peekable();
+            for (i, r) in raw.iter().enumerate() {
+                while ranges.peek().is_some_and(|k| k.end <= i) {
+                    ranges.next();
+                }
+                if ranges.peek().is_some_and(|k| k.contains(&i)) {
+                    let acronym = acronyms.as_ref().is_some_and(|a| a[i]);
+                    let done =
+                        self.stem_and_stop(language, r, acronym, |lang, norm| {
+                            match first_of.entry((lang, norm)) {
+                                Entry::Occupied(e) => finished[*e.get()].0.clone(),
+                                Entry::Vacant(e) => {
+                                    e.insert(finished.len());
+                                    self.stemmers.stem(lang, norm).into_owned()
+                                }
+                            }
+                        });
+                    finished.push(done);
+                }
+            }
+        }
+        let mut finished = finished.into_iter();
         let mut tokens: Vec<Token> = Vec::with_capacity(kept_count);
         let mut ranges = kept.into_iter().peekable();
         for (i, r) in raw.into_iter().enumerate() {
             while ranges.peek().is_some_and(|k| k.end <= i) {
                 ranges.next();
             }
-            if ranges.peek().is_some_and(|k| k.contains(&i)) {
-                let acronym = acronyms.as_ref().is_some_and(|a| a[i]);
-                tokens.push(self.finish_token(language, r, acronym));
+            if ranges.peek().is_some_and(|k| k.contains(&i))
+                && let Some((stem, stop)) = finished.next()
+            {
+                tokens.push(Token {
+                    span: r.span,
+                    norm: r.norm,
+                    stem,
+                    kind: r.kind,
+                    stop,
+                    capitalized: r.capitalized,
+                });
             }
         }
         debug_assert_eq!(tokens.len(), kept_count);
@@ -142,31 +180,29 @@ impl Preparer {
     }
 
     /// Stem and stop flag for a raw token; an `acronym` (e.g. `US` in running text) is
-    /// never a stop word.
-    fn finish_token(&self, doc: Language, r: RawToken, acronym: bool) -> Token {
+    /// never a stop word. `stem(language, norm)` stems a word that is no function word.
+    fn stem_and_stop<'r>(
+        &self,
+        doc: Language,
+        r: &'r RawToken,
+        acronym: bool,
+        mut stem: impl FnMut(Language, &'r str) -> String,
+    ) -> (String, bool) {
         let lang = token_language(doc, r.kind, r.script);
         let stop_stem = if acronym {
             None
         } else {
             r.function_word.stop_stem(lang)
         };
-        let (stem, stop) = match stop_stem {
-            Some(stem) => (stem.to_owned(), true),
-            None if acronym => (self.stemmers.stem(lang, &r.norm).into_owned(), false),
+        match stop_stem {
+            Some(s) => (s.to_owned(), true),
+            None if acronym => (stem(lang, &r.norm), false),
             None => {
                 let stop = lang == Language::French
                     && r.norm.contains('\'')
                     && is_stop_word(lang, strip_french_elision(&r.norm));
-                (self.stemmers.stem(lang, &r.norm).into_owned(), stop)
+                (stem(lang, &r.norm), stop)
             }
-        };
-        Token {
-            span: r.span,
-            norm: r.norm,
-            stem,
-            kind: r.kind,
-            stop,
-            capitalized: r.capitalized,
         }
     }
 }

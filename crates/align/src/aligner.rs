@@ -251,15 +251,15 @@ pub fn align_with<S: SentenceScorer + ?Sized>(
         }
     }
 
-    let norms = |inp: &AlignInput<'_>, r: &Range<usize>| -> Vec<String> {
+    fn norms<'x>(inp: &AlignInput<'x>, r: &Range<usize>) -> Vec<&'x str> {
         let p = inp.prepared;
         let mut out = Vec::new();
         for s in &p.sentences[r.start.min(p.sentences.len())..r.end.min(p.sentences.len())] {
             let t = s.tokens.start.min(p.tokens.len())..s.tokens.end.min(p.tokens.len());
-            out.extend(p.tokens[t].iter().map(|t| t.norm.clone()));
+            out.extend(p.tokens[t].iter().map(|t| t.norm.as_str()));
         }
         out
-    };
+    }
     let mut out: Vec<AlignedGroup> = groups
         .into_iter()
         .map(|(ra, rb, s)| {

@@ -157,6 +157,8 @@ impl Term {
 pub struct LexicalFeatures {
     /// Terms of every sentence; each sentence's terms are sorted by stem, without repeats.
     terms: Vec<Term>,
+    /// The same terms, each sentence's sorted by soft-matching key (first char) instead.
+    by_soft: Vec<Term>,
     /// Character trigrams of all terms, one sorted run per term.
     grams: Vec<u32>,
     sentences: Vec<Range<usize>>,
@@ -194,12 +196,21 @@ impl LexicalFeatures {
 
 impl LexicalScorer {
     /// The terms of sentences `r`, sorted by stem; a stem found in several sentences is kept
-    /// once, with its highest weight (the first such term in sentence order on ties).
-    fn collect<'f>(&self, f: &'f LexicalFeatures, r: Range<usize>) -> Cow<'f, [Term]> {
+    /// once, with its highest weight (the first such term in sentence order on ties). Second,
+    /// the same terms sorted by soft-matching key.
+    fn collect<'f>(
+        &self,
+        f: &'f LexicalFeatures,
+        r: Range<usize>,
+    ) -> (Cow<'f, [Term]>, Cow<'f, [Term]>) {
         let end = r.end.min(f.sentences.len());
         let start = r.start.min(end);
         if end == start + 1 {
-            return Cow::Borrowed(&f.terms[f.sentences[start].clone()]);
+            let s = f.sentences[start].clone();
+            return (
+                Cow::Borrowed(&f.terms[s.clone()]),
+                Cow::Borrowed(&f.by_soft[s]),
+            );
         }
         let mut out: Vec<Term> = Vec::new();
         for s in &f.sentences[start..end] {
@@ -209,11 +220,13 @@ impl LexicalScorer {
         // stored by value.
         out.sort_by(|x, y| x.stem.cmp(&y.stem).then(y.weight.total_cmp(&x.weight)));
         out.dedup_by_key(|t| t.stem);
-        Cow::Owned(out)
+        let mut by_soft = out.clone();
+        by_soft.sort_unstable_by_key(|t| t.soft);
+        (Cow::Owned(out), Cow::Owned(by_soft))
     }
 
     /// Weighted soft recall of `a`'s terms (of `fa`, total weight `total`) in `b` (of `fb`);
-    /// both sorted by stem.
+    /// both sorted by stem; `b_soft` holds `b`'s terms sorted by soft-matching key.
     fn recall(
         &self,
         fa: &LexicalFeatures,
@@ -221,6 +234,7 @@ impl LexicalScorer {
         total: f64,
         fb: &LexicalFeatures,
         b: &[Term],
+        b_soft: &[Term],
     ) -> f64 {
         if total <= 0.0 {
             return 0.0;
@@ -245,12 +259,11 @@ impl LexicalScorer {
             let tg = fa.grams_of(t);
             let la = tg.len();
             let mut best = 0.0f64;
-            for u in b {
-                // Spelling variants and inflections keep the first letter; checking it first
-                // skips nearly all trigram comparisons (numbers never match: `t` is no number).
-                if u.soft != t.soft {
-                    continue;
-                }
+            // Spelling variants and inflections keep the first letter: only the partners with
+            // the same first char are tried (numbers never match: `t` is no number). The best
+            // Dice does not depend on the order they are tried in.
+            let lo = b_soft.partition_point(|u| u.soft < t.soft);
+            for u in b_soft[lo..].iter().take_while(|u| u.soft == t.soft) {
                 let lb = u.gram_len as usize;
                 if la * 2 < lb || lb * 2 < la {
                     continue;
@@ -341,6 +354,8 @@ impl SentenceScorer for LexicalScorer {
             }
             let end = f.terms.len();
             f.terms[start..end].sort_by_key(|t| t.stem);
+            f.by_soft.extend_from_slice(&f.terms[start..end]);
+            f.by_soft[start..end].sort_unstable_by_key(|t| t.soft);
             f.sentences.push(start..end);
         }
         // Inverted index: (stem, sentence) pairs are distinct, so the order is total.
@@ -439,15 +454,15 @@ impl SentenceScorer for LexicalScorer {
         fb: &LexicalFeatures,
         b: Range<usize>,
     ) -> f64 {
-        let ta = self.collect(fa, a);
-        let tb = self.collect(fb, b);
+        let (ta, sa) = self.collect(fa, a);
+        let (tb, sb) = self.collect(fb, b);
         if ta.is_empty() || tb.is_empty() {
             return 0.0;
         }
         let wa: f64 = ta.iter().map(|t| t.weight).sum();
         let wb: f64 = tb.iter().map(|t| t.weight).sum();
-        let ra = self.recall(fa, &ta, wa, fb, &tb);
-        let rb = self.recall(fb, &tb, wb, fa, &ta);
+        let ra = self.recall(fa, &ta, wa, fb, &tb, &sb);
+        let rb = self.recall(fb, &tb, wb, fa, &ta, &sa);
         if ra + rb <= 0.0 {
             return 0.0;
         }

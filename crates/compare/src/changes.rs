@@ -423,7 +423,11 @@ pub(crate) struct Topic {
     pub shared_keys: usize,
 }
 
-fn key_terms<'d>(d: &Document<'d>) -> FastMap<&'d str, (f64, bool)> {
+/// Key terms of one document: weight and whether the term is a name or number.
+pub(crate) type KeyTerms<'d> = FastMap<&'d str, (f64, bool)>;
+
+/// The key terms of `d` (names, numbers, long content words).
+pub(crate) fn key_terms<'d>(d: &Document<'d>) -> KeyTerms<'d> {
     let p = d.prepared;
     let mut out: FastMap<&'d str, (f64, bool)> = FastMap::default();
     for s in &p.sentences {
@@ -446,13 +450,12 @@ fn key_terms<'d>(d: &Document<'d>) -> FastMap<&'d str, (f64, bool)> {
 }
 
 /// Weighted cosine of the two documents' key-term sets.
-pub(crate) fn topical_similarity(a: &Document<'_>, b: &Document<'_>) -> Topic {
-    let (ka, kb) = (key_terms(a), key_terms(b));
+pub(crate) fn topical_similarity(ka: &KeyTerms<'_>, kb: &KeyTerms<'_>) -> Topic {
     let wa: f64 = ka.values().map(|v| v.0 * v.0).sum();
     let wb: f64 = kb.values().map(|v| v.0 * v.0).sum();
     let mut shared = 0.0;
     let mut shared_keys = 0;
-    for (k, (w, key)) in &ka {
+    for (k, (w, key)) in ka {
         if kb.contains_key(k) {
             shared += w * w;
             shared_keys += usize::from(*key);

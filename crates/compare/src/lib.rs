@@ -175,6 +175,26 @@ impl Comparer<LexicalScorer> {
     }
 }
 
+/// What [`Comparer::compare`] derives from one document alone (the scorer's sentence features
+/// and the key terms of the topical similarity). Made by [`Comparer::document_features`];
+/// a caller comparing one document with several others can make it once and pass it to
+/// [`Comparer::compare_features`] for every pair, with the same results as
+/// [`Comparer::compare`].
+pub struct DocumentFeatures<'d, F> {
+    /// The scorer's features of the document's sentences.
+    pub scorer: F,
+    keys: changes::KeyTerms<'d>,
+}
+
+impl<F: std::fmt::Debug> std::fmt::Debug for DocumentFeatures<'_, F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DocumentFeatures")
+            .field("scorer", &self.scorer)
+            .field("key_terms", &self.keys.len())
+            .finish()
+    }
+}
+
 /// Figures measured on an alignment, used by the relation and direction decisions.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Figures {
@@ -209,12 +229,34 @@ impl<S: SentenceScorer> Comparer<S> {
     /// Compares `a` with `b`. Never panics; spans of `prepared` that do not fit `text` are
     /// ignored.
     pub fn compare(&self, a: &Document<'_>, b: &Document<'_>) -> Comparison {
+        let fa = self.document_features(a);
+        let fb = self.document_features(b);
+        self.compare_features(a, &fa, b, &fb)
+    }
+
+    /// What comparisons of `d` need from `d` alone, to be reused by
+    /// [`Comparer::compare_features`] across all comparisons of `d`.
+    pub fn document_features<'d>(&self, d: &Document<'d>) -> DocumentFeatures<'d, S::Features> {
+        DocumentFeatures {
+            scorer: self.scorer.features(AlignInput::new(d.text, d.prepared)),
+            keys: changes::key_terms(d),
+        }
+    }
+
+    /// [`Comparer::compare`] with the features of both documents made beforehand by
+    /// [`Comparer::document_features`] (of the same documents, with this comparer); same
+    /// result.
+    pub fn compare_features(
+        &self,
+        a: &Document<'_>,
+        fa: &DocumentFeatures<'_, S::Features>,
+        b: &Document<'_>,
+        fb: &DocumentFeatures<'_, S::Features>,
+    ) -> Comparison {
         let opt = &self.options;
         let ia = AlignInput::new(a.text, a.prepared);
         let ib = AlignInput::new(b.text, b.prepared);
-        let fa = self.scorer.features(ia);
-        let fb = self.scorer.features(ib);
-        let res = align_with(&self.scorer, &opt.align, ia, &fa, ib, &fb);
+        let res = align_with(&self.scorer, &opt.align, ia, &fa.scorer, ib, &fb.scorer);
         let strong = self.scorer.thresholds().strong;
         let fig = figures(a, b, &res, strong);
         let duplicate = is_duplicate(a.prepared, b.prepared);
@@ -230,7 +272,7 @@ impl<S: SentenceScorer> Comparer<S> {
             .iter()
             .any(|r| r.len() >= 2 && group_tokens(a.prepared, r) >= opt.partial_min_tokens);
         let order = order_consistency(&res.groups);
-        let topic = changes::topical_similarity(a, b);
+        let topic = changes::topical_similarity(&fa.keys, &fb.keys);
         let enough_matches = matches >= opt.rewrite_min_matches || matches >= copy_sentences;
 
         let relation = if duplicate {
@@ -548,6 +590,33 @@ mod tests {
         assert_eq!(r, vec![(0..5, 0..4), (7..8, 4..5), (2..3, 5..6)]);
         let r0 = merge_regions(vec![(0..1, 0..1), (2..3, 1..2)].into_iter(), 0);
         assert_eq!(r0.len(), 2);
+    }
+
+    #[test]
+    fn features_made_once_give_the_same_comparisons() {
+        let texts = [
+            "The council met on Monday. It approved the new bridge over the river. \
+             The bridge will cost 12 million euros. Work starts in May.",
+            "On Monday the council met and approved a new bridge across the river. \
+             It will cost 12 million euros, and work begins in May.",
+            "Local farmers expect a good harvest this year. Rain came early in April.",
+        ];
+        let prepared: Vec<_> = texts.iter().map(|t| stemma_text::prepare(t)).collect();
+        let docs: Vec<Document<'_>> = texts
+            .iter()
+            .zip(&prepared)
+            .map(|(t, p)| Document::new(t, p))
+            .collect();
+        let c = Comparer::default();
+        let feats: Vec<_> = docs.iter().map(|d| c.document_features(d)).collect();
+        for i in 0..docs.len() {
+            for j in 0..docs.len() {
+                let plain = c.compare(&docs[i], &docs[j]);
+                let cached = c.compare_features(&docs[i], &feats[i], &docs[j], &feats[j]);
+                assert_eq!(plain, cached, "{i} {j}");
+            }
+        }
+        assert!(c.compare(&docs[0], &docs[1]).relation.is_derivation());
     }
 
     #[test]

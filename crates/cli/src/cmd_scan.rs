@@ -280,7 +280,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         let n = batch.len() as u64;
         scanner.add_batch(std::mem::take(batch))?;
         pb.inc(n);
-        pb.set_message(format!("candidates {}", scanner.candidates().len()));
+        pb.set_message(format!("candidates {}", scanner.selected()));
         Ok(())
     };
     for item in corpus {
@@ -312,6 +312,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     flush(&mut scanner, &mut batch)?;
     pb.finish_and_clear();
     skipped_w.flush()?;
+    scanner.finish_candidates();
     let t_sketch = t0.elapsed();
     let ndocs = scanner.docs().len();
 
@@ -491,6 +492,14 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             "(in memory)"
         }
     );
+    if scanner.prepared_count() > 0 {
+        let _ = writeln!(
+            o,
+            "verify: {} documents prepared for {} pairs",
+            scanner.prepared_count(),
+            scanner.candidates().len()
+        );
+    }
     let _ = writeln!(o, "output: {}", args.out.display());
     print!("{o}");
     Ok(if skipped_count > 0 {

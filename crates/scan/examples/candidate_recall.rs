@@ -141,10 +141,10 @@ fn main() {
     };
     let t_sketch = t0.elapsed();
     let mut finder = CandidateFinder::in_memory(&opts);
-    let mut cands = Vec::new();
     for (i, s) in sketches.iter().enumerate() {
-        finder.add(i as u32, s, &mut cands);
+        finder.add(i as u32, None, s);
     }
+    let cands = finder.finish();
     let t_all = t0.elapsed();
     let found: HashMap<(u32, u32), u8> = cands.iter().map(|c| ((c.a, c.b), c.signals)).collect();
     let keys_per_doc =

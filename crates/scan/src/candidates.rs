@@ -259,6 +259,19 @@ pub struct CandidateFinder<I: Index = MemIndex> {
     /// Union-find over wholesale-similar candidate pairs (see [`CLUSTER_LINK`]).
     cluster: Vec<DocId>,
     links: Vec<DocId>,
+    /// Date of every document ([`UNDATED`] if none).
+    dates: Vec<i64>,
+    /// Pairs chosen by each document (it is their later-dated side), see
+    /// [`CandidateFinder::add`].
+    pools: Vec<Vec<Candidate>>,
+    /// Exact copies' pairs with their representative (never capped).
+    collapsed_pairs: Vec<Candidate>,
+    /// Candidates of the document being added.
+    found: Vec<Candidate>,
+    /// Pairs in the pools and exact-copy pairs.
+    pooled: usize,
+    /// LSH bands per document (the most seen).
+    bands: u32,
 }
 
 /// Candidates whose LSH band fraction, or shared passage keys over the *larger* document's
@@ -319,6 +332,12 @@ impl<I: Index> CandidateFinder<I> {
             min_score: 0.0,
             cluster: Vec::new(),
             links: Vec::new(),
+            dates: Vec::new(),
+            pools: Vec::new(),
+            collapsed_pairs: Vec::new(),
+            found: Vec::new(),
+            pooled: 0,
+            bands: 0,
         }
     }
 
@@ -359,16 +378,26 @@ impl<I: Index> CandidateFinder<I> {
         self.key_counts[doc as usize] = n;
     }
 
-    /// Candidates of `doc` among the documents added before it, then adds it.
-    /// Appends to `out` sorted by `a`.
-    pub fn add(&mut self, doc: DocId, sk: &DocSketch, out: &mut Vec<Candidate>) {
-        let start = out.len();
+    /// Finds the candidates of `doc` among the documents added before it, then adds it.
+    ///
+    /// `date` (seconds since the Unix epoch) decides which side of a pair *chooses* it: a
+    /// copy can only derive from an earlier document, so each pair is offered to its
+    /// later-dated document (the later-read one when a date is missing or equal), and each
+    /// document keeps its best [`CandidateOptions::max_candidates`] offers, at most
+    /// [`CandidateOptions::max_per_cluster`] per cluster. A document read after its copies
+    /// (a shuffled or back-filled corpus) is offered to them, so the result is what a
+    /// date-ordered pass would give. Ties in score go to the earlier-dated (then
+    /// earlier-read) document: of several equally good candidates, the oldest is the likely
+    /// original. [`CandidateFinder::finish`] returns the selections.
+    pub fn add(&mut self, doc: DocId, date: Option<i64>, sk: &DocSketch) {
+        let out = &mut self.found;
+        out.clear();
         let push = |out: &mut Vec<Candidate>, a: DocId, f: &dyn Fn(&mut Candidate)| {
             if a == doc {
                 return;
             }
-            match out[start..].binary_search_by_key(&a, |c| c.a) {
-                Ok(i) => f(&mut out[start + i]),
+            match out.binary_search_by_key(&a, |c| c.a) {
+                Ok(i) => f(&mut out[i]),
                 Err(i) => {
                     let mut c = Candidate {
                         a,
@@ -379,7 +408,7 @@ impl<I: Index> CandidateFinder<I> {
                         score: 0.0,
                     };
                     f(&mut c);
-                    out.insert(start + i, c);
+                    out.insert(i, c);
                 }
             }
         };
@@ -395,8 +424,11 @@ impl<I: Index> CandidateFinder<I> {
         };
         if self.group.len() <= doc as usize {
             self.group.resize(doc as usize + 1, DocId::MAX);
+            self.dates.resize(doc as usize + 1, UNDATED);
+            self.pools.resize_with(doc as usize + 1, Vec::new);
         }
         self.group[doc as usize] = rep.unwrap_or(doc);
+        self.dates[doc as usize] = date.unwrap_or(UNDATED);
         let group = &self.group;
         let same_group = |a: DocId| rep.is_some_and(|r| group[a as usize] == r);
         if rep.is_none() {
@@ -428,7 +460,7 @@ impl<I: Index> CandidateFinder<I> {
         let nb = sk.lsh.len().max(1) as f32;
         let kb = sk.passage.len() as u32;
         self.links.clear();
-        for c in &mut out[start..] {
+        for c in out.iter_mut() {
             if c.shared_keys == 0
                 && let Ok(i) = self.scratch.binary_search_by_key(&c.a, |x| x.0)
             {
@@ -453,43 +485,30 @@ impl<I: Index> CandidateFinder<I> {
             self.cluster.extend(from..self.group.len() as DocId);
         }
         if self.min_score > 0.0 {
-            let mut w = start;
-            for r in start..out.len() {
-                if out[r].score >= self.min_score {
-                    out[w] = out[r];
-                    w += 1;
-                }
-            }
-            self.stats.dropped += out.len() - w;
-            out.truncate(w);
+            let before = out.len();
+            let floor = self.min_score;
+            out.retain(|c| c.score >= floor);
+            self.stats.dropped += before - out.len();
         }
-        let (k, m) = (self.max_candidates, self.max_per_cluster);
-        let n = out.len() - start;
-        if (k > 0 && n > k) || (m > 0 && n > m) {
-            // Best first; ties: the nearer (later-read) document first. At most `m` per
-            // cluster, `k` in all.
-            out[start..].sort_unstable_by(|x, y| y.score.total_cmp(&x.score).then(y.a.cmp(&x.a)));
-            let mut counts: Vec<(DocId, usize)> = Vec::new();
-            let mut w = start;
-            for r in start..out.len() {
-                let root = find(&mut self.cluster, out[r].a);
-                let i = match counts.iter().position(|x| x.0 == root) {
-                    Some(i) => i,
-                    None => {
-                        counts.push((root, 0));
-                        counts.len() - 1
-                    }
-                };
-                if (m == 0 || counts[i].1 < m) && (k == 0 || w - start < k) {
-                    counts[i].1 += 1;
-                    out[w] = out[r];
-                    w += 1;
-                }
+        // Each pair goes to the pool of its later-dated document.
+        self.set_key_count(doc, sk.passage.len() as u32);
+        self.bands = self.bands.max(sk.lsh.len() as u32);
+        let date_b = self.dates[doc as usize];
+        let mut own = std::mem::take(&mut self.found);
+        let mut offers = 0;
+        for r in 0..own.len() {
+            let c = own[r];
+            let da = self.dates[c.a as usize];
+            if da != UNDATED && date_b != UNDATED && da > date_b {
+                self.offer(c.a, &[c]);
+            } else {
+                own[offers] = c;
+                offers += 1;
             }
-            self.stats.dropped += out.len() - w;
-            out.truncate(w);
-            out[start..].sort_unstable_by_key(|c| c.a);
         }
+        own.truncate(offers);
+        self.offer(doc, &own);
+        self.found = own;
         let links = std::mem::take(&mut self.links);
         for &a in links.iter().chain(rep.as_ref()) {
             let (x, y) = (find(&mut self.cluster, a), find(&mut self.cluster, doc));
@@ -499,34 +518,115 @@ impl<I: Index> CandidateFinder<I> {
         }
         self.links = links;
         if let Some(r) = rep {
-            let i = out[start..].partition_point(|c| c.a < r);
-            out.insert(
-                start + i,
-                Candidate {
-                    a: r,
-                    b: doc,
-                    signals: Signal::Exact.bit(),
-                    shared_keys: 0,
-                    shared_bands: 0,
-                    score: 2.0,
-                },
-            );
+            self.collapsed_pairs.push(Candidate {
+                a: r,
+                b: doc,
+                signals: Signal::Exact.bit(),
+                shared_keys: 0,
+                shared_bands: 0,
+                score: 2.0,
+            });
             self.stats.collapsed += 1;
+            self.pooled += 1;
         } else {
             self.exact.insert(doc, &exact_keys);
         }
         self.lsh.insert(doc, &sk.lsh);
         self.passage.insert(doc, &sk.passage);
-        self.set_key_count(doc, sk.passage.len() as u32);
         self.stats.documents += 1;
-        for c in &out[start..] {
-            self.stats.pairs += 1;
-            self.stats.exact += c.has(Signal::Exact) as usize;
-            self.stats.minhash += c.has(Signal::MinHash) as usize;
-            self.stats.passage += c.has(Signal::Passage) as usize;
+    }
+
+    /// Adds `new` candidate pairs to the pool of `chooser`, then keeps its best
+    /// `max_candidates`, at most `max_per_cluster` per cluster.
+    fn offer(&mut self, chooser: DocId, new: &[Candidate]) {
+        if new.is_empty() {
+            return;
         }
+        let pool = &mut self.pools[chooser as usize];
+        let before = pool.len();
+        pool.extend_from_slice(new);
+        let (k, m) = (self.max_candidates, self.max_per_cluster);
+        let n = pool.len();
+        if (k > 0 && n > k) || (m > 0 && n > m) {
+            let other = |c: &Candidate| if c.a == chooser { c.b } else { c.a };
+            let dates = &self.dates;
+            // How much of the chooser an earlier document explains: the fraction of LSH bands
+            // or of the chooser's own passage keys shared (a short copy of a variant does not
+            // outrank the full source, as it would by the smaller document's fraction).
+            let (nb, kc) = (
+                self.bands.max(1) as f32,
+                self.key_counts[chooser as usize].max(1) as f32,
+            );
+            let rank = |c: &Candidate| {
+                if c.has(Signal::Exact) {
+                    2.0
+                } else {
+                    (c.shared_bands as f32 / nb).max(c.shared_keys as f32 / kc)
+                }
+            };
+            // Best first; ties: the earlier-dated, then earlier-read document.
+            pool.sort_unstable_by(|x, y| {
+                let (ox, oy) = (other(x), other(y));
+                rank(y)
+                    .total_cmp(&rank(x))
+                    .then(dates[ox as usize].cmp(&dates[oy as usize]))
+                    .then(ox.cmp(&oy))
+            });
+            let mut counts: Vec<(DocId, usize)> = Vec::new();
+            let mut w = 0;
+            for r in 0..pool.len() {
+                let root = find(&mut self.cluster, other(&pool[r]));
+                let i = match counts.iter().position(|x| x.0 == root) {
+                    Some(i) => i,
+                    None => {
+                        counts.push((root, 0));
+                        counts.len() - 1
+                    }
+                };
+                if (m == 0 || counts[i].1 < m) && (k == 0 || w < k) {
+                    counts[i].1 += 1;
+                    pool[w] = pool[r];
+                    w += 1;
+                }
+            }
+            pool.truncate(w);
+        }
+        self.stats.dropped += before + new.len() - pool.len();
+        self.pooled = self.pooled + pool.len() - before;
+    }
+
+    /// Candidate pairs selected so far (exact-copy pairs included); final after the last
+    /// [`CandidateFinder::add`].
+    pub fn selected(&self) -> usize {
+        self.pooled
+    }
+
+    /// The pairs `doc` has chosen so far (those where it is the later-dated side), best first
+    /// when the pool was pruned, without its exact-copy pair.
+    pub fn pool(&self, doc: DocId) -> &[Candidate] {
+        self.pools.get(doc as usize).map_or(&[], |p| p.as_slice())
+    }
+
+    /// Every selected pair, sorted by `(a, b)` (each `a` read before its `b`), and the final
+    /// counts in [`CandidateFinder::stats`]. The finder keeps its indexes; selections start
+    /// afresh.
+    pub fn finish(&mut self) -> Vec<Candidate> {
+        let mut out: Vec<Candidate> = std::mem::take(&mut self.collapsed_pairs);
+        for p in &mut self.pools {
+            out.append(p);
+        }
+        self.pooled = 0;
+        out.sort_unstable_by_key(|c| (c.a, c.b));
+        self.stats.pairs = out.len();
+        self.stats.exact = out.iter().filter(|c| c.has(Signal::Exact)).count();
+        self.stats.minhash = out.iter().filter(|c| c.has(Signal::MinHash)).count();
+        self.stats.passage = out.iter().filter(|c| c.has(Signal::Passage)).count();
+        out
     }
 }
+
+/// Date of a document without one (sorts after every real date).
+const UNDATED: i64 = i64::MAX;
 
 #[cfg(test)]
 mod tests {
@@ -540,6 +640,14 @@ mod tests {
         }
     }
 
+    /// Adds an undated document; appends the pairs it chose, sorted by `a`.
+    fn add(f: &mut CandidateFinder, doc: DocId, s: &DocSketch, out: &mut Vec<Candidate>) {
+        f.add(doc, None, s);
+        let mut mine = f.pool(doc).to_vec();
+        mine.sort_unstable_by_key(|c| c.a);
+        out.extend(mine);
+    }
+
     #[test]
     fn finder_merges_signals_and_applies_key_threshold() {
         let opts = CandidateOptions {
@@ -549,9 +657,9 @@ mod tests {
         };
         let mut f = CandidateFinder::in_memory(&opts);
         let mut out = Vec::new();
-        f.add(0, &sk(Some(7), &[1, 2], &[10, 11, 12]), &mut out);
+        add(&mut f, 0, &sk(Some(7), &[1, 2], &[10, 11, 12]), &mut out);
         assert!(out.is_empty());
-        f.add(1, &sk(Some(7), &[1, 3], &[10, 11]), &mut out);
+        add(&mut f, 1, &sk(Some(7), &[1, 3], &[10, 11]), &mut out);
         assert_eq!(out.len(), 1);
         let c = out[0];
         assert_eq!((c.a, c.b), (0, 1));
@@ -559,11 +667,13 @@ mod tests {
         assert_eq!((c.shared_bands, c.shared_keys), (1, 2));
         out.clear();
         // One shared passage key is below the threshold; nothing else shared.
-        f.add(2, &sk(Some(8), &[9], &[12, 99]), &mut out);
+        add(&mut f, 2, &sk(Some(8), &[9], &[12, 99]), &mut out);
         assert!(out.is_empty());
-        f.add(3, &sk(None, &[], &[10, 11, 12, 50]), &mut out);
+        add(&mut f, 3, &sk(None, &[], &[10, 11, 12, 50]), &mut out);
         assert_eq!(out.iter().map(|c| c.a).collect::<Vec<_>>(), vec![0, 1]);
         assert!(out.iter().all(|c| c.signals == Signal::Passage.bit()));
+        assert_eq!(f.selected(), 3);
+        assert_eq!(f.finish().len(), 3);
         assert_eq!(f.stats().pairs, 3);
         assert_eq!(f.stats().passage, 3);
     }
@@ -577,11 +687,12 @@ mod tests {
         let mut f = CandidateFinder::in_memory(&opts);
         let mut out = Vec::new();
         // Document 0: a near copy read first; 1..=5: five exact copies of one text.
-        f.add(0, &sk(Some(8), &[1, 3], &[10, 11, 12]), &mut out);
-        f.add(1, &sk(Some(7), &[1, 2], &[10, 11, 12]), &mut out);
+        add(&mut f, 0, &sk(Some(8), &[1, 3], &[10, 11, 12]), &mut out);
+        add(&mut f, 1, &sk(Some(7), &[1, 2], &[10, 11, 12]), &mut out);
         for d in 2..=5 {
-            f.add(d, &sk(Some(7), &[1, 2], &[10, 11, 12]), &mut out);
+            add(&mut f, d, &sk(Some(7), &[1, 2], &[10, 11, 12]), &mut out);
         }
+        let out = f.finish();
         let pairs = |out: &[Candidate]| out.iter().map(|c| (c.a, c.b)).collect::<Vec<_>>();
         // Copies pair with the representative (1) and with other documents (0), never with
         // each other: 4 duplicate pairs, not 10.
@@ -596,8 +707,8 @@ mod tests {
         assert!(out.iter().filter(|c| c.a == 0).count() == 5);
         assert_eq!(f.stats().collapsed, 4);
         // A later near copy finds the copies too (one of them may be its real source).
-        out.clear();
-        f.add(6, &sk(Some(9), &[1, 4], &[10, 11, 12]), &mut out);
+        let mut out = Vec::new();
+        add(&mut f, 6, &sk(Some(9), &[1, 4], &[10, 11, 12]), &mut out);
         assert_eq!(
             out.iter().map(|c| c.a).collect::<Vec<_>>(),
             vec![0, 1, 2, 3, 4, 5]
@@ -623,10 +734,10 @@ mod tests {
                 .collect();
             let mut keys = keys;
             keys.sort_unstable();
-            f.add(d, &sk(None, &[], &keys), &mut out);
+            add(&mut f, d, &sk(None, &[], &keys), &mut out);
         }
         out.clear();
-        f.add(4, &sk(None, &[], &base), &mut out);
+        add(&mut f, 4, &sk(None, &[], &base), &mut out);
         assert_eq!(out.iter().map(|c| c.a).collect::<Vec<_>>(), vec![1, 3]);
         assert!(out[1].score > out[0].score);
         assert!(f.stats().dropped >= 2);
@@ -644,10 +755,10 @@ mod tests {
                 .chain(1000 * (d as u64 + 1)..1000 * (d as u64 + 1) + (20 - n as u64))
                 .collect();
             keys.sort_unstable();
-            f.add(d, &sk(None, &[], &keys), &mut out);
+            add(&mut f, d, &sk(None, &[], &keys), &mut out);
         }
         out.clear();
-        f.add(4, &sk(None, &[], &base), &mut out);
+        add(&mut f, 4, &sk(None, &[], &base), &mut out);
         assert_eq!(out.iter().map(|c| c.a).collect::<Vec<_>>(), vec![1, 3]);
     }
 
@@ -663,14 +774,20 @@ mod tests {
         // Five variants of story S (keys 0..20, each missing one), then story T (100..120).
         for d in 0..5u32 {
             let keys: Vec<u64> = (0..20).filter(|&k| k != d as u64).collect();
-            f.add(d, &sk(None, &[], &keys), &mut out);
+            add(&mut f, d, &sk(None, &[], &keys), &mut out);
         }
-        f.add(5, &sk(None, &[], &(100..120).collect::<Vec<_>>()), &mut out);
+        add(
+            &mut f,
+            5,
+            &sk(None, &[], &(100..120).collect::<Vec<_>>()),
+            &mut out,
+        );
         out.clear();
-        // A document copying S wholesale and a passage of T: two S variants and T.
+        // A document copying S wholesale and a passage of T: two S variants (equally good:
+        // the earliest, likely originals) and T.
         let keys: Vec<u64> = (0..20).chain(100..104).collect();
-        f.add(6, &sk(None, &[], &keys), &mut out);
-        assert_eq!(out.iter().map(|c| c.a).collect::<Vec<_>>(), vec![3, 4, 5]);
+        add(&mut f, 6, &sk(None, &[], &keys), &mut out);
+        assert_eq!(out.iter().map(|c| c.a).collect::<Vec<_>>(), vec![0, 1, 5]);
         // Without the cap every variant is kept.
         let opts = CandidateOptions {
             max_per_cluster: 0,
@@ -679,11 +796,47 @@ mod tests {
         let mut f = CandidateFinder::in_memory(&opts);
         for d in 0..5u32 {
             let keys: Vec<u64> = (0..20).filter(|&k| k != d as u64).collect();
-            f.add(d, &sk(None, &[], &keys), &mut out);
+            add(&mut f, d, &sk(None, &[], &keys), &mut out);
         }
         out.clear();
-        f.add(6, &sk(None, &[], &keys), &mut out);
+        add(&mut f, 6, &sk(None, &[], &keys), &mut out);
         assert_eq!(out.len(), 5);
+    }
+
+    #[test]
+    fn pairs_go_to_the_later_dated_document_whatever_the_reading_order() {
+        let opts = CandidateOptions {
+            max_candidates: 1,
+            max_per_cluster: 0,
+            min_shared_fraction: 0.0,
+            ..CandidateOptions::default()
+        };
+        let day = 86_400;
+        // Read order: copy X (day 5), sibling Y (day 4, shares everything with X), then the
+        // source S (day 1). Undated, X would keep Y; dated, S is offered to X and Y and wins
+        // the tie with Y (the earlier document).
+        let keys: Vec<u64> = (0..20).collect();
+        let run = |dated: bool| {
+            let mut f = CandidateFinder::in_memory(&opts);
+            let d = |n: i64| dated.then_some(n * day);
+            f.add(0, d(5), &sk(None, &[], &keys));
+            f.add(1, d(4), &sk(None, &[], &keys));
+            f.add(2, d(1), &sk(None, &[], &keys));
+            let pools: Vec<Vec<(DocId, DocId)>> = (0..3)
+                .map(|x| f.pool(x).iter().map(|c| (c.a, c.b)).collect())
+                .collect();
+            (pools, f.finish())
+        };
+        let (pools, all) = run(false);
+        assert_eq!(pools, vec![vec![], vec![(0, 1)], vec![(0, 2)]]);
+        assert_eq!(all.len(), 2);
+        let (pools, all) = run(true);
+        // X (doc 0) chose S; Y (doc 1) chose S; S chose nothing (nothing is earlier).
+        assert_eq!(pools, vec![vec![(0, 2)], vec![(1, 2)], vec![]]);
+        assert_eq!(
+            all.iter().map(|c| (c.a, c.b)).collect::<Vec<_>>(),
+            vec![(0, 2), (1, 2)]
+        );
     }
 
     #[test]
@@ -696,13 +849,13 @@ mod tests {
         let mut f = CandidateFinder::in_memory(&opts);
         let mut out = Vec::new();
         let big: Vec<u64> = (100..140).collect();
-        f.add(0, &sk(None, &[], &big), &mut out);
+        add(&mut f, 0, &sk(None, &[], &big), &mut out);
         // 2 of 10 keys shared: below half of the smaller document.
         let few: Vec<u64> = [100, 101].into_iter().chain(500..508).collect();
-        f.add(1, &sk(None, &[], &few), &mut out);
+        add(&mut f, 1, &sk(None, &[], &few), &mut out);
         assert!(out.is_empty());
         // 3 of 4 shared with doc 0 (although only 3 of its 40 keys match), 2 of 4 with doc 1.
-        f.add(2, &sk(None, &[], &[100, 101, 102, 900]), &mut out);
+        add(&mut f, 2, &sk(None, &[], &[100, 101, 102, 900]), &mut out);
         assert_eq!(
             out.iter().map(|c| (c.a, c.b)).collect::<Vec<_>>(),
             vec![(0, 2), (1, 2)]

@@ -25,6 +25,8 @@ pub mod store;
 use candidates::{Candidate, CandidateFinder, CandidateOptions, CandidateStats, Sketcher};
 use index::DocId;
 use rayon::prelude::*;
+use std::collections::HashMap;
+use std::sync::Arc;
 use stemma_compare::{Comparer, Comparison, Document, Relation};
 use store::{StoreError, TextStore};
 
@@ -37,6 +39,9 @@ pub struct ScanOptions {
     pub relations: Vec<Relation>,
     /// Bytes of text kept in memory before spilling to a temporary file.
     pub text_memory_budget: usize,
+    /// Prepared documents kept between verification chunks (see [`Scanner::verify`]); about
+    /// 30–60 KB each for news articles.
+    pub prepared_cache: usize,
 }
 
 impl Default for ScanOptions {
@@ -50,6 +55,7 @@ impl Default for ScanOptions {
                 Relation::Partial,
             ],
             text_memory_budget: 256 << 20,
+            prepared_cache: DEFAULT_PREPARED_CACHE,
         }
     }
 }
@@ -117,6 +123,7 @@ pub struct Scanner {
     docs: Vec<DocInfo>,
     candidates: Vec<Candidate>,
     comparer: Comparer,
+    prepared_count: usize,
 }
 
 impl Scanner {
@@ -129,20 +136,21 @@ impl Scanner {
             docs: Vec::new(),
             candidates: Vec::new(),
             comparer: Comparer::default(),
+            prepared_count: 0,
             opts,
         }
     }
 
     /// Sketches a batch of documents in parallel and finds their candidates among every
-    /// document added so far (including earlier ones of the same batch). Returns the number of
-    /// new candidate pairs.
+    /// document added so far (including earlier ones of the same batch); see
+    /// [`CandidateFinder::add`] for which pairs are kept. Returns the number of candidate
+    /// pairs selected so far ([`Scanner::selected`]).
     pub fn add_batch(&mut self, batch: Vec<InputDoc>) -> Result<usize, ScanError> {
         let sk = &self.sketcher;
         let sketches: Vec<_> = batch
             .par_iter()
             .map(|d| sk.sketch(&d.text, &stemma_text::prepare(&d.text)))
             .collect();
-        let before = self.candidates.len();
         for (d, sk) in batch.into_iter().zip(sketches) {
             let id = DocId::try_from(self.docs.len())
                 .ok()
@@ -151,7 +159,7 @@ impl Scanner {
                     max: index::MAX_DOC as u64 + 1,
                 })?;
             self.store.push(&d.text)?;
-            self.finder.add(id, &sk, &mut self.candidates);
+            self.finder.add(id, d.date, &sk);
             self.docs.push(DocInfo {
                 id: d.id,
                 date: d.date,
@@ -159,7 +167,26 @@ impl Scanner {
                 len: d.text.len(),
             });
         }
-        Ok(self.candidates.len() - before)
+        Ok(self.finder.selected())
+    }
+
+    /// Candidate pairs selected so far (they may still be replaced by better ones until the
+    /// last batch is added).
+    pub fn selected(&self) -> usize {
+        self.finder.selected()
+    }
+
+    /// Ends candidate generation: the selected pairs move to [`Scanner::candidates`] (sorted
+    /// by `(a, b)`). [`Scanner::verify`] calls it; call it earlier to look at the candidates.
+    pub fn finish_candidates(&mut self) -> &[Candidate] {
+        let more = self.finder.finish();
+        if self.candidates.is_empty() {
+            self.candidates = more;
+        } else {
+            self.candidates.extend(more);
+            self.candidates.sort_unstable_by_key(|c| (c.a, c.b));
+        }
+        &self.candidates
     }
 
     /// Documents added, by [`DocId`].
@@ -167,7 +194,7 @@ impl Scanner {
         &self.docs
     }
 
-    /// Candidate pairs found so far.
+    /// Candidate pairs, once [`Scanner::finish_candidates`] (or [`Scanner::verify`]) ran.
     pub fn candidates(&self) -> &[Candidate] {
         &self.candidates
     }
@@ -209,35 +236,58 @@ impl Scanner {
     }
 
     /// Verifies every candidate pair with compare, in parallel, handing kept pairs to `sink`
-    /// chunk by chunk (in candidate order: by A, then B). `progress` gets the number of pairs
-    /// verified after each chunk.
+    /// chunk by chunk (in order of the later-read document `b`, then `a`). `progress` gets the
+    /// number of pairs verified after each chunk.
     ///
-    /// Candidates are taken in chunks of [`VERIFY_CHUNK`] pairs: the distinct documents of a
-    /// chunk are read back and prepared once each (in parallel), then every pair of the chunk
-    /// is compared (in parallel). Memory holds the prepared texts of one chunk only.
+    /// Candidates are taken in chunks of [`VERIFY_CHUNK`] pairs in order of `b`: the documents
+    /// of a chunk are read back and prepared (in parallel) unless a recent chunk prepared them
+    /// already — a copy usually follows its source closely in a corpus (a news stream, a
+    /// shuffled generated set), so the prepared texts of the last documents used are kept, up
+    /// to [`ScanOptions::prepared_cache`] of them — then every pair of the chunk is compared
+    /// (in parallel).
     pub fn verify(
         &mut self,
         mut sink: impl FnMut(Vec<Verified>),
         mut progress: impl FnMut(usize),
     ) -> Result<(), ScanError> {
-        self.candidates.sort_unstable_by_key(|c| (c.a, c.b));
+        self.finish_candidates();
+        let mut order: Vec<Candidate> = self.candidates.clone();
+        order.sort_unstable_by_key(|c| (c.b, c.a));
+        let mut cache = PreparedCache::new(self.opts.prepared_cache);
         let mut done = 0;
-        for chunk in self.candidates.chunks(VERIFY_CHUNK) {
+        for (round, chunk) in order.chunks(VERIFY_CHUNK).enumerate() {
             let mut ids: Vec<DocId> = chunk.iter().flat_map(|c| [c.a, c.b]).collect();
             ids.sort_unstable();
             ids.dedup();
-            let prepared: Vec<(String, stemma_text::PreparedText)> = ids
+            let missing: Vec<DocId> = ids.iter().copied().filter(|d| !cache.has(*d)).collect();
+            let prepared: Vec<(DocId, Arc<Prepared>)> = missing
                 .par_iter()
                 .map(|&d| {
-                    let t = self.text(d)?;
-                    let p = stemma_text::prepare(&t);
-                    Ok((t, p))
+                    let text = self.text(d)?;
+                    let prepared = stemma_text::prepare(&text);
+                    Ok((d, Arc::new(Prepared { text, prepared })))
                 })
                 .collect::<Result<_, ScanError>>()?;
+            self.prepared_count += prepared.len();
+            for (d, p) in prepared {
+                cache.insert(d, p, round);
+            }
+            let docs: Vec<(DocId, Arc<Prepared>)> = ids
+                .iter()
+                .map(|&d| {
+                    (
+                        d,
+                        cache.get(d, round).expect("prepared document of the chunk"),
+                    )
+                })
+                .collect();
+            cache.evict(&ids);
             let get = |d: DocId| {
-                let i = ids.binary_search(&d).expect("document of the chunk");
-                let (t, p) = &prepared[i];
-                Document::new(t, p).with_date(self.docs[d as usize].date)
+                let i = docs
+                    .binary_search_by_key(&d, |x| x.0)
+                    .expect("document of the chunk");
+                let p = &docs[i].1;
+                Document::new(&p.text, &p.prepared).with_date(self.docs[d as usize].date)
             };
             let kept: Vec<Verified> = chunk
                 .par_iter()
@@ -260,7 +310,170 @@ impl Scanner {
         }
         Ok(())
     }
+
+    /// Documents prepared (read back and run through `stemma_text::prepare`) by
+    /// [`Scanner::verify`] so far; compare with the number of distinct documents in the
+    /// candidates to see what the cache saved.
+    pub fn prepared_count(&self) -> usize {
+        self.prepared_count
+    }
 }
+
+/// A document's text and its preparation, shared by the pairs of a chunk.
+#[derive(Debug)]
+struct Prepared {
+    text: String,
+    prepared: stemma_text::PreparedText,
+}
+
+/// The prepared texts of the documents used last (least recently used evicted first).
+struct PreparedCache {
+    cap: usize,
+    map: HashMap<DocId, (Arc<Prepared>, usize)>,
+}
+
+impl PreparedCache {
+    fn new(cap: usize) -> Self {
+        PreparedCache {
+            cap,
+            map: HashMap::new(),
+        }
+    }
+
+    fn has(&self, d: DocId) -> bool {
+        self.map.contains_key(&d)
+    }
+
+    fn insert(&mut self, d: DocId, p: Arc<Prepared>, round: usize) {
+        self.map.insert(d, (p, round));
+    }
+
+    fn get(&mut self, d: DocId, round: usize) -> Option<Arc<Prepared>> {
+        self.map.get_mut(&d).map(|e| {
+            e.1 = round;
+            e.0.clone()
+        })
+    }
+
+    /// Drops the least recently used entries beyond the capacity (never those of `keep`, the
+    /// current chunk's).
+    fn evict(&mut self, keep: &[DocId]) {
+        let limit = self.cap.max(keep.len());
+        if self.map.len() <= limit {
+            return;
+        }
+        let mut by_age: Vec<(usize, DocId)> = self.map.iter().map(|(d, e)| (e.1, *d)).collect();
+        by_age.sort_unstable();
+        let excess = self.map.len() - limit;
+        for &(_, d) in by_age
+            .iter()
+            .filter(|x| keep.binary_search(&x.1).is_err())
+            .take(excess)
+        {
+            self.map.remove(&d);
+        }
+    }
+}
+
+/// Default of [`ScanOptions::prepared_cache`].
+pub const DEFAULT_PREPARED_CACHE: usize = 6_000;
 
 /// Candidate pairs verified together (their documents are prepared once per chunk).
 pub const VERIFY_CHUNK: usize = 1024;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three invented stories, each with a source and two reworded copies, read interleaved.
+    fn corpus() -> Vec<InputDoc> {
+        let stories = [
+            [
+                "The harbour bridge of Brackenford opened on Monday after 14 months of work. Mayor Ilse Varnholt cut the ribbon. Traffic on the old ferry fell by half within a day.",
+                "After 14 months of work, the Brackenford harbour bridge opened on Monday. Mayor Ilse Varnholt cut the ribbon. Within a day, traffic on the old ferry fell by half.",
+                "Brackenford's harbour bridge opened Monday after 14 months of construction. Mayor Ilse Varnholt cut the ribbon, and old ferry traffic fell by half within a day.",
+            ],
+            [
+                "Quessadine Foods will close its Tarrow plant in March, cutting 230 jobs. The company blamed falling demand for tinned fish. Unions called the decision a betrayal.",
+                "Quessadine Foods is to shut its Tarrow plant in March with the loss of 230 jobs. The firm blamed weaker demand for tinned fish. Unions called it a betrayal.",
+                "The Tarrow plant of Quessadine Foods closes in March and 230 jobs go. Falling demand for tinned fish was blamed by the company. Unions spoke of a betrayal.",
+            ],
+            [
+                "Heavy rain flooded 40 homes in Orravik overnight, the fire service said. Crews pumped water from cellars until dawn. No one was hurt.",
+                "Overnight heavy rain flooded 40 homes in Orravik, according to the fire service. Crews pumped water out of cellars until dawn. Nobody was injured.",
+                "Forty homes in Orravik were flooded by heavy overnight rain, the fire service said, and crews pumped cellars dry until dawn. No one was hurt.",
+            ],
+        ];
+        let mut out = Vec::new();
+        for v in 0..3 {
+            for (s, story) in stories.iter().enumerate() {
+                out.push(InputDoc {
+                    id: format!("s{s}v{v}"),
+                    text: story[v].to_string(),
+                    date: None,
+                    source: None,
+                });
+            }
+        }
+        out
+    }
+
+    fn verified(cache: usize) -> (Vec<(String, String, Relation)>, usize) {
+        let opts = ScanOptions {
+            prepared_cache: cache,
+            ..ScanOptions::default()
+        };
+        let mut scanner = Scanner::new(opts);
+        scanner.add_batch(corpus()).unwrap();
+        let mut got = Vec::new();
+        scanner
+            .verify(
+                |kept| got.extend(kept.into_iter().map(|v| (v.a, v.b, v.comparison.relation))),
+                |_| {},
+            )
+            .unwrap();
+        let docs = scanner.docs();
+        let mut named: Vec<_> = got
+            .into_iter()
+            .map(|(a, b, r)| (docs[a as usize].id.clone(), docs[b as usize].id.clone(), r))
+            .collect();
+        named.sort_by(|x, y| (&x.0, &x.1).cmp(&(&y.0, &y.1)));
+        (named, scanner.prepared_count())
+    }
+
+    #[test]
+    fn the_prepared_cache_saves_work_and_changes_no_result() {
+        let (with, prepared_with) = verified(100);
+        let (without, prepared_without) = verified(0);
+        assert_eq!(with, without);
+        // The copies of the first two stories are found, and nothing across stories (the
+        // third story's short versions are not all related enough to count).
+        assert!(with.len() >= 6, "{with:?}");
+        assert!(with.iter().all(|(a, b, _)| a[..2] == b[..2]), "{with:?}");
+        // One chunk here: each document is prepared once either way (the eviction order is
+        // tested below).
+        assert_eq!((prepared_with, prepared_without), (9, 9));
+    }
+
+    #[test]
+    fn a_small_cache_evicts_the_least_recently_used() {
+        let mk = |d: DocId| {
+            Arc::new(Prepared {
+                text: format!("doc {d}"),
+                prepared: stemma_text::prepare("doc"),
+            })
+        };
+        let mut cache = PreparedCache::new(2);
+        cache.insert(1, mk(1), 0);
+        cache.insert(2, mk(2), 1);
+        assert!(cache.get(1, 2).is_some()); // 1 used again: 2 is now the oldest
+        cache.insert(3, mk(3), 3);
+        cache.evict(&[3]);
+        assert!(cache.has(1) && cache.has(3) && !cache.has(2));
+        // Never evicts the current chunk's documents, even beyond the capacity.
+        cache.insert(4, mk(4), 4);
+        cache.insert(5, mk(5), 4);
+        cache.evict(&[1, 3, 4, 5]);
+        assert_eq!(cache.map.len(), 4);
+    }
+}

@@ -139,7 +139,7 @@ impl Ctx<'_> {
             )
         } else {
             let mut rng = Rng::derive(self.seed ^ h, u as u64);
-            transform::names_numbers(&mut doc, 0.3, &mut rng);
+            transform::retell(&mut doc, &mut rng);
             transform::synonyms(&mut doc, 0.08, self.syn, &mut rng);
             if rng.chance(0.5) {
                 transform::drop_sentence(&mut doc, &mut rng);

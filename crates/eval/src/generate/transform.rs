@@ -555,6 +555,78 @@ pub const INVENTED_NAMES: &[&str] = &[
     "Halvorsk",
 ];
 
+/// An invented name of two or three syllables (about 10⁵ different ones).
+pub fn invented_name(rng: &mut Rng) -> String {
+    const ONSETS: &[&str] = &[
+        "b", "br", "c", "d", "dr", "f", "g", "gr", "h", "k", "kr", "l", "m", "n", "p", "r", "s",
+        "st", "t", "tr", "v", "w", "z",
+    ];
+    const VOWELS: &[&str] = &["a", "e", "i", "o", "u", "ai", "ou"];
+    const CODAS: &[&str] = &["", "", "n", "r", "l", "s", "th", "nd", "rk", "v"];
+    let mut name = String::new();
+    for _ in 0..2 + rng.below(2) {
+        name.push_str(ONSETS[rng.below(ONSETS.len())]);
+        name.push_str(VOWELS[rng.below(VOWELS.len())]);
+    }
+    name.push_str(CODAS[rng.below(CODAS.len())]);
+    let mut cs = name.chars();
+    cs.next()
+        .map(|c| c.to_uppercase().chain(cs).collect())
+        .unwrap_or_default()
+}
+
+/// Retells the document as a templated story about others: *every* name (a capitalized word
+/// found in the document) is replaced consistently with an invented one and every number is
+/// changed (month and day names stay), the wording around them stays. This is how one real article is reused as the
+/// source of several generated stories (like wire templates for dividends or earnings, whose
+/// items share their wording but not their companies or figures). Returns the edits made.
+pub fn retell(doc: &mut Doc, rng: &mut Rng) -> usize {
+    let mut names = crate::generate::source::name_words(&doc.texts());
+    names.sort();
+    names.dedup();
+    const CALENDAR: &[&str] = &[
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    names
+        .retain(|n| n.chars().skip(1).all(|c| c.is_lowercase()) && !CALENDAR.contains(&n.as_str()));
+    let map: Vec<(String, String)> = names.into_iter().map(|n| (n, invented_name(rng))).collect();
+    let mut edits = 0;
+    for s in doc.paras.iter_mut().flatten() {
+        let mut out = String::with_capacity(s.text.len());
+        for (is_word, run) in word_runs(&s.text) {
+            match map.iter().find(|(n, _)| is_word && n == run) {
+                Some((_, r)) => {
+                    out.push_str(r);
+                    edits += 1;
+                }
+                None => out.push_str(run),
+            }
+        }
+        let (text, k) = change_numbers(&out, 1.0, rng);
+        edits += k;
+        s.text = text;
+    }
+    edits
+}
+
 /// Replaces up to three names (capitalized words found in the document) consistently with
 /// invented ones, and changes numbers with probability `p_num`. Returns the number of edits.
 pub fn names_numbers(doc: &mut Doc, p_num: f64, rng: &mut Rng) -> usize {
@@ -885,6 +957,36 @@ mod tests {
         let t = d.render().text;
         assert!(n >= 2, "{t}");
         assert!(!t.contains("340 units"), "{t}");
+    }
+
+    #[test]
+    fn retelling_replaces_every_name_consistently_and_every_number() {
+        let mut d = Doc::source(&[vec![
+            "Shares of Calbrook rose after Mayor Idris Penhale spoke.".into(),
+            "Analysts at Calbrook said 14 of 20 plants reopened, Penhale added.".into(),
+        ]]);
+        let n = retell(&mut d, &mut Rng::new(5));
+        let t = d.render().text;
+        for old in ["Calbrook", "Idris", "Penhale", "Mayor", "14", "20"] {
+            assert!(!t.contains(old), "{old} left in {t}");
+        }
+        // 5 name occurrences (Mayor, Idris, Penhale twice, Calbrook once mid-sentence... the
+        // sentence-initial "Shares" and "Analysts" are not names) and 2 numbers.
+        assert!(n >= 6, "{n}: {t}");
+        // The same name gets the same replacement everywhere.
+        let words: Vec<&str> = t.split(|c: char| !c.is_alphanumeric()).collect();
+        let after_of = words[words.iter().position(|w| *w == "of").unwrap() + 1];
+        let after_at = words[words.iter().position(|w| *w == "at").unwrap() + 1];
+        assert_eq!(after_of, after_at, "{t}");
+        // Deterministic per seed, different across seeds.
+        let again = |seed| {
+            let mut d = Doc::source(&[vec!["Talks with Calbrook ended on 3 May.".into()]]);
+            retell(&mut d, &mut Rng::new(seed));
+            d.render().text
+        };
+        assert!(again(9).ends_with(" May."), "{}", again(9));
+        assert_eq!(again(9), again(9));
+        assert_ne!(again(9), again(10));
     }
 
     #[test]

@@ -119,10 +119,16 @@ struct Variant {
     date: i64,
     outlet: String,
     base: usize,
+    /// Names of the article and what they became (themselves when kept).
+    names: Vec<(String, String)>,
 }
 
 impl Ctx<'_> {
-    fn variant(&mut self, i: usize) -> Variant {
+    /// The article `i` as a document: as is on its first use, retold on later ones (every
+    /// name invented, every number changed, see [`transform::retell`]). A same-story partner
+    /// passes its story source's `names` so that it stays about the same people: the names it
+    /// shares with the source follow the source's retelling, even on its own first use.
+    fn variant(&mut self, i: usize, story: Option<&[(String, String)]>) -> Variant {
         let a = &self.articles[i];
         let u = self.uses[i];
         self.uses[i] += 1;
@@ -132,14 +138,18 @@ impl Ctx<'_> {
             12_570 * 86_400 + (h % 300) as i64 * 86_400 + (h >> 20) as i64 % 86_400
         });
         let mut doc = Doc::source(&a.paras);
+        let mut names: Vec<(String, String)> = story.map(<[_]>::to_vec).unwrap_or_default();
+        let mut rng = Rng::derive(self.seed ^ h, u as u64);
         let (date, outlet) = if u == 0 {
+            // Unchanged, or only its story's names when the story was retold.
+            transform::retell(&mut doc, &mut names, false, 0.0, &mut rng);
             (
                 base_date,
                 a.outlet.clone().unwrap_or_else(|| "unknown".into()),
             )
         } else {
-            let mut rng = Rng::derive(self.seed ^ h, u as u64);
-            transform::retell(&mut doc, &mut rng);
+            let p_num = if story.is_some() { 0.3 } else { 1.0 };
+            transform::retell(&mut doc, &mut names, true, p_num, &mut rng);
             transform::synonyms(&mut doc, 0.08, self.syn, &mut rng);
             if rng.chance(0.5) {
                 transform::drop_sentence(&mut doc, &mut rng);
@@ -154,6 +164,7 @@ impl Ctx<'_> {
             date,
             outlet,
             base: i,
+            names,
         }
     }
 
@@ -331,7 +342,7 @@ fn build_unit(
     seen: &mut HashSet<u64>,
     collisions: &mut usize,
 ) -> Option<Unit> {
-    let mut v = ctx.variant(i);
+    let mut v = ctx.variant(i, None);
     let mut rng = Rng::derive(ctx.seed ^ 0x5eed, unit_no);
     let has_bp = rng.chance(0.2);
     if has_bp {
@@ -403,7 +414,7 @@ fn build_unit(
     }
     if kind == "story" {
         let j = *main.pick(&ctx.partners[i])?;
-        let pv = ctx.variant(j);
+        let pv = ctx.variant(j, Some(&v.names));
         let pr = pv.doc.render();
         if seen.insert(xxh3_64(pr.text.as_bytes())) {
             let pid = ctx.articles[j].id.clone();
@@ -611,7 +622,7 @@ fn make_copy(
             if d == v.base {
                 continue;
             }
-            let host = ctx.variant(d);
+            let host = ctx.variant(d, None);
             let mut hdoc = Doc::foreign(&host.doc.texts());
             origins.push(ctx.articles[d].id.clone());
             let src: Vec<_> = v.doc.paras.iter().flatten().cloned().collect();

@@ -575,15 +575,23 @@ pub fn invented_name(rng: &mut Rng) -> String {
         .unwrap_or_default()
 }
 
-/// Retells the document as a templated story about others: *every* name (a capitalized word
-/// found in the document) is replaced consistently with an invented one and every number is
-/// changed (month and day names stay), the wording around them stays. This is how one real article is reused as the
-/// source of several generated stories (like wire templates for dividends or earnings, whose
-/// items share their wording but not their companies or figures). Returns the edits made.
-pub fn retell(doc: &mut Doc, rng: &mut Rng) -> usize {
-    let mut names = crate::generate::source::name_words(&doc.texts());
-    names.sort();
-    names.dedup();
+/// Retells the document as a templated story about others: every name (a capitalized word
+/// found in the document; month and day names stay) is replaced consistently and numbers are
+/// changed with probability `p_num`, the wording around them stays. This is how one real
+/// article is reused as the source of several generated stories (like wire templates for
+/// dividends or earnings, whose items share their wording but not their companies or
+/// figures).
+///
+/// `names` maps original names to their replacements and is extended: a name already in it
+/// keeps its replacement (so a same-story partner can be retold with its story's names); a
+/// new one gets an invented name when `fresh`, else stays as it is. Returns the edits made.
+pub fn retell(
+    doc: &mut Doc,
+    names: &mut Vec<(String, String)>,
+    fresh: bool,
+    p_num: f64,
+    rng: &mut Rng,
+) -> usize {
     const CALENDAR: &[&str] = &[
         "January",
         "February",
@@ -605,14 +613,24 @@ pub fn retell(doc: &mut Doc, rng: &mut Rng) -> usize {
         "Saturday",
         "Sunday",
     ];
-    names
-        .retain(|n| n.chars().skip(1).all(|c| c.is_lowercase()) && !CALENDAR.contains(&n.as_str()));
-    let map: Vec<(String, String)> = names.into_iter().map(|n| (n, invented_name(rng))).collect();
+    let mut found = crate::generate::source::name_words(&doc.texts());
+    found.sort();
+    found.dedup();
+    for n in found {
+        if !n.chars().skip(1).all(|c| c.is_lowercase())
+            || CALENDAR.contains(&n.as_str())
+            || names.iter().any(|(x, _)| *x == n)
+        {
+            continue;
+        }
+        let r = if fresh { invented_name(rng) } else { n.clone() };
+        names.push((n, r));
+    }
     let mut edits = 0;
     for s in doc.paras.iter_mut().flatten() {
         let mut out = String::with_capacity(s.text.len());
         for (is_word, run) in word_runs(&s.text) {
-            match map.iter().find(|(n, _)| is_word && n == run) {
+            match names.iter().find(|(n, r)| is_word && n == run && n != r) {
                 Some((_, r)) => {
                     out.push_str(r);
                     edits += 1;
@@ -620,7 +638,7 @@ pub fn retell(doc: &mut Doc, rng: &mut Rng) -> usize {
                 None => out.push_str(run),
             }
         }
-        let (text, k) = change_numbers(&out, 1.0, rng);
+        let (text, k) = change_numbers(&out, p_num, rng);
         edits += k;
         s.text = text;
     }
@@ -965,7 +983,7 @@ mod tests {
             "Shares of Calbrook rose after Mayor Idris Penhale spoke.".into(),
             "Analysts at Calbrook said 14 of 20 plants reopened, Penhale added.".into(),
         ]]);
-        let n = retell(&mut d, &mut Rng::new(5));
+        let n = retell(&mut d, &mut Vec::new(), true, 1.0, &mut Rng::new(5));
         let t = d.render().text;
         for old in ["Calbrook", "Idris", "Penhale", "Mayor", "14", "20"] {
             assert!(!t.contains(old), "{old} left in {t}");
@@ -981,7 +999,7 @@ mod tests {
         // Deterministic per seed, different across seeds.
         let again = |seed| {
             let mut d = Doc::source(&[vec!["Talks with Calbrook ended on 3 May.".into()]]);
-            retell(&mut d, &mut Rng::new(seed));
+            retell(&mut d, &mut Vec::new(), true, 1.0, &mut Rng::new(seed));
             d.render().text
         };
         assert!(again(9).ends_with(" May."), "{}", again(9));

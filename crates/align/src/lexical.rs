@@ -353,7 +353,8 @@ impl SentenceScorer for LexicalScorer {
                 postings.push((stem, si as u32));
             }
             let end = f.terms.len();
-            f.terms[start..end].sort_by_key(|t| t.stem);
+            // Stems are distinct within a sentence: an unstable sort gives the same order.
+            f.terms[start..end].sort_unstable_by_key(|t| t.stem);
             f.by_soft.extend_from_slice(&f.terms[start..end]);
             f.by_soft[start..end].sort_unstable_by_key(|t| t.soft);
             f.sentences.push(start..end);
@@ -408,7 +409,8 @@ impl SentenceScorer for LexicalScorer {
                 hit[j as usize] = false;
             }
             touched.clear();
-            row.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+            // Sentences are distinct: the order is total, an unstable sort gives the same.
+            row.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
             for &(j, w) in row.iter().take(per) {
                 per_a.push((i, j as usize, w));
             }
@@ -429,7 +431,7 @@ impl SentenceScorer for LexicalScorer {
             }
         }
         let mut by_b: Vec<(usize, usize, f64)> = per_a.iter().map(|&(i, j, w)| (j, i, w)).collect();
-        by_b.sort_by(|x, y| x.0.cmp(&y.0).then(y.2.total_cmp(&x.2)).then(x.1.cmp(&y.1)));
+        by_b.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.2.total_cmp(&x.2)).then(x.1.cmp(&y.1)));
         let mut k = 0usize;
         while k < by_b.len() {
             let j = by_b[k].0;

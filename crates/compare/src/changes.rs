@@ -329,6 +329,30 @@ fn is_sub_slice(small: &[&str], big: &[&str]) -> bool {
     small.len() <= big.len() && big.windows(small.len().max(1)).any(|w| w == small)
 }
 
+/// Trigram hashes of a word folded into 64 bits, for an upper bound of the trigrams two words
+/// share: every shared trigram sets a common bit, and at most `collisions` trigrams of a word
+/// share a bit with another of its own.
+#[derive(Clone, Copy)]
+struct GramBits {
+    mask: u64,
+    collisions: u32,
+}
+
+impl GramBits {
+    fn of(grams: &[u32]) -> GramBits {
+        let mask = grams.iter().fold(0u64, |m, g| m | 1u64 << (g % 64));
+        GramBits {
+            mask,
+            collisions: grams.len() as u32 - mask.count_ones(),
+        }
+    }
+
+    /// At least the number of trigrams the two words share.
+    fn shared_bound(&self, other: &GramBits) -> usize {
+        ((self.mask & other.mask).count_ones() + self.collisions.min(other.collisions)) as usize
+    }
+}
+
 fn content(t: &Token) -> bool {
     !t.stop && t.norm.chars().any(char::is_alphanumeric)
 }
@@ -345,7 +369,7 @@ pub(crate) fn added_clauses(
     let mut out = Vec::new();
     let (ps, pc) = (src.prepared, cpy.prepared);
     let mut grams: Vec<u32> = Vec::new();
-    let mut norms: Vec<(&str, Range<usize>)> = Vec::new();
+    let mut norms: Vec<(&str, Range<usize>, GramBits)> = Vec::new();
     for g in &res.groups {
         let (rs, rc) = if a_is_source {
             (&g.a, &g.b)
@@ -366,7 +390,8 @@ pub(crate) fn added_clauses(
         for t in src_toks.iter().filter(|t| content(t)) {
             let start = grams.len();
             char_trigrams_into(&t.norm, &mut grams);
-            norms.push((t.norm.as_str(), start..grams.len()));
+            let bits = GramBits::of(&grams[start..]);
+            norms.push((t.norm.as_str(), start..grams.len(), bits));
         }
         let mut word_grams: Vec<u32> = Vec::new();
         let mut matched = |t: &Token| {
@@ -375,13 +400,18 @@ pub(crate) fn added_clauses(
             }
             word_grams.clear();
             char_trigrams_into(&t.norm, &mut word_grams);
-            norms.iter().any(|(n, r)| {
-                let sim = if *n == t.norm {
-                    1.0
-                } else {
-                    trigram_dice(&grams[r.clone()], &word_grams)
-                };
-                sim >= 0.6
+            let wbits = GramBits::of(&word_grams);
+            norms.iter().any(|(n, r, bits)| {
+                if *n == t.norm {
+                    return true;
+                }
+                // The Dice with an upper bound of the shared trigrams (computed the same way)
+                // bounds the Dice: below 0.6 the word cannot match.
+                let total = (r.len() + word_grams.len()) as f64;
+                if 2.0 * bits.shared_bound(&wbits) as f64 / total < 0.6 {
+                    return false;
+                }
+                trigram_dice(&grams[r.clone()], &word_grams) >= 0.6
             })
         };
         let tr = token_range(pc, rc);

@@ -243,6 +243,16 @@ impl LexicalScorer {
         // Soft matching is quadratic: it is skipped for huge passages (a "sentence" of thousands
         // of words is a list or garbage, and exact stems decide there anyway).
         let soft = a.len().saturating_mul(b.len()) <= SOFT_BUDGET;
+        // First chars present in `b` (bit `char % 64`): a term whose bit is clear has no
+        // partner with its first char.
+        let firsts = if soft {
+            b_soft
+                .iter()
+                .filter(|u| u.soft != NUMBER_KEY)
+                .fold(0u64, |m, u| m | 1u64 << (u.soft % 64))
+        } else {
+            0
+        };
         // Both sides are sorted by stem: exact matches are found by one merge walk.
         let mut bi = 0usize;
         for t in a {
@@ -253,7 +263,7 @@ impl LexicalScorer {
                 got += t.weight;
                 continue;
             }
-            if t.soft == NUMBER_KEY || !soft {
+            if t.soft == NUMBER_KEY || !soft || firsts & (1u64 << (t.soft % 64)) == 0 {
                 continue;
             }
             let tg = fa.grams_of(t);

@@ -108,6 +108,11 @@ pub struct Args {
     /// partial reuse.
     #[arg(long, default_value_t = 0.0)]
     pub min_score: f32,
+    /// A candidate is not verified when less than this fraction of the passage keys it shares
+    /// with the document is new — not shared with a better candidate already kept (a sibling
+    /// copy of the source, another variant of the story); 0 = off.
+    #[arg(long, default_value_t = stemma_scan::candidates::DEFAULT_REDUNDANCY)]
+    pub redundancy: f32,
     /// Compare every copy of an exact-duplicate group with its other candidates too (by
     /// default a copy is only paired with its group's representative: n-1 pairs per group).
     #[arg(long)]
@@ -215,6 +220,10 @@ fn options(args: &Args) -> anyhow::Result<ScanOptions> {
         bail!("--min-score must be in [0, 1]");
     }
     c.min_score = args.min_score;
+    if !(0.0..=1.0).contains(&args.redundancy) {
+        bail!("--redundancy must be in [0, 1]");
+    }
+    c.redundancy = args.redundancy;
     c.collapse_exact = !args.no_collapse;
     Ok(o)
 }
@@ -312,7 +321,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     flush(&mut scanner, &mut batch)?;
     pb.finish_and_clear();
     skipped_w.flush()?;
-    scanner.finish_candidates();
+    scanner.finish_candidates()?;
     let t_sketch = t0.elapsed();
     let ndocs = scanner.docs().len();
 
@@ -477,14 +486,14 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             .max(t_families.as_secs_f64()),
         total.as_secs_f64()
     );
-    let sizes = scanner.finder().index_sizes();
+    let (sizes, index_bytes) = scanner.index_sizes();
     let _ = writeln!(
         o,
         "index: {} passage keys / {} postings, {} LSH buckets, ~{} MB; texts {} MB {}",
         sizes[2].0,
         sizes[2].1,
         sizes[1].0,
-        scanner.finder().heap_bytes() >> 20,
+        index_bytes >> 20,
         scanner.docs().iter().map(|d| d.len).sum::<usize>() >> 20,
         if scanner.store().spilled() {
             "(spilled to a temporary file)"

@@ -112,13 +112,31 @@ fn max_candidates_bounds_each_document() {
         }
         per_doc
     };
-    let all = count(&["--max-candidates", "0", "--max-per-cluster", "0"]);
+    // The caps alone (redundancy rule off):
+    let all = count(&[
+        "--max-candidates",
+        "0",
+        "--max-per-cluster",
+        "0",
+        "--redundancy",
+        "0",
+    ]);
     // The last near copy sees all seven earlier documents.
     assert_eq!(all["near2"], 7);
-    let capped = count(&["--max-candidates", "2", "--no-collapse"]);
+    let capped = count(&[
+        "--max-candidates",
+        "2",
+        "--no-collapse",
+        "--redundancy",
+        "0",
+    ]);
     assert!(capped.values().all(|&n| n <= 2), "{capped:?}");
     assert_eq!(capped["near2"], 2);
     // All eight texts are variants of one story: at most 3 per document by default.
-    let clustered = count(&["--max-candidates", "0"]);
+    let clustered = count(&["--max-candidates", "0", "--redundancy", "0"]);
     assert_eq!(clustered["near2"], 3);
+    // With the defaults the variants are redundant with each other: the best one explains
+    // everything the others share with the last near copy.
+    let default = count(&[]);
+    assert_eq!(default["near2"], 1, "{default:?}");
 }

@@ -32,7 +32,7 @@ fn main() {
         });
     }
     scanner.add_batch(batch).expect("sketch");
-    let mut cands = scanner.finish_candidates().to_vec();
+    let mut cands = scanner.finish_candidates().expect("candidates").to_vec();
     cands.sort_unstable_by_key(|c| (c.a, c.b));
     cands.truncate(max);
     let mut ids: Vec<u32> = cands.iter().flat_map(|c| [c.a, c.b]).collect();

@@ -101,7 +101,17 @@ pub struct CandidateOptions {
     /// prefilter. Off (0) by default: on the generated 10k corpus 0.15 skips 42% of the
     /// verifications but loses 5% of the planted partial reuse (100k: 22%, 7%).
     pub min_score: f32,
+    /// A candidate is *redundant*, and not verified, when less than this fraction of the
+    /// passage keys it shares with the document is new — not shared by a better candidate
+    /// already kept (a sibling copy of the source kept, or another variant of the same
+    /// story). `0` turns the rule off. A document copying one story and a passage of another
+    /// keeps a slot for the second source this way, whatever the size of the first story's
+    /// cluster.
+    pub redundancy: f32,
 }
+
+/// Default of [`CandidateOptions::redundancy`].
+pub const DEFAULT_REDUNDANCY: f32 = 0.2;
 
 /// Default of [`CandidateOptions::max_per_cluster`].
 pub const DEFAULT_MAX_PER_CLUSTER: usize = 3;
@@ -128,6 +138,7 @@ impl Default for CandidateOptions {
             collapse_exact: true,
             max_per_cluster: DEFAULT_MAX_PER_CLUSTER,
             min_score: 0.0,
+            redundancy: DEFAULT_REDUNDANCY,
         }
     }
 }
@@ -263,7 +274,12 @@ pub struct CandidateFinder<I: Index = MemIndex> {
     dates: Vec<i64>,
     /// Pairs chosen by each document (it is their later-dated side), see
     /// [`CandidateFinder::add`].
-    pools: Vec<Vec<Candidate>>,
+    pools: Vec<Vec<Pooled>>,
+    /// Passage postings of the document being added, `(document, key index)`, and where
+    /// each document's run starts in it.
+    post: Vec<(DocId, u32)>,
+    post_at: Vec<u32>,
+    redundancy: f32,
     /// Exact copies' pairs with their representative (never capped).
     collapsed_pairs: Vec<Candidate>,
     /// Candidates of the document being added.
@@ -299,6 +315,7 @@ impl CandidateFinder<MemIndex> {
         )
         .with_limits(opts.max_candidates, opts.collapse_exact)
         .with_cluster_cap(opts.max_per_cluster, opts.min_score)
+        .with_redundancy(opts.redundancy)
     }
 
     /// Approximate heap bytes of the three indexes.
@@ -334,6 +351,9 @@ impl<I: Index> CandidateFinder<I> {
             links: Vec::new(),
             dates: Vec::new(),
             pools: Vec::new(),
+            post: Vec::new(),
+            post_at: Vec::new(),
+            redundancy: 0.0,
             collapsed_pairs: Vec::new(),
             found: Vec::new(),
             pooled: 0,
@@ -354,6 +374,12 @@ impl<I: Index> CandidateFinder<I> {
     pub fn with_cluster_cap(mut self, max_per_cluster: usize, min_score: f32) -> Self {
         self.max_per_cluster = max_per_cluster;
         self.min_score = min_score;
+        self
+    }
+
+    /// Sets the redundancy rule (see [`CandidateOptions::redundancy`]; `0`: off).
+    pub fn with_redundancy(mut self, redundancy: f32) -> Self {
+        self.redundancy = redundancy.clamp(0.0, 1.0);
         self
     }
 
@@ -444,8 +470,24 @@ impl<I: Index> CandidateFinder<I> {
                 c.shared_bands = n;
             });
         }
+        // Passage keys: which keys each earlier document shares (for the redundancy rule of
+        // the pools), grouped by document; `scratch` gets (document, count).
+        self.post.clear();
+        self.passage.postings(&sk.passage, &mut self.post);
+        self.post.sort_unstable();
+        self.post.dedup();
         self.scratch.clear();
-        self.passage.query(&sk.passage, &mut self.scratch);
+        self.post_at.clear();
+        for (i, &(d, _)) in self.post.iter().enumerate() {
+            match self.scratch.last_mut() {
+                Some(last) if last.0 == d => last.1 += 1,
+                _ => {
+                    self.scratch.push((d, 1));
+                    self.post_at.push(i as u32);
+                }
+            }
+        }
+        self.post_at.push(self.post.len() as u32);
         for &(a, n) in self.scratch.iter().filter(|x| !same_group(x.0)) {
             let ka = self.key_counts.get(a as usize).copied().unwrap_or(0);
             let smaller = ka.min(sk.passage.len() as u32) as f64;
@@ -490,25 +532,31 @@ impl<I: Index> CandidateFinder<I> {
             out.retain(|c| c.score >= floor);
             self.stats.dropped += before - out.len();
         }
-        // Each pair goes to the pool of its later-dated document.
+        // Each pair goes to the pool of its later-dated document, with the passage keys it
+        // shares (folded to 32 bits).
         self.set_key_count(doc, sk.passage.len() as u32);
         self.bands = self.bands.max(sk.lsh.len() as u32);
         let date_b = self.dates[doc as usize];
-        let mut own = std::mem::take(&mut self.found);
-        let mut offers = 0;
-        for r in 0..own.len() {
-            let c = own[r];
+        let found = std::mem::take(&mut self.found);
+        let mut own: Vec<Pooled> = Vec::with_capacity(found.len());
+        for c in &found {
+            let keys: Box<[u32]> = match self.scratch.binary_search_by_key(&c.a, |x| x.0) {
+                Ok(g) => self.post[self.post_at[g] as usize..self.post_at[g + 1] as usize]
+                    .iter()
+                    .map(|&(_, i)| fold32(sk.passage[i as usize]))
+                    .collect(),
+                Err(_) => Box::new([]),
+            };
+            let p = Pooled { c: *c, keys };
             let da = self.dates[c.a as usize];
             if da != UNDATED && date_b != UNDATED && da > date_b {
-                self.offer(c.a, &[c]);
+                self.offer(c.a, vec![p]);
             } else {
-                own[offers] = c;
-                offers += 1;
+                own.push(p);
             }
         }
-        own.truncate(offers);
-        self.offer(doc, &own);
-        self.found = own;
+        self.offer(doc, own);
+        self.found = found;
         let links = std::mem::take(&mut self.links);
         for &a in links.iter().chain(rep.as_ref()) {
             let (x, y) = (find(&mut self.cluster, a), find(&mut self.cluster, doc));
@@ -537,17 +585,19 @@ impl<I: Index> CandidateFinder<I> {
     }
 
     /// Adds `new` candidate pairs to the pool of `chooser`, then keeps its best
-    /// `max_candidates`, at most `max_per_cluster` per cluster.
-    fn offer(&mut self, chooser: DocId, new: &[Candidate]) {
+    /// `max_candidates`, at most `max_per_cluster` per cluster, none redundant (see
+    /// [`CandidateOptions::redundancy`]).
+    fn offer(&mut self, chooser: DocId, new: Vec<Pooled>) {
         if new.is_empty() {
             return;
         }
+        let added = new.len();
         let pool = &mut self.pools[chooser as usize];
         let before = pool.len();
-        pool.extend_from_slice(new);
+        pool.extend(new);
         let (k, m) = (self.max_candidates, self.max_per_cluster);
         let n = pool.len();
-        if (k > 0 && n > k) || (m > 0 && n > m) {
+        if (k > 0 && n > k) || (m > 0 && n > m) || (self.redundancy > 0.0 && n > 1) {
             let other = |c: &Candidate| if c.a == chooser { c.b } else { c.a };
             let dates = &self.dates;
             // How much of the chooser an earlier document explains: the fraction of LSH bands
@@ -566,16 +616,17 @@ impl<I: Index> CandidateFinder<I> {
             };
             // Best first; ties: the earlier-dated, then earlier-read document.
             pool.sort_unstable_by(|x, y| {
-                let (ox, oy) = (other(x), other(y));
-                rank(y)
-                    .total_cmp(&rank(x))
+                let (ox, oy) = (other(&x.c), other(&y.c));
+                rank(&y.c)
+                    .total_cmp(&rank(&x.c))
                     .then(dates[ox as usize].cmp(&dates[oy as usize]))
                     .then(ox.cmp(&oy))
             });
             let mut counts: Vec<(DocId, usize)> = Vec::new();
+            let mut covered: Vec<u32> = Vec::new();
             let mut w = 0;
             for r in 0..pool.len() {
-                let root = find(&mut self.cluster, other(&pool[r]));
+                let root = find(&mut self.cluster, other(&pool[r].c));
                 let i = match counts.iter().position(|x| x.0 == root) {
                     Some(i) => i,
                     None => {
@@ -583,15 +634,51 @@ impl<I: Index> CandidateFinder<I> {
                         counts.len() - 1
                     }
                 };
-                if (m == 0 || counts[i].1 < m) && (k == 0 || w < k) {
-                    counts[i].1 += 1;
-                    pool[w] = pool[r];
-                    w += 1;
+                if (m > 0 && counts[i].1 >= m) || (k > 0 && w >= k) {
+                    continue;
                 }
+                // Redundant: what it shares with the chooser is (nearly) all shared with a
+                // better-ranked candidate already kept (a sibling copy, another variant).
+                let keys = &pool[r].keys;
+                if w > 0 && !keys.is_empty() && !pool[r].c.has(Signal::Exact) {
+                    let novel = keys
+                        .iter()
+                        .filter(|x| covered.binary_search(x).is_err())
+                        .count();
+                    if (novel as f32) < self.redundancy * keys.len() as f32 {
+                        // Of two candidates that explain the same (each nearly all of what
+                        // the other does), the earlier-dated is the likely original: it takes
+                        // the later one's place.
+                        let red = self.redundancy;
+                        let mutual = |x: &[u32], y: &[u32]| {
+                            let new_in = |p: &[u32], q: &[u32]| {
+                                let n = p.iter().filter(|k| !q.contains(k)).count();
+                                (n as f32) < red * p.len() as f32
+                            };
+                            new_in(x, y) && new_in(y, x)
+                        };
+                        let me = other(&pool[r].c);
+                        if let Some(j) = (0..w).find(|&j| {
+                            let them = other(&pool[j].c);
+                            dates[me as usize] < dates[them as usize]
+                                && !pool[j].c.has(Signal::Exact)
+                                && mutual(keys, &pool[j].keys)
+                        }) {
+                            pool.swap(j, r);
+                        }
+                        continue;
+                    }
+                }
+                covered.extend(keys.iter().copied());
+                covered.sort_unstable();
+                covered.dedup();
+                counts[i].1 += 1;
+                pool.swap(w, r);
+                w += 1;
             }
             pool.truncate(w);
         }
-        self.stats.dropped += before + new.len() - pool.len();
+        self.stats.dropped += before + added - pool.len();
         self.pooled = self.pooled + pool.len() - before;
     }
 
@@ -603,8 +690,10 @@ impl<I: Index> CandidateFinder<I> {
 
     /// The pairs `doc` has chosen so far (those where it is the later-dated side), best first
     /// when the pool was pruned, without its exact-copy pair.
-    pub fn pool(&self, doc: DocId) -> &[Candidate] {
-        self.pools.get(doc as usize).map_or(&[], |p| p.as_slice())
+    pub fn pool(&self, doc: DocId) -> Vec<Candidate> {
+        self.pools
+            .get(doc as usize)
+            .map_or(Vec::new(), |p| p.iter().map(|x| x.c).collect())
     }
 
     /// Every selected pair, sorted by `(a, b)` (each `a` read before its `b`), and the final
@@ -613,7 +702,8 @@ impl<I: Index> CandidateFinder<I> {
     pub fn finish(&mut self) -> Vec<Candidate> {
         let mut out: Vec<Candidate> = std::mem::take(&mut self.collapsed_pairs);
         for p in &mut self.pools {
-            out.append(p);
+            out.extend(p.drain(..).map(|x| x.c));
+            p.shrink_to_fit();
         }
         self.pooled = 0;
         out.sort_unstable_by_key(|c| (c.a, c.b));
@@ -623,6 +713,18 @@ impl<I: Index> CandidateFinder<I> {
         self.stats.passage = out.iter().filter(|c| c.has(Signal::Passage)).count();
         out
     }
+}
+
+/// A pair in a pool, with the passage keys it shares (folded to 32 bits).
+#[derive(Debug)]
+struct Pooled {
+    c: Candidate,
+    keys: Box<[u32]>,
+}
+
+/// A key folded to 32 bits (enough to tell the keys of two documents apart).
+fn fold32(k: u64) -> u32 {
+    (k ^ (k >> 32)) as u32
 }
 
 /// Date of a document without one (sorts after every real date).
@@ -653,6 +755,7 @@ mod tests {
         let opts = CandidateOptions {
             min_shared_keys: 2,
             collapse_exact: false,
+            redundancy: 0.0,
             ..CandidateOptions::default()
         };
         let mut f = CandidateFinder::in_memory(&opts);
@@ -682,6 +785,7 @@ mod tests {
     fn exact_copies_collapse_onto_their_representative() {
         let opts = CandidateOptions {
             max_per_cluster: 0,
+            redundancy: 0.0,
             ..CandidateOptions::default()
         };
         let mut f = CandidateFinder::in_memory(&opts);
@@ -720,6 +824,7 @@ mod tests {
         let opts = CandidateOptions {
             max_candidates: 2,
             min_shared_fraction: 0.0,
+            redundancy: 0.0,
             ..CandidateOptions::default()
         };
         let mut f = CandidateFinder::in_memory(&opts);
@@ -767,6 +872,7 @@ mod tests {
         let opts = CandidateOptions {
             max_per_cluster: 2,
             min_shared_fraction: 0.0,
+            redundancy: 0.0,
             ..CandidateOptions::default()
         };
         let mut f = CandidateFinder::in_memory(&opts);
@@ -809,6 +915,7 @@ mod tests {
             max_candidates: 1,
             max_per_cluster: 0,
             min_shared_fraction: 0.0,
+            redundancy: 0.0,
             ..CandidateOptions::default()
         };
         let day = 86_400;
@@ -840,10 +947,46 @@ mod tests {
     }
 
     #[test]
+    fn a_candidate_explaining_nothing_new_is_redundant() {
+        let opts = CandidateOptions {
+            max_per_cluster: 0,
+            min_shared_fraction: 0.0,
+            ..CandidateOptions::default()
+        };
+        assert!(opts.redundancy > 0.0);
+        let mut f = CandidateFinder::in_memory(&opts);
+        let story: Vec<u64> = (0..20).map(|k| k * 7919 + 1).collect();
+        let other: Vec<u64> = (0..10).map(|k| k * 104_729 + 3).collect();
+        // 0: the source; 1: a sibling copy sharing the same keys plus a few of its own;
+        // 2: another story.
+        f.add(0, None, &sk(None, &[], &story));
+        let mut sib = story.clone();
+        sib.extend([90_001, 90_002]);
+        sib.sort_unstable();
+        f.add(1, None, &sk(None, &[], &sib));
+        f.add(2, None, &sk(None, &[], &other));
+        // A copy of the story with a passage of the other: the source (best, earliest), and the
+        // other story — not the sibling, which explains nothing the source does not.
+        let mut keys: Vec<u64> = story.iter().chain(&other[..4]).copied().collect();
+        keys.sort_unstable();
+        f.add(3, None, &sk(None, &[], &keys));
+        let mut got: Vec<DocId> = f.pool(3).iter().map(|c| c.a).collect();
+        got.sort_unstable();
+        assert_eq!(got, vec![0, 2]);
+        // A copy that also has the sibling's own keys keeps the sibling (it explains them).
+        let mut keys2 = sib.clone();
+        keys2.push(5);
+        keys2.sort_unstable();
+        f.add(4, None, &sk(None, &[], &keys2));
+        assert!(f.pool(4).iter().any(|c| c.a == 1), "{:?}", f.pool(4));
+    }
+
+    #[test]
     fn fraction_of_the_smaller_document_is_required() {
         let opts = CandidateOptions {
             min_shared_keys: 2,
             min_shared_fraction: 0.5,
+            redundancy: 0.0,
             ..CandidateOptions::default()
         };
         let mut f = CandidateFinder::in_memory(&opts);

@@ -36,9 +36,27 @@ pub enum Saturation {
 pub trait Index {
     /// Records that `doc` carries every key in `keys` (distinct keys expected).
     fn insert(&mut self, doc: DocId, keys: &[u64]);
+    /// Every posting of `keys` as `(document, i)` for `keys[i]`, appended to `out` in no
+    /// particular order (a saturated key contributes as its [`Saturation`] says).
+    fn postings(&self, keys: &[u64], out: &mut Vec<(DocId, u32)>);
     /// Documents sharing at least one key with `keys`, each with the number of distinct keys
-    /// shared, appended to `out` in no particular order.
-    fn query(&self, keys: &[u64], out: &mut Vec<(DocId, u32)>);
+    /// shared, appended to `out` sorted by document.
+    fn query(&self, keys: &[u64], out: &mut Vec<(DocId, u32)>) {
+        let start = out.len();
+        self.postings(keys, out);
+        // Merge: count distinct keys per document.
+        out[start..].sort_unstable_by_key(|e| e.0);
+        let mut w = start;
+        for r in start..out.len() {
+            if w > start && out[w - 1].0 == out[r].0 {
+                out[w - 1].1 += 1;
+            } else {
+                out[w] = (out[r].0, 1);
+                w += 1;
+            }
+        }
+        out.truncate(w);
+    }
     /// Number of distinct keys stored.
     fn key_count(&self) -> usize;
     /// Number of (key, document) postings stored.
@@ -127,14 +145,13 @@ impl Index for MemIndex {
         }
     }
 
-    fn query(&self, keys: &[u64], out: &mut Vec<(DocId, u32)>) {
-        let start = out.len();
-        for &k in keys {
+    fn postings(&self, keys: &[u64], out: &mut Vec<(DocId, u32)>) {
+        for (i, &k) in keys.iter().enumerate() {
             let Some(&v) = self.heads.get(&k) else {
                 continue;
             };
             if v & LIST == 0 {
-                out.push((v, 1));
+                out.push((v, i as u32));
                 continue;
             }
             if self.saturation == Saturation::Ignore && v & FULL != 0 {
@@ -143,21 +160,9 @@ impl Index for MemIndex {
             out.extend(
                 self.lists[(v & INDEX_MASK) as usize]
                     .iter()
-                    .map(|&d| (d, 1)),
+                    .map(|&d| (d, i as u32)),
             );
         }
-        // Merge duplicates: count distinct keys per document.
-        out[start..].sort_unstable_by_key(|e| e.0);
-        let mut w = start;
-        for r in start..out.len() {
-            if w > start && out[w - 1].0 == out[r].0 {
-                out[w - 1].1 += 1;
-            } else {
-                out[w] = out[r];
-                w += 1;
-            }
-        }
-        out.truncate(w);
     }
 
     fn key_count(&self) -> usize {
@@ -242,5 +247,16 @@ mod tests {
         let mut v = vec![(99, 7)];
         ix.query(&[1], &mut v);
         assert_eq!(v, vec![(99, 7), (5, 1)]);
+    }
+
+    #[test]
+    fn postings_say_which_key_each_document_shares() {
+        let mut ix = MemIndex::new(10, Saturation::Ignore);
+        ix.insert(0, &[1, 2, 3]);
+        ix.insert(1, &[3, 4]);
+        let mut v = Vec::new();
+        ix.postings(&[3, 9, 1], &mut v);
+        v.sort();
+        assert_eq!(v, vec![(0, 0), (0, 2), (1, 0)]);
     }
 }

@@ -22,7 +22,9 @@ pub mod family;
 pub mod index;
 pub mod store;
 
-use candidates::{Candidate, CandidateFinder, CandidateOptions, CandidateStats, Sketcher};
+use candidates::{
+    Candidate, CandidateFinder, CandidateOptions, CandidateStats, DocSketch, Sketcher,
+};
 use index::DocId;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -124,6 +126,43 @@ pub struct Scanner {
     candidates: Vec<Candidate>,
     comparer: Comparer,
     prepared_count: usize,
+    released: Option<Released>,
+    /// The last batch, sketched, not yet in the index (see [`Scanner::add_batch`]).
+    pending: Vec<(InputDoc, DocSketch)>,
+}
+
+/// Numbers the sketched documents, stores their texts and runs them through the index.
+fn insert_sketched(
+    finder: &mut CandidateFinder,
+    store: &mut TextStore,
+    docs: &mut Vec<DocInfo>,
+    batch: Vec<(InputDoc, DocSketch)>,
+) -> Result<(), ScanError> {
+    for (d, sk) in batch {
+        let id = DocId::try_from(docs.len())
+            .ok()
+            .filter(|&i| i <= index::MAX_DOC)
+            .ok_or(ScanError::TooManyDocuments {
+                max: index::MAX_DOC as u64 + 1,
+            })?;
+        store.push(&d.text)?;
+        finder.add(id, d.date, &sk);
+        docs.push(DocInfo {
+            id: d.id,
+            date: d.date,
+            source: d.source,
+            len: d.text.len(),
+        });
+    }
+    Ok(())
+}
+
+/// What is kept of the candidate indexes once verification freed them.
+#[derive(Debug)]
+struct Released {
+    sizes: [(usize, usize); 3],
+    heap_bytes: usize,
+    stats: CandidateStats,
 }
 
 impl Scanner {
@@ -137,36 +176,41 @@ impl Scanner {
             candidates: Vec::new(),
             comparer: Comparer::default(),
             prepared_count: 0,
+            released: None,
+            pending: Vec::new(),
             opts,
         }
     }
 
     /// Sketches a batch of documents in parallel and finds their candidates among every
-    /// document added so far (including earlier ones of the same batch); see
-    /// [`CandidateFinder::add`] for which pairs are kept. Returns the number of candidate
-    /// pairs selected so far ([`Scanner::selected`]).
+    /// document added before (including earlier ones of the same batch); see
+    /// [`CandidateFinder::add`] for which pairs are kept. A batch enters the index while the
+    /// next one is sketched: [`Scanner::docs`] lags one batch behind until
+    /// [`Scanner::finish_candidates`]. Returns the number of candidate pairs selected so far
+    /// ([`Scanner::selected`]).
     pub fn add_batch(&mut self, batch: Vec<InputDoc>) -> Result<usize, ScanError> {
-        let sk = &self.sketcher;
-        let sketches: Vec<_> = batch
-            .par_iter()
-            .map(|d| sk.sketch(&d.text, &stemma_text::prepare(&d.text)))
-            .collect();
-        for (d, sk) in batch.into_iter().zip(sketches) {
-            let id = DocId::try_from(self.docs.len())
-                .ok()
-                .filter(|&i| i <= index::MAX_DOC)
-                .ok_or(ScanError::TooManyDocuments {
-                    max: index::MAX_DOC as u64 + 1,
-                })?;
-            self.store.push(&d.text)?;
-            self.finder.add(id, d.date, &sk);
-            self.docs.push(DocInfo {
-                id: d.id,
-                date: d.date,
-                source: d.source,
-                len: d.text.len(),
-            });
-        }
+        // Pipelined: this batch is sketched (in parallel) while the previous one, already
+        // sketched, goes through the index (serial) — the index loop would otherwise leave
+        // a core idle.
+        let pending = std::mem::take(&mut self.pending);
+        let Scanner {
+            sketcher,
+            finder,
+            store,
+            docs,
+            ..
+        } = self;
+        let (sketches, inserted) = rayon::join(
+            || {
+                batch
+                    .par_iter()
+                    .map(|d| sketcher.sketch(&d.text, &stemma_text::prepare(&d.text)))
+                    .collect::<Vec<_>>()
+            },
+            || insert_sketched(finder, store, docs, pending),
+        );
+        inserted?;
+        self.pending = batch.into_iter().zip(sketches).collect();
         Ok(self.finder.selected())
     }
 
@@ -178,7 +222,9 @@ impl Scanner {
 
     /// Ends candidate generation: the selected pairs move to [`Scanner::candidates`] (sorted
     /// by `(a, b)`). [`Scanner::verify`] calls it; call it earlier to look at the candidates.
-    pub fn finish_candidates(&mut self) -> &[Candidate] {
+    pub fn finish_candidates(&mut self) -> Result<&[Candidate], ScanError> {
+        let pending = std::mem::take(&mut self.pending);
+        insert_sketched(&mut self.finder, &mut self.store, &mut self.docs, pending)?;
         let more = self.finder.finish();
         if self.candidates.is_empty() {
             self.candidates = more;
@@ -186,7 +232,7 @@ impl Scanner {
             self.candidates.extend(more);
             self.candidates.sort_unstable_by_key(|c| (c.a, c.b));
         }
-        &self.candidates
+        Ok(&self.candidates)
     }
 
     /// Documents added, by [`DocId`].
@@ -201,12 +247,19 @@ impl Scanner {
 
     /// Candidate counts.
     pub fn candidate_stats(&self) -> &CandidateStats {
-        self.finder.stats()
+        match &self.released {
+            Some(r) => &r.stats,
+            None => self.finder.stats(),
+        }
     }
 
-    /// The candidate finder (index sizes, memory).
-    pub fn finder(&self) -> &CandidateFinder {
-        &self.finder
+    /// Keys and postings of the candidate indexes per signal (exact, minhash, passage) and
+    /// their approximate heap bytes — as they were before [`Scanner::verify`] freed them.
+    pub fn index_sizes(&self) -> ([(usize, usize); 3], usize) {
+        match &self.released {
+            Some(r) => (r.sizes, r.heap_bytes),
+            None => (self.finder.index_sizes(), self.finder.heap_bytes()),
+        }
     }
 
     /// The text store.
@@ -236,7 +289,8 @@ impl Scanner {
     }
 
     /// Verifies every candidate pair with compare, in parallel, handing kept pairs to `sink`
-    /// chunk by chunk (in order of the later-read document `b`, then `a`). `progress` gets the
+    /// chunk by chunk (in order of the later-read document `b`, then `a`). Ends candidate
+    /// generation and frees the candidate indexes (documents added afterwards find nothing). `progress` gets the
     /// number of pairs verified after each chunk.
     ///
     /// Candidates are taken in chunks of [`VERIFY_CHUNK`] pairs in order of `b`: the documents
@@ -250,7 +304,16 @@ impl Scanner {
         mut sink: impl FnMut(Vec<Verified>),
         mut progress: impl FnMut(usize),
     ) -> Result<(), ScanError> {
-        self.finish_candidates();
+        self.finish_candidates()?;
+        // The indexes are not needed any more: their memory goes to verification.
+        if self.released.is_none() {
+            self.released = Some(Released {
+                sizes: self.finder.index_sizes(),
+                heap_bytes: self.finder.heap_bytes(),
+                stats: self.finder.stats().clone(),
+            });
+            self.finder = CandidateFinder::in_memory(&self.opts.candidates);
+        }
         let mut order: Vec<Candidate> = self.candidates.clone();
         order.sort_unstable_by_key(|c| (c.b, c.a));
         let mut cache = PreparedCache::new(self.opts.prepared_cache);
@@ -425,6 +488,7 @@ mod tests {
         };
         let mut scanner = Scanner::new(opts);
         scanner.add_batch(corpus()).unwrap();
+        assert!(scanner.docs().is_empty(), "inserted one batch behind");
         let mut got = Vec::new();
         scanner
             .verify(
@@ -446,9 +510,17 @@ mod tests {
         let (with, prepared_with) = verified(100);
         let (without, prepared_without) = verified(0);
         assert_eq!(with, without);
-        // The copies of the first two stories are found, and nothing across stories (the
-        // third story's short versions are not all related enough to count).
-        assert!(with.len() >= 6, "{with:?}");
+        // Both copies of the first two stories are found with their source (v0), and nothing
+        // across stories (the third story's short versions are not related enough to count).
+        for s in ["s0", "s1"] {
+            for v in ["v1", "v2"] {
+                let (a, b) = (format!("{s}v0"), format!("{s}{v}"));
+                assert!(
+                    with.iter().any(|x| x.0 == a && x.1 == b),
+                    "{a} {b}: {with:?}"
+                );
+            }
+        }
         assert!(with.iter().all(|(a, b, _)| a[..2] == b[..2]), "{with:?}");
         // One chunk here: each document is prepared once either way (the eviction order is
         // tested below).

@@ -55,7 +55,8 @@ def run_stemma(binary, pairs, texts, dates):
                 raise RuntimeError(f"stemma compare failed on {a} {b}: {res.stderr.strip()}")
             c = json.loads(res.stdout)
             passages = []
-            for al in c.get("alignments", []):
+            # `passages`: the maximal reused regions (docs/json.md), what PAN should score.
+            for al in c.get("passages", c.get("alignments", [])):
                 passages.append({
                     "a": [byte_to_char(texts[a], al["a"][0]), byte_to_char(texts[a], al["a"][1])],
                     "b": [byte_to_char(texts[b], al["b"][0]), byte_to_char(texts[b], al["b"][1])],

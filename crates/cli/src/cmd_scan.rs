@@ -447,7 +447,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let _ = writeln!(
         o,
         "candidates: {} pairs ({:.2} per document) — exact {}, minhash {}, passage {}; \
-         {} exact copies collapsed, {} over --max-candidates dropped",
+         {} exact copies collapsed, {} not verified (caps, redundant or below --min-score)",
         cstats.pairs,
         cstats.pairs as f64 / ndocs.max(1) as f64,
         cstats.exact,

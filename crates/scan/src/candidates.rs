@@ -84,9 +84,10 @@ pub struct CandidateOptions {
     pub bucket_cap: usize,
     /// Signals in use.
     pub signals: Vec<Signal>,
-    /// Candidates kept per document (its best-scored earlier documents, see
-    /// [`Candidate::score`]); `0` keeps all. Each document verifies against at most this many
-    /// earlier ones, so verification is linear in the corpus.
+    /// Candidates kept per document: its best earlier(-dated) documents, ranked by how much
+    /// of it they explain (see [`CandidateFinder::add`]); `0` keeps all. Each document
+    /// verifies against at most this many earlier ones, so verification is linear in the
+    /// corpus.
     pub max_candidates: usize,
     /// Collapse exact duplicates: a document whose normalized text equals an earlier one's
     /// becomes one candidate pair with that group's first document (its *representative*) and
@@ -217,9 +218,9 @@ pub struct Candidate {
     pub shared_keys: u32,
     /// LSH bands shared.
     pub shared_bands: u32,
-    /// Candidate score in `[0, 2]` used to keep a document's best candidates: 2 for an exact
-    /// copy, else the larger of the fraction of LSH bands shared and the fraction of the
-    /// smaller document's passage keys shared.
+    /// Candidate score in `[0, 2]`: 2 for an exact copy, else the larger of the fraction of
+    /// LSH bands shared and the fraction of the smaller document's passage keys shared (what
+    /// [`CandidateOptions::min_score`] tests; pools rank by the chooser's own fraction).
     pub score: f32,
 }
 
@@ -245,7 +246,7 @@ pub struct CandidateStats {
     pub passage: usize,
     /// Documents collapsed onto an earlier exact copy (their representative).
     pub collapsed: usize,
-    /// Candidate pairs dropped by the per-document cap.
+    /// Candidate pairs not kept: over the caps, redundant, or below the score floor.
     pub dropped: usize,
 }
 

@@ -1,8 +1,7 @@
 //! The lexical sentence scorer: weighted content stems with character-trigram soft matching.
 
+use rustc_hash::FxHashSet as FastSet;
 use std::borrow::Cow;
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use stemma_text::TokenKind;
@@ -84,41 +83,6 @@ impl Default for LexicalScorer {
         }
     }
 }
-
-/// A hasher for keys that are already well mixed (xxh3 stems) or short strings: FxHash-style
-/// multiply-rotate, much cheaper than SipHash. Only used for private, per-call sets, whose
-/// iteration order never reaches a result.
-#[derive(Default, Clone, Copy)]
-struct FastHasher(u64);
-
-impl Hasher for FastHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.write_u64(u64::from_le_bytes(w));
-        }
-        for &b in chunks.remainder() {
-            self.write_u64(u64::from(b));
-        }
-    }
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.write_u64(u64::from(i));
-    }
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;
 
 /// Soft-matching key of a number: numbers never soft-match (a `char` is at most 0x10FFFF).
 const NUMBER_KEY: u32 = u32::MAX;

@@ -5,9 +5,9 @@ use std::ops::Range;
 use stemma_align::{AlignResult, char_trigrams_into, damerau_distance, trigram_dice};
 use stemma_text::{PreparedText, Token, TokenKind};
 
-use crate::fasthash::{FastMap, FastSet};
 use crate::model::{Change, ChangeKind, Span};
 use crate::{Document, is_name_token};
+use rustc_hash::{FxHashMap as FastMap, FxHashSet as FastSet};
 
 /// Token indices covered by sentences `r` of `p`.
 fn token_range(p: &PreparedText, r: &Range<usize>) -> Range<usize> {

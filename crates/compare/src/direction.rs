@@ -4,9 +4,9 @@
 use stemma_align::{AlignResult, MatchKind};
 use stemma_text::{PreparedText, TokenKind};
 
-use crate::fasthash::FastSet;
 use crate::model::{Direction, Evidence, Side};
 use crate::{Document, Figures, is_name_token, used};
+use rustc_hash::FxHashSet as FastSet;
 
 fn side(i: usize) -> Side {
     if i == 0 { Side::A } else { Side::B }

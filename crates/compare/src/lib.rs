@@ -25,7 +25,6 @@
 mod changes;
 pub mod date;
 mod direction;
-mod fasthash;
 pub mod model;
 pub mod wording;
 

@@ -16,7 +16,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::fasthash::FastMap;
+use rustc_hash::FxHashMap as FastMap;
 
 /// Word-level similarity at or above which a copy keeps its source's wording (near-duplicate).
 /// 0.85 ≈ at most one word in seven replaced, inserted, dropped or moved.

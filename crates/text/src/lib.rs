@@ -39,7 +39,6 @@ pub mod stem;
 pub mod stopwords;
 pub mod tokenize;
 
-mod fasthash;
 mod prepare;
 
 pub use fingerprint::{canonical_tokens, fingerprint_text};

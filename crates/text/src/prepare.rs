@@ -2,13 +2,13 @@
 
 use std::collections::hash_map::Entry;
 
-use crate::fasthash::FastMap;
 use crate::language::detect;
 use crate::sentence::{SentenceSplitter, paragraphs, trim_span};
 use crate::stem::{Stemmers, strip_french_elision, token_language};
 use crate::stopwords::is_stop_word;
 use crate::tokenize::{RawToken, Script, tokenize};
 use crate::{Language, Paragraph, PreparedText, Sentence, Span, Token, TokenKind};
+use rustc_hash::FxHashMap as FastMap;
 
 /// Options for [`prepare_with`] / [`Preparer::prepare_with`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

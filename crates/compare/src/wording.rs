@@ -14,7 +14,6 @@
 //! `truth.jsonl`; both call [`wording_similarity`].
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use rustc_hash::FxHashMap as FastMap;
 
@@ -135,31 +134,20 @@ fn count_lcs(v: &[u64], m: usize) -> usize {
 /// Length of the longest common subsequence of two word sequences (bit-parallel, Hyyrö 2004:
 /// O(n·m/64) time, O(distinct words of `b` · m/64) memory).
 pub fn lcs_len<T: AsRef<str>>(a: &[T], b: &[T]) -> usize {
-    let m = b.len();
-    if m == 0 || a.is_empty() {
-        return 0;
-    }
-    let words = m.div_ceil(64);
-    let mut masks: HashMap<&str, Vec<u64>> = HashMap::new();
-    for (j, w) in b.iter().enumerate() {
-        masks.entry(w.as_ref()).or_insert_with(|| vec![0; words])[j / 64] |= 1u64 << (j % 64);
-    }
-    let mut v = vec![u64::MAX; words];
-    for w in a {
-        let Some(mask) = masks.get(w.as_ref()) else {
-            continue;
-        };
-        // V = (V + U) | (V - U) with U = V & M; V - U = V & !U since U ⊆ V.
-        let mut carry = 0u64;
-        for k in 0..words {
-            let u = v[k] & mask[k];
-            let (s1, c1) = v[k].overflowing_add(u);
-            let (s2, c2) = s1.overflowing_add(carry);
-            carry = u64::from(c1 || c2);
-            v[k] = s2 | (v[k] & !u);
-        }
-    }
-    count_lcs(&v, m)
+    let mut ids: FastMap<&str, u32> = FastMap::default();
+    let wb: Vec<u32> = b
+        .iter()
+        .map(|w| {
+            let next = ids.len() as u32;
+            *ids.entry(w.as_ref()).or_insert(next)
+        })
+        .collect();
+    let vocab = ids.len() as u32;
+    let wa: Vec<u32> = a
+        .iter()
+        .map(|w| ids.get(w.as_ref()).copied().unwrap_or(vocab))
+        .collect();
+    lcs_len_ids(&wa, &wb, vocab as usize)
 }
 
 #[cfg(test)]

@@ -44,6 +44,9 @@ pub struct ScanOptions {
     /// Prepared documents kept between verification chunks (see [`Scanner::verify`]); about
     /// 30–60 KB each for news articles.
     pub prepared_cache: usize,
+    /// Candidate pairs verified together (one parallel step; memory holds their prepared
+    /// documents).
+    pub verify_chunk: usize,
 }
 
 impl Default for ScanOptions {
@@ -58,6 +61,7 @@ impl Default for ScanOptions {
             ],
             text_memory_budget: 256 << 20,
             prepared_cache: DEFAULT_PREPARED_CACHE,
+            verify_chunk: VERIFY_CHUNK,
         }
     }
 }
@@ -293,7 +297,7 @@ impl Scanner {
     /// generation and frees the candidate indexes (documents added afterwards find nothing). `progress` gets the
     /// number of pairs verified after each chunk.
     ///
-    /// Candidates are taken in chunks of [`VERIFY_CHUNK`] pairs in order of `b`: the documents
+    /// Candidates are taken in chunks of [`ScanOptions::verify_chunk`] pairs in order of `b`: the documents
     /// of a chunk are read back and prepared (in parallel) unless a recent chunk prepared them
     /// already — a copy usually follows its source closely in a corpus (a news stream, a
     /// shuffled generated set), so the prepared texts of the last documents used are kept, up
@@ -318,7 +322,7 @@ impl Scanner {
         order.sort_unstable_by_key(|c| (c.b, c.a));
         let mut cache = PreparedCache::new(self.opts.prepared_cache);
         let mut done = 0;
-        for (round, chunk) in order.chunks(VERIFY_CHUNK).enumerate() {
+        for (round, chunk) in order.chunks(self.opts.verify_chunk.max(1)).enumerate() {
             let mut ids: Vec<DocId> = chunk.iter().flat_map(|c| [c.a, c.b]).collect();
             ids.sort_unstable();
             ids.dedup();
@@ -441,7 +445,7 @@ impl PreparedCache {
 /// Default of [`ScanOptions::prepared_cache`].
 pub const DEFAULT_PREPARED_CACHE: usize = 6_000;
 
-/// Candidate pairs verified together (their documents are prepared once per chunk).
+/// Default of [`ScanOptions::verify_chunk`].
 pub const VERIFY_CHUNK: usize = 1024;
 
 #[cfg(test)]
@@ -481,9 +485,12 @@ mod tests {
         out
     }
 
-    fn verified(cache: usize) -> (Vec<(String, String, Relation)>, usize) {
+    /// Kept pairs (by id), documents prepared, candidate pairs.
+    fn verified(cache: usize) -> (Vec<(String, String, Relation)>, usize, usize) {
         let opts = ScanOptions {
             prepared_cache: cache,
+            // One pair per chunk, so that documents are needed again in later chunks.
+            verify_chunk: 1,
             ..ScanOptions::default()
         };
         let mut scanner = Scanner::new(opts);
@@ -502,13 +509,13 @@ mod tests {
             .map(|(a, b, r)| (docs[a as usize].id.clone(), docs[b as usize].id.clone(), r))
             .collect();
         named.sort_by(|x, y| (&x.0, &x.1).cmp(&(&y.0, &y.1)));
-        (named, scanner.prepared_count())
+        (named, scanner.prepared_count(), scanner.candidates().len())
     }
 
     #[test]
     fn the_prepared_cache_saves_work_and_changes_no_result() {
-        let (with, prepared_with) = verified(100);
-        let (without, prepared_without) = verified(0);
+        let (with, prepared_with, pairs) = verified(100);
+        let (without, prepared_without, _) = verified(0);
         assert_eq!(with, without);
         // Both copies of the first two stories are found with their source (v0), and nothing
         // across stories (the third story's short versions are not related enough to count).
@@ -522,9 +529,11 @@ mod tests {
             }
         }
         assert!(with.iter().all(|(a, b, _)| a[..2] == b[..2]), "{with:?}");
-        // One chunk here: each document is prepared once either way (the eviction order is
-        // tested below).
-        assert_eq!((prepared_with, prepared_without), (9, 9));
+        // With room for every document each is prepared once; without a cache, once per
+        // chunk (pair) it appears in.
+        assert_eq!(prepared_with, 9);
+        assert_eq!(prepared_without, 2 * pairs);
+        assert!(prepared_with < prepared_without);
     }
 
     #[test]

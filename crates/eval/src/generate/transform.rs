@@ -626,6 +626,10 @@ pub fn retell(
         let r = if fresh { invented_name(rng) } else { n.clone() };
         names.push((n, r));
     }
+    if p_num <= 0.0 && names.iter().all(|(n, r)| n == r) {
+        // Nothing to replace (an article's first use): the text stays as it is.
+        return 0;
+    }
     let mut edits = 0;
     for s in doc.paras.iter_mut().flatten() {
         let mut out = String::with_capacity(s.text.len());

@@ -187,6 +187,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             FormatArg::Text => Some(Format::Text),
         },
         keep_raw: !args.low_memory,
+        encoding: None,
     };
     if args.low_memory && args.inputs.iter().any(|p| p.as_os_str() == "-") {
         anyhow::bail!("--low-memory reads the inputs twice: it cannot read standard input (-)");

@@ -29,9 +29,15 @@
 //! - a missing or non-string text field ([`SkipReason::MissingText`], [`SkipReason::TextNotString`]);
 //! - an empty or whitespace-only text ([`SkipReason::Empty`]);
 //! - a binary text: a NUL byte, or more than 10% control characters ([`SkipReason::Binary`]);
-//! - **invalid UTF-8** ([`SkipReason::InvalidUtf8`]): skipped, not lossily decoded, because
-//!   every later layer reports byte spans into the original text and a replacement character
-//!   would silently change those bytes;
+//! - in JSONL, **invalid UTF-8** ([`SkipReason::InvalidUtf8`]): JSONL is UTF-8 by
+//!   definition (a UTF-8 byte order mark at the start of the file is accepted); nothing is
+//!   lossily decoded, because a replacement character would silently change the text;
+//! - a text file that cannot be decoded ([`SkipReason::Undecodable`]): text files may be in any
+//!   encoding — UTF-8 with or without byte order mark, UTF-16 with one, or a legacy encoding
+//!   (Windows-1252, Windows-1251, KOI8-R, ISO-8859-x, Shift_JIS, …) detected by
+//!   [`decode::decode`] or forced with [`CorpusOptions::encoding`] — and are decoded exactly,
+//!   never with replacement characters; [`Record::decoded`] then keeps the encoding and the
+//!   map from text offsets back to file offsets;
 //! - a document (or JSONL line) longer than [`CorpusOptions::max_bytes`] (default 10 MB)
 //!   ([`SkipReason::TooLarge`]); the oversized bytes are discarded while reading, never held;
 //! - a read error in the middle of a file, e.g. a truncated gzip stream
@@ -43,6 +49,7 @@
 
 #![warn(missing_docs)]
 
+pub mod decode;
 mod json;
 mod reader;
 
@@ -51,6 +58,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+pub use decode::{Decoded, Encoding, OffsetMap};
 pub use reader::Corpus;
 
 /// Where a record came from.
@@ -80,7 +88,8 @@ pub struct Record {
     /// `"<file>:<line>"` for JSONL, the relative path for folder members, the path for a
     /// single text file, `-` for a text document on standard input.
     pub id: String,
-    /// The document text, valid UTF-8, not empty, exactly as given (no normalization).
+    /// The document text, valid UTF-8, not empty, exactly as given (no normalization) once
+    /// decoded (see [`Record::decoded`]).
     pub text: String,
     /// The date field, when present (a string, or a number written in decimal).
     pub date: Option<String>,
@@ -92,6 +101,30 @@ pub struct Record {
     /// [`CorpusOptions::keep_raw`] is set and the record came from JSONL; `None` otherwise.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub raw: Option<String>,
+    /// How a text file was decoded when it was not plain UTF-8 (a byte order mark, UTF-16 or a
+    /// legacy encoding): its encoding and the map from offsets in [`Record::text`] back to
+    /// offsets in the file. `None` for UTF-8 without byte order mark and for JSONL records
+    /// (whose text is the JSON string, not the file).
+    #[serde(skip)]
+    pub decoded: Option<Decoding>,
+}
+
+/// The encoding a text file was read in and the offset map back to its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoding {
+    /// The encoding.
+    pub encoding: &'static Encoding,
+    /// True when the file started with a byte order mark.
+    pub bom: bool,
+    /// Offsets in the decoded text → offsets in the file.
+    pub offsets: OffsetMap,
+}
+
+impl Decoding {
+    /// The encoding's name, with ` (BOM)` when the file had a byte order mark.
+    pub fn describe(&self) -> String {
+        decode::describe(self.encoding, self.bom)
+    }
 }
 
 /// Why a record was skipped.
@@ -124,7 +157,14 @@ pub enum SkipReason {
         /// Characters examined.
         total: usize,
     },
-    /// The bytes are not valid UTF-8.
+    /// A text file that cannot be decoded: not valid in the encoding forced or guessed.
+    Undecodable {
+        /// The encoding tried.
+        encoding: String,
+        /// Offset of the first undecodable byte in the file.
+        offset: usize,
+    },
+    /// The bytes are not valid UTF-8 (JSONL).
     InvalidUtf8 {
         /// Offset of the first invalid byte in the document (or line).
         offset: usize,
@@ -161,6 +201,11 @@ impl fmt::Display for SkipReason {
             SkipReason::Binary { control, total } => write!(
                 f,
                 "binary content ({control} control characters in {total})"
+            ),
+            SkipReason::Undecodable { encoding, offset } => write!(
+                f,
+                "not valid {encoding} (first undecodable bytes at byte {offset}); binary or \
+                 mixed-encoding text? (force an encoding with --encoding)"
             ),
             SkipReason::InvalidUtf8 { offset } => {
                 write!(f, "invalid UTF-8 at byte {offset}")
@@ -250,6 +295,9 @@ pub struct CorpusOptions {
     pub format: Option<Format>,
     /// Keep each JSONL record's original line in [`Record::raw`] (default false).
     pub keep_raw: bool,
+    /// Read every text file in this encoding instead of detecting it (default `None`:
+    /// detected, see [`decode::decode`]). JSONL is always UTF-8.
+    pub encoding: Option<&'static Encoding>,
 }
 
 /// Default [`CorpusOptions::max_bytes`]: 10 MB.
@@ -265,6 +313,7 @@ impl Default for CorpusOptions {
             max_bytes: DEFAULT_MAX_BYTES,
             format: None,
             keep_raw: false,
+            encoding: None,
         }
     }
 }

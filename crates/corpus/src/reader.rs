@@ -5,8 +5,11 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use crate::decode::{self, DecodeError};
 use crate::json::{Scalar, parse_fields};
-use crate::{CorpusError, CorpusOptions, Format, Origin, Record, SkipReason, Skipped, check_text};
+use crate::{
+    CorpusError, CorpusOptions, Decoding, Format, Origin, Record, SkipReason, Skipped, check_text,
+};
 
 const BUF_CAPACITY: usize = 256 * 1024;
 
@@ -209,6 +212,19 @@ impl Corpus {
     }
 }
 
+/// The skip reason of bytes with a NUL byte: [`SkipReason::Binary`], control bytes counted
+/// over the raw bytes (the text could not be decoded).
+fn binary_reason(bytes: &[u8]) -> SkipReason {
+    let control = bytes
+        .iter()
+        .filter(|&&x| (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r' | 0x0c)) || x == 0x7f)
+        .count();
+    SkipReason::Binary {
+        control,
+        total: bytes.len(),
+    }
+}
+
 /// Up to `n` bytes from the start of a buffered reader, without consuming them.
 fn peek<R: BufRead + ?Sized>(r: &mut R, n: usize) -> io::Result<Vec<u8>> {
     let buf = r.fill_buf()?;
@@ -338,24 +354,39 @@ impl Iterator for Corpus {
                             max,
                         });
                     }
-                    let text = match std::str::from_utf8(&self.buf) {
-                        Ok(t) => t,
-                        Err(e) => {
-                            return skip(SkipReason::InvalidUtf8 {
-                                offset: e.valid_up_to(),
+                    let decoded = match decode::decode(&self.buf, self.opts.encoding) {
+                        Ok(d) => d,
+                        Err(DecodeError::Binary { .. }) => {
+                            return skip(binary_reason(&self.buf));
+                        }
+                        Err(DecodeError::Undecodable {
+                            encoding, offset, ..
+                        }) => {
+                            return skip(SkipReason::Undecodable {
+                                encoding: encoding.to_owned(),
+                                offset,
                             });
                         }
+                        Err(e @ DecodeError::UnknownLabel(_)) => {
+                            unreachable!("no label is parsed here: {e}")
+                        }
                     };
-                    if let Some(reason) = check_text(text) {
+                    if let Some(reason) = check_text(&decoded.text) {
                         return skip(reason);
                     }
+                    let decoding = (!decoded.is_plain_utf8()).then(|| Decoding {
+                        encoding: decoded.encoding,
+                        bom: decoded.bom,
+                        offsets: decoded.offsets,
+                    });
                     return Some(Ok(Record {
                         id: id.clone(),
-                        text: text.to_owned(),
+                        text: decoded.text,
                         date: None,
                         source: None,
                         origin: Origin { file, line: 0 },
                         raw: None,
+                        decoded: decoding,
                     }));
                 }
                 Kind::Jsonl { line } => {
@@ -449,6 +480,7 @@ impl Iterator for Corpus {
                             line: lineno,
                         },
                         raw,
+                        decoded: None,
                     }));
                 }
             }

@@ -142,9 +142,15 @@ fn folder_of_text_files_recursive_sorted_hidden_skipped() {
     );
     let (recs, skips) = read_all(&[&root], CorpusOptions::default());
     let ids: Vec<_> = recs.iter().map(|r| r.id.as_str()).collect();
-    assert_eq!(ids, ["a.md", "b.txt", "sub/c", "j1"]);
+    assert_eq!(ids, ["a.md", "b.txt", "sub/c", "j1", "sub/latin1.txt"]);
     assert_eq!(recs[0].text, "# Alpha\n\nText.");
     assert_eq!(recs[0].origin.line, 0);
+    assert_eq!(recs[0].decoded, None);
+    // A legacy-encoded text file is decoded, and says how.
+    assert_eq!(recs[4].text, "café au lait");
+    let dec = recs[4].decoded.as_ref().expect("decoded from windows-1252");
+    assert_eq!(dec.describe(), "windows-1252");
+    assert_eq!(dec.offsets.to_original("café".len()), 4);
     let reasons: Vec<_> = skips
         .iter()
         .map(|s| {
@@ -154,12 +160,9 @@ fn folder_of_text_files_recursive_sorted_hidden_skipped() {
             )
         })
         .collect();
-    assert_eq!(reasons.len(), 3, "{reasons:?}");
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
     assert!(matches!(reasons[0], (ref f, SkipReason::Binary { .. }) if f == "bin.dat"));
     assert!(matches!(reasons[1], (ref f, SkipReason::Empty) if f == "empty.txt"));
-    assert!(
-        matches!(reasons[2], (ref f, SkipReason::InvalidUtf8 { offset: 3 }) if f == "latin1.txt")
-    );
 }
 
 #[test]

@@ -199,3 +199,99 @@ pub struct Comparison {
     /// Passages of the copy (B when the direction is unknown) that have no counterpart.
     pub added: Vec<Span>,
 }
+
+impl Comparison {
+    /// Rewrites every span of the comparison through `map_a` (spans indexing A) and `map_b`
+    /// (spans indexing B): `alignments`, `passages`, `changes` and `dropped`/`added` (which
+    /// index the source and the copy: see `docs/json.md`). Front ends use it to turn spans
+    /// into a decoded text back into spans into the input's original bytes; nothing else
+    /// (relation, scores, coverage, change texts) changes.
+    pub fn map_spans(&mut self, map_a: impl Fn(Span) -> Span, map_b: impl Fn(Span) -> Span) {
+        let map = |side: Side, s: Span| match side {
+            Side::A => map_a(s),
+            Side::B => map_b(s),
+        };
+        for al in &mut self.alignments {
+            al.a = map(Side::A, al.a);
+            al.b = map(Side::B, al.b);
+        }
+        for p in &mut self.passages {
+            p.a = map(Side::A, p.a);
+            p.b = map(Side::B, p.b);
+        }
+        for c in &mut self.changes {
+            c.a_span = c.a_span.map(|s| map(Side::A, s));
+            c.b_span = c.b_span.map(|s| map(Side::B, s));
+        }
+        let source = self.direction.source.unwrap_or(Side::A);
+        let copy = match source {
+            Side::A => Side::B,
+            Side::B => Side::A,
+        };
+        for s in &mut self.dropped {
+            *s = map(source, *s);
+        }
+        for s in &mut self.added {
+            *s = map(copy, *s);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn map_spans_follows_each_side_and_the_direction() {
+        let sp = |s, e| Span::new(s, e);
+        let mut c = Comparison {
+            relation: Relation::Partial,
+            score: 0.5,
+            direction: Direction {
+                source: Some(Side::B),
+                confidence: 0.7,
+                evidence: vec![],
+            },
+            coverage: Coverage { a: 0.5, b: 0.5 },
+            alignments: vec![Alignment {
+                a: sp(1, 2),
+                b: sp(3, 4),
+                kind: AlignmentKind::Verbatim,
+                similarity: 1.0,
+            }],
+            passages: vec![Passage {
+                a: sp(1, 2),
+                b: sp(3, 4),
+            }],
+            changes: vec![Change {
+                kind: ChangeKind::Number,
+                a: Some("1".into()),
+                b: None,
+                a_span: Some(sp(5, 6)),
+                b_span: None,
+            }],
+            dropped: vec![sp(7, 8)],
+            added: vec![sp(9, 10)],
+        };
+        // A offsets ×10, B offsets ×100: each span shows which side it was mapped as.
+        c.map_spans(
+            |s| Span::new(s.start * 10, s.end * 10),
+            |s| Span::new(s.start * 100, s.end * 100),
+        );
+        assert_eq!(
+            (c.alignments[0].a, c.alignments[0].b),
+            (sp(10, 20), sp(300, 400))
+        );
+        assert_eq!(
+            (c.passages[0].a, c.passages[0].b),
+            (sp(10, 20), sp(300, 400))
+        );
+        assert_eq!(
+            (c.changes[0].a_span, c.changes[0].b_span),
+            (Some(sp(50, 60)), None)
+        );
+        // The source is B: dropped indexes B, added indexes A.
+        assert_eq!(c.dropped, [sp(700, 800)]);
+        assert_eq!(c.added, [sp(90, 100)]);
+    }
+}

@@ -1,18 +1,22 @@
 //! `stemma compare A B`: compare two documents and print the relation, the aligned passages,
 //! the direction of copying and the changed details.
 //!
-//! Inputs must be UTF-8 text. Empty (or white-space only) input, binary input (a NUL byte),
-//! invalid UTF-8 and inputs larger than `--max-bytes` are refused with an error naming the file
-//! (and the byte offset, for NUL bytes and invalid UTF-8); the exit code is then 2. There is
-//! deliberately no lossy decoding: every span in the output is a byte offset into the file
-//! exactly as given, which a decoded copy would not preserve.
+//! Inputs are text in any encoding: UTF-8 (with or without byte order mark), UTF-16 with a
+//! byte order mark, or a legacy encoding (Windows-1252, Windows-1251, KOI8-R, ISO-8859-x, …)
+//! detected by `stemma_corpus::decode` or forced with `--encoding`. Decoding is exact (never
+//! with replacement characters), and the comparison runs on the decoded text; the JSON output
+//! maps every span back to byte offsets into the input exactly as given, and names each
+//! input's encoding. Empty (or white-space only) input, binary input (a NUL byte), bytes that
+//! do not decode, and inputs larger than `--max-bytes` are refused with an error naming the
+//! file (and the byte offset, for NUL bytes and undecodable bytes); the exit code is then 2.
 
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
-use stemma_compare::{Comparer, Document};
-use stemma_render::{Input, html, json, terminal};
+use stemma_compare::{Comparer, Comparison, Document, Span};
+use stemma_corpus::decode::{DecodeError, Decoded, Encoding, encoding_for_label};
+use stemma_render::{Input, InputEncoding, html, json, terminal};
 
 use crate::EXIT_OK;
 
@@ -33,10 +37,10 @@ pub enum ColorChoice {
 /// Arguments of `stemma compare`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// First document (a UTF-8 text file, or `-` for standard input).
+    /// First document (a text file in any encoding, or `-` for standard input).
     #[arg(value_name = "A")]
     pub a: String,
-    /// Second document (a UTF-8 text file, or `-` for standard input; at most one `-`).
+    /// Second document (a text file, or `-` for standard input; at most one `-`).
     #[arg(value_name = "B")]
     pub b: String,
     /// Print the comparison as JSON (the contract in docs/json.md) instead of the text view.
@@ -57,6 +61,10 @@ pub struct Args {
     /// Color the text view.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Read both inputs in this encoding instead of detecting it (a WHATWG label: utf-8,
+    /// utf-16le, windows-1252, latin1, windows-1251, koi8-r, iso-8859-2, shift_jis, …).
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
     /// Refuse inputs larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BYTES)]
     pub max_bytes: u64,
@@ -67,40 +75,34 @@ pub struct Args {
 pub enum InputProblem {
     /// Zero bytes, or white space only.
     Empty,
-    /// A NUL byte at this byte offset.
-    Binary(usize),
-    /// The first invalid UTF-8 sequence starts at this byte offset.
-    InvalidUtf8(usize),
+    /// Binary, or bytes that do not decode.
+    Decode(DecodeError),
 }
 
 impl std::fmt::Display for InputProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             InputProblem::Empty => write!(f, "empty input (no text to compare)"),
-            InputProblem::Binary(at) => write!(
+            InputProblem::Decode(DecodeError::Binary { offset }) => write!(
                 f,
-                "binary input (NUL byte at byte offset {at}); stemma compares UTF-8 text"
+                "binary input (NUL byte at byte offset {offset}); stemma compares text"
             ),
-            InputProblem::InvalidUtf8(at) => write!(
-                f,
-                "not valid UTF-8 (first invalid byte sequence at byte offset {at}); \
-                 convert the file to UTF-8 first (e.g. with iconv)"
-            ),
+            InputProblem::Decode(e) => write!(f, "{e}"),
         }
     }
 }
 
-/// Checks that `bytes` are non-empty UTF-8 text without NUL bytes and returns the text.
-pub fn decode(bytes: Vec<u8>) -> std::result::Result<String, InputProblem> {
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
-        return Err(InputProblem::Binary(at));
-    }
-    let text = String::from_utf8(bytes)
-        .map_err(|e| InputProblem::InvalidUtf8(e.utf8_error().valid_up_to()))?;
-    if text.trim().is_empty() {
+/// Decodes `bytes` (in `forced` when given, else in the encoding detected) and checks that
+/// the text is not empty.
+pub fn decode(
+    bytes: &[u8],
+    forced: Option<&'static Encoding>,
+) -> std::result::Result<Decoded, InputProblem> {
+    let d = stemma_corpus::decode::decode(bytes, forced).map_err(InputProblem::Decode)?;
+    if d.text.trim().is_empty() {
         return Err(InputProblem::Empty);
     }
-    Ok(text)
+    Ok(d)
 }
 
 /// Reads at most `max + 1` bytes so that a huge input is refused without being loaded.
@@ -116,8 +118,8 @@ fn read_capped(reader: impl Read, label: &str, max: u64) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// Reads and checks one input; `arg` is a path or `-`. Returns (label, text).
-fn read_input(arg: &str, max: u64) -> Result<(String, String)> {
+/// Reads, decodes and checks one input; `arg` is a path or `-`. Returns (label, decoded).
+fn read_input(arg: &str, max: u64, forced: Option<&'static Encoding>) -> Result<(String, Decoded)> {
     let (label, bytes) = if arg == "-" {
         let label = "<stdin>".to_string();
         let bytes = read_capped(std::io::stdin().lock(), &label, max)?;
@@ -138,8 +140,30 @@ fn read_input(arg: &str, max: u64) -> Result<(String, String)> {
         }
         (arg.to_string(), read_capped(file, arg, max)?)
     };
-    let text = decode(bytes).map_err(|p| anyhow!("{label}: {p}"))?;
-    Ok((label, text))
+    let decoded = decode(&bytes, forced).map_err(|p| anyhow!("{label}: {p}"))?;
+    Ok((label, decoded))
+}
+
+/// How an input was decoded, as the printers show it.
+fn input_encoding(d: &Decoded) -> InputEncoding<'static> {
+    InputEncoding {
+        name: d.encoding.name(),
+        bom: d.bom,
+        original_len: d.offsets.original_len(),
+    }
+}
+
+/// Rewrites the spans of `cmp` (offsets into the decoded texts) into offsets into the bytes
+/// of each input as given.
+pub fn to_original_spans(cmp: &mut Comparison, a: &Decoded, b: &Decoded) {
+    if a.is_plain_utf8() && b.is_plain_utf8() {
+        return;
+    }
+    let map = |d: &Decoded, s: Span| {
+        let (start, end) = d.offsets.range_to_original(s.start, s.end);
+        Span::new(start, end)
+    };
+    cmp.map_spans(|s| map(a, s), |s| map(b, s));
 }
 
 fn parse_date_arg(flag: &str, value: Option<&str>) -> Result<Option<i64>> {
@@ -171,18 +195,25 @@ pub fn run(args: Args) -> Result<i32> {
     }
     let date_a = parse_date_arg("--date-a", args.date_a.as_deref())?;
     let date_b = parse_date_arg("--date-b", args.date_b.as_deref())?;
-    let (label_a, text_a) = read_input(&args.a, args.max_bytes)?;
-    let (label_b, text_b) = read_input(&args.b, args.max_bytes)?;
+    let forced = match &args.encoding {
+        Some(label) => Some(encoding_for_label(label).context("--encoding")?),
+        None => None,
+    };
+    let (label_a, dec_a) = read_input(&args.a, args.max_bytes, forced)?;
+    let (label_b, dec_b) = read_input(&args.b, args.max_bytes, forced)?;
+    let (text_a, text_b) = (dec_a.text.as_str(), dec_b.text.as_str());
 
-    let prep_a = stemma_text::prepare(&text_a);
-    let prep_b = stemma_text::prepare(&text_b);
+    let prep_a = stemma_text::prepare(text_a);
+    let prep_b = stemma_text::prepare(text_b);
     let cmp = Comparer::default().compare(
-        &Document::new(&text_a, &prep_a).with_date(date_a),
-        &Document::new(&text_b, &prep_b).with_date(date_b),
+        &Document::new(text_a, &prep_a).with_date(date_a),
+        &Document::new(text_b, &prep_b).with_date(date_b),
     );
 
-    let a = Input::new(&label_a, &text_a);
-    let b = Input::new(&label_b, &text_b);
+    // The terminal and HTML views show the decoded texts (spans as computed); the JSON
+    // contract indexes the inputs' original bytes.
+    let a = Input::new(&label_a, text_a).with_encoding(input_encoding(&dec_a));
+    let b = Input::new(&label_b, text_b).with_encoding(input_encoding(&dec_b));
     if let Some(path) = &args.html {
         let page = html::page(&cmp, &a, &b, &html::HtmlOptions::default());
         std::fs::write(path, page)
@@ -190,7 +221,9 @@ pub fn run(args: Args) -> Result<i32> {
         eprintln!("stemma: wrote {path}");
     }
     if args.json {
-        let mut s = json::to_string_with_inputs(&cmp, &a, &b, !args.compact);
+        let mut original = cmp.clone();
+        to_original_spans(&mut original, &dec_a, &dec_b);
+        let mut s = json::to_string_with_inputs(&original, &a, &b, !args.compact);
         s.push('\n');
         crate::emit(&s)?;
     } else {
@@ -215,19 +248,47 @@ mod tests {
 
     #[test]
     fn decode_refuses_bad_input_with_offsets() {
-        assert_eq!(decode(b"".to_vec()), Err(InputProblem::Empty));
-        assert_eq!(decode(b" \n\t ".to_vec()), Err(InputProblem::Empty));
-        assert_eq!(decode(b"ab\0cd".to_vec()), Err(InputProblem::Binary(2)));
+        assert_eq!(decode(b"", None), Err(InputProblem::Empty));
+        assert_eq!(decode(b" \n\t ", None), Err(InputProblem::Empty));
         assert_eq!(
-            decode(b"caf\xc3\xa9 \xff!".to_vec()),
-            Err(InputProblem::InvalidUtf8(6))
+            decode(b"ab\0cd", None),
+            Err(InputProblem::Decode(DecodeError::Binary { offset: 2 }))
         );
-        // A truncated multibyte sequence at the end.
+        let utf8 = encoding_for_label("utf-8").unwrap();
         assert_eq!(
-            decode(b"abc\xe2\x82".to_vec()),
-            Err(InputProblem::InvalidUtf8(3))
+            decode(b"caf\xc3\xa9 \xff!", Some(utf8)),
+            Err(InputProblem::Decode(DecodeError::Undecodable {
+                encoding: "UTF-8",
+                offset: 6,
+                guessed: false
+            }))
         );
-        assert_eq!(decode("ok ✓".as_bytes().to_vec()).unwrap(), "ok ✓");
+        // Not UTF-8, so detected: Windows-1252.
+        let d = decode(b"caf\xe9 cr\xe8me", None).unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.encoding.name()),
+            ("café crème", "windows-1252")
+        );
+        assert_eq!(decode("ok ✓".as_bytes(), None).unwrap().text, "ok ✓");
+    }
+
+    #[test]
+    fn spans_map_back_to_the_original_bytes() {
+        let a = decode(b"caf\xe9 au lait. Encore.", None).unwrap();
+        let b = decode("café au lait. Encore.".as_bytes(), None).unwrap();
+        let mut cmp = Comparer::default().compare(
+            &Document::new(&a.text, &stemma_text::prepare(&a.text)),
+            &Document::new(&b.text, &stemma_text::prepare(&b.text)),
+        );
+        let decoded = cmp.clone();
+        to_original_spans(&mut cmp, &a, &b);
+        assert!(!cmp.alignments.is_empty());
+        for (o, d) in cmp.alignments.iter().zip(&decoded.alignments) {
+            // Side A lost one byte per 'é' before the span's end; B is unchanged.
+            assert_eq!(o.b, d.b);
+            assert!(o.a.end < d.a.end, "{:?} vs {:?}", o.a, d.a);
+            assert!(o.a.end <= a.offsets.original_len());
+        }
     }
 
     #[test]

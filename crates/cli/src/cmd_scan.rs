@@ -13,17 +13,26 @@
 //!   `relation`, `score`);
 //! - `report.html`: one self-contained page to browse families and open pairs side by side;
 //! - `skipped.jsonl`: records that could not be read (`file`, `line`, `reason`);
+//!
+//! Text files may be in any encoding (detected, or forced with `--encoding`; see
+//! `stemma_corpus::decode`). When a side of a pair was decoded from something other than plain
+//! UTF-8, its line in `pairs.jsonl` has `"encoding": {"a": "windows-1252"}` (only the sides
+//! concerned, `"UTF-8 (BOM)"` for a byte order mark), and that side's spans index the file's
+//! original bytes, as in `stemma compare --json`. Spans of JSONL documents index the text
+//! field's string (UTF-8).
 //! - `candidates.jsonl` with `--write-candidates`: every candidate pair with its signals
 //!   (for measuring candidate recall apart from verification).
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-use stemma_compare::{Relation, Side};
-use stemma_corpus::{Corpus, CorpusOptions, Skipped};
+use stemma_compare::{Relation, Side, Span};
+use stemma_corpus::decode::encoding_for_label;
+use stemma_corpus::{Corpus, CorpusOptions, Decoding, Skipped};
 use stemma_render::report::{Report, ReportDoc, ReportEdge, ReportFamily, ReportLink, ReportPair};
 use stemma_scan::candidates::LshParams;
 use stemma_scan::candidates::Signal;
@@ -80,6 +89,10 @@ pub struct Args {
     /// LSH rows per band.
     #[arg(long)]
     pub rows: Option<usize>,
+    /// Read every text file in this encoding instead of detecting it (a WHATWG label:
+    /// utf-8, windows-1252, latin1, windows-1251, koi8-r, …). JSONL is always UTF-8.
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
     /// Words per shingle.
     #[arg(long, default_value_t = 5)]
     pub ngram: usize,
@@ -266,6 +279,10 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         text_field: args.text_field.clone(),
         date_field: args.date_field.clone(),
         source_field: args.source_field.clone(),
+        encoding: match &args.encoding {
+            Some(label) => Some(encoding_for_label(label).context("--encoding")?),
+            None => None,
+        },
         ..CorpusOptions::default()
     };
     let corpus = Corpus::open(&args.inputs, copts).context("cannot open the corpus")?;
@@ -292,9 +309,17 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         pb.set_message(format!("candidates {}", scanner.selected()));
         Ok(())
     };
+    // Documents read from files that were not plain UTF-8, by document index (the scanner
+    // numbers documents in the order they are added).
+    let mut decodings: HashMap<u32, Decoding> = HashMap::new();
+    let mut nread = 0u32;
     for item in corpus {
         match item {
             Ok(rec) => {
+                if let Some(d) = rec.decoded {
+                    decodings.insert(nread, d);
+                }
+                nread += 1;
                 let date = rec.date.as_deref().and_then(parse_date);
                 batch.push(InputDoc {
                     id: rec.id,
@@ -324,6 +349,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     scanner.finish_candidates()?;
     let t_sketch = t0.elapsed();
     let ndocs = scanner.docs().len();
+    if ndocs != nread as usize {
+        bail!("internal error: {nread} documents read but {ndocs} scanned");
+    }
 
     if args.write_candidates {
         let mut w = create(&args.out, "candidates.jsonl")?;
@@ -367,7 +395,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             |kept| {
                 for v in kept {
                     found += 1;
-                    if let Err(e) = write_pair(&mut pairs_w, &ids, &v) {
+                    if let Err(e) = write_pair(&mut pairs_w, &ids, &decodings, &v) {
                         write_err.get_or_insert(e);
                     }
                     let c = &v.comparison;
@@ -415,6 +443,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         let report = build_report(
             &scanner,
             &ids,
+            &decodings,
             &edges,
             &fams,
             args.report_pairs,
@@ -573,14 +602,40 @@ fn basis_str(b: Basis) -> &'static str {
     }
 }
 
-fn write_pair(w: &mut impl Write, ids: &[String], v: &Verified) -> anyhow::Result<()> {
-    let cmp = serde_json::to_string(&v.comparison)?;
-    let head = serde_json::json!({
+fn write_pair(
+    w: &mut impl Write,
+    ids: &[String],
+    decodings: &HashMap<u32, Decoding>,
+    v: &Verified,
+) -> anyhow::Result<()> {
+    let (da, db) = (decodings.get(&v.a), decodings.get(&v.b));
+    let mut head = serde_json::json!({
         "a_id": ids[v.a as usize],
         "b_id": ids[v.b as usize],
         "signals": signal_names(v.signals),
-    })
-    .to_string();
+    });
+    let cmp = if da.is_none() && db.is_none() {
+        serde_json::to_string(&v.comparison)?
+    } else {
+        let mut enc = serde_json::Map::new();
+        for (k, d) in [("a", da), ("b", db)] {
+            if let Some(d) = d {
+                enc.insert(k.into(), d.describe().into());
+            }
+        }
+        head["encoding"] = enc.into();
+        let mut cmp = v.comparison.clone();
+        let map = |d: Option<&Decoding>, s: Span| match d {
+            Some(d) => {
+                let (start, end) = d.offsets.range_to_original(s.start, s.end);
+                Span::new(start, end)
+            }
+            None => s,
+        };
+        cmp.map_spans(|s| map(da, s), |s| map(db, s));
+        serde_json::to_string(&cmp)?
+    };
+    let head = head.to_string();
     // Flatten: the comparison's fields follow the pair's own at top level.
     let body = cmp.strip_prefix('{').unwrap_or(&cmp);
     let head = head.strip_suffix('}').unwrap_or(&head);
@@ -602,12 +657,12 @@ fn side_str(s: Option<Side>) -> Option<&'static str> {
 fn build_report(
     scanner: &Scanner,
     ids: &[String],
+    decodings: &HashMap<u32, Decoding>,
     edges: &[PairEdge],
     fams: &[stemma_scan::family::Family],
     view_pairs: usize,
     notes: &mut Vec<String>,
 ) -> anyhow::Result<Report> {
-    use std::collections::HashMap;
     const MAX_REPORT_EDGES: usize = 50_000;
     let mut doc_index: HashMap<u32, usize> = HashMap::new();
     let mut docs = Vec::new();
@@ -619,6 +674,7 @@ fn build_report(
                 date: info.date,
                 source: info.source.clone(),
                 len: info.len,
+                encoding: decodings.get(&d).map(Decoding::describe),
             });
             docs.len() - 1
         })
@@ -680,8 +736,8 @@ fn build_report(
                 let (ta, tb, cmp) = scanner.compare_pair(e.a, e.b)?;
                 Ok(stemma_render::html::fragment(
                     &cmp,
-                    &stemma_render::Input::new(&ids[e.a as usize], &ta),
-                    &stemma_render::Input::new(&ids[e.b as usize], &tb),
+                    &report_input(&ids[e.a as usize], &ta, decodings.get(&e.a)),
+                    &report_input(&ids[e.b as usize], &tb, decodings.get(&e.b)),
                     &format!("p{k}-"),
                 ))
             })
@@ -784,6 +840,24 @@ fn build_report(
         pairs,
         families,
     })
+}
+
+/// A document as the side-by-side view shows it: its id, its (decoded) text, and its encoding
+/// when it was not plain UTF-8.
+fn report_input<'a>(
+    id: &'a str,
+    text: &'a str,
+    decoding: Option<&Decoding>,
+) -> stemma_render::Input<'a> {
+    let input = stemma_render::Input::new(id, text);
+    match decoding {
+        Some(d) => input.with_encoding(stemma_render::InputEncoding {
+            name: d.encoding.name(),
+            bom: d.bom,
+            original_len: d.offsets.original_len(),
+        }),
+        None => input,
+    }
 }
 
 /// Parses a date field: any form `stemma_compare::parse_date` knows, or integer epoch seconds.

@@ -313,10 +313,11 @@ fn bad_inputs_are_refused_with_exit_code_2() {
         "binary.bin",
         "NUL byte at byte offset 4",
     );
+    // Windows-1252 is detected (tests/encoding.rs); forced to UTF-8 it is refused.
     assert_refused(
-        &run(&["compare", s(&latin1), s(&good)]),
+        &run(&["compare", s(&latin1), s(&good), "--encoding", "utf-8"]),
         "latin1.txt",
-        "UTF-8 (first invalid byte sequence at byte offset 3)",
+        "not valid UTF-8 (first undecodable bytes at byte offset 3)",
     );
     assert_refused(
         &run(&["compare", s(&good), s(&missing)]),

@@ -363,10 +363,14 @@ pub fn fragment(cmp: &Comparison, a: &Input<'_>, b: &Input<'_>, id_prefix: &str)
         if !r.is_empty() {
             let _ = write!(o, " <span class=\"stm-role stm-{r}\">{r}</span>");
         }
+        let enc = input
+            .shown_encoding()
+            .map(|e| format!(", {}", escape(&e)))
+            .unwrap_or_default();
         let _ = writeln!(
             o,
-            " <span class=\"stm-bytes\">{} bytes</span></div>",
-            input.text.len()
+            " <span class=\"stm-bytes\">{} bytes{enc}</span></div>",
+            input.original_len()
         );
         let _ = write!(o, "<div class=\"stm-text\" id=\"{prefix}{l}-text\">");
         o.push_str(&marked_text(cmp, side, input.text, &prefix));

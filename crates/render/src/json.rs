@@ -16,8 +16,26 @@ use crate::{Comparison, Input};
 pub struct InputMeta {
     /// The label given to the text (file name, or `-` for standard input).
     pub label: String,
-    /// Length of the text in bytes: every span on this side is within `[0, length]`.
+    /// Length of the input in bytes as given: every span on this side is within `[0, length]`.
     pub length: usize,
+    /// The encoding the input was read in (`UTF-8`, `windows-1252`, `UTF-16LE`, …), when the
+    /// front end decoded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// True when the input started with a byte order mark (written with `encoding`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bom: Option<bool>,
+}
+
+impl InputMeta {
+    fn of(i: &Input<'_>) -> Self {
+        InputMeta {
+            label: i.label.to_string(),
+            length: i.original_len(),
+            encoding: i.encoding.map(|e| e.name.to_string()),
+            bom: i.encoding.map(|e| e.bom),
+        }
+    }
 }
 
 /// The two [`InputMeta`]s of the optional top-level `inputs` object.
@@ -33,14 +51,8 @@ impl Inputs {
     /// The metadata of two inputs.
     pub fn of(a: &Input<'_>, b: &Input<'_>) -> Self {
         Inputs {
-            a: InputMeta {
-                label: a.label.to_string(),
-                length: a.text.len(),
-            },
-            b: InputMeta {
-                label: b.label.to_string(),
-                length: b.text.len(),
-            },
+            a: InputMeta::of(a),
+            b: InputMeta::of(b),
         }
     }
 }

@@ -23,19 +23,72 @@ mod testdata;
 
 pub use stemma_compare::{Comparison, Side, Span};
 
-/// One of the two compared texts, as the printers need it: a label and the original text.
+/// One of the two compared texts, as the printers need it: a label and the text.
 #[derive(Debug, Clone, Copy)]
 pub struct Input<'a> {
     /// What to call the text (usually its file name, or `-` for standard input).
     pub label: &'a str,
-    /// The original text; the comparison's spans index its bytes.
+    /// The text (decoded to UTF-8 when the input was in another encoding); the comparison's
+    /// spans given to the terminal and HTML printers index its bytes.
     pub text: &'a str,
+    /// How the input was decoded, when the front end decoded it (see [`Input::with_encoding`]).
+    pub encoding: Option<InputEncoding<'a>>,
+}
+
+/// How an input's bytes were decoded into [`Input::text`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputEncoding<'a> {
+    /// The encoding's name (`UTF-8`, `windows-1252`, `UTF-16LE`, …).
+    pub name: &'a str,
+    /// True when the input started with a byte order mark (not part of the text).
+    pub bom: bool,
+    /// Length of the original input in bytes.
+    pub original_len: usize,
+}
+
+impl InputEncoding<'_> {
+    /// True for UTF-8 without byte order mark: the text is the input's bytes.
+    pub fn is_plain_utf8(&self) -> bool {
+        self.name == "UTF-8" && !self.bom
+    }
+
+    /// `windows-1252`, `UTF-8 (BOM)`, …
+    pub fn describe(&self) -> String {
+        if self.bom {
+            format!("{} (BOM)", self.name)
+        } else {
+            self.name.to_string()
+        }
+    }
 }
 
 impl<'a> Input<'a> {
-    /// An input with a label and its text.
+    /// An input with a label and its text (UTF-8 as given, nothing decoded).
     pub fn new(label: &'a str, text: &'a str) -> Self {
-        Input { label, text }
+        Input {
+            label,
+            text,
+            encoding: None,
+        }
+    }
+
+    /// The same input, saying how its bytes were decoded: headers show the encoding when it
+    /// is not plain UTF-8, and the original length; the JSON `inputs` object gives both.
+    pub fn with_encoding(mut self, encoding: InputEncoding<'a>) -> Self {
+        self.encoding = Some(encoding);
+        self
+    }
+
+    /// Length of the input as given, in bytes (the text's length when nothing was decoded).
+    pub fn original_len(&self) -> usize {
+        self.encoding.map_or(self.text.len(), |e| e.original_len)
+    }
+
+    /// The encoding to show in a header: `None` for plain UTF-8 (or when unknown).
+    pub fn shown_encoding(&self) -> Option<String> {
+        self.encoding
+            .filter(|e| !e.is_plain_utf8())
+            .map(|e| e.describe())
     }
 }
 

@@ -20,6 +20,10 @@ pub struct ReportDoc {
     pub source: Option<String>,
     /// Length in bytes.
     pub len: usize,
+    /// The encoding the document's file was decoded from, when it was not plain UTF-8
+    /// (`windows-1252`, `UTF-8 (BOM)`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
 }
 
 /// A related pair.
@@ -307,12 +311,14 @@ mod tests {
                     date: None,
                     source: None,
                     len: 10,
+                    encoding: None,
                 },
                 ReportDoc {
                     id: "b".into(),
                     date: Some(5),
                     source: Some("X".into()),
                     len: 12,
+                    encoding: None,
                 },
             ],
             pairs: vec![ReportPair {

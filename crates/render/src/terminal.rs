@@ -227,12 +227,17 @@ pub fn render(cmp: &Comparison, a: &Input<'_>, b: &Input<'_>, opts: &TerminalOpt
     let mut o = String::new();
 
     for s in [Side::A, Side::B] {
+        let input = if s == Side::A { a } else { b };
+        let size = match input.shown_encoding() {
+            Some(enc) => format!("({} bytes, {enc})", thousands(input.original_len())),
+            None => format!("({} bytes)", thousands(input.original_len())),
+        };
         let _ = writeln!(
             o,
             "{}  {}  {}",
             st.bold(side_name(s)),
             st.bold(&label(s)),
-            st.dim(&format!("({} bytes)", thousands(text(s).len())))
+            st.dim(&size)
         );
     }
     o.push('\n');

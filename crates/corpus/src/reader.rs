@@ -374,7 +374,7 @@ impl Iterator for Corpus {
                     if let Some(reason) = check_text(&decoded.text) {
                         return skip(reason);
                     }
-                    let decoding = (!decoded.is_plain_utf8()).then(|| Decoding {
+                    let decoding = (!decoded.is_plain_utf8()).then_some(Decoding {
                         encoding: decoded.encoding,
                         bom: decoded.bom,
                         offsets: decoded.offsets,

@@ -14,7 +14,10 @@
 //! 4. otherwise `chardetng` guesses a legacy encoding (Windows-1252, Windows-1251, KOI8-R,
 //!    ISO-8859-x, Shift_JIS, GBK, …) and the bytes must decode in it without error. (chardetng
 //!    says KOI8-U for the KOI8 family; when none of the eight bytes where KOI8-U differs from
-//!    KOI8-R occurs, the text is the same in both and KOI8-R is reported.)
+//!    KOI8-R occurs, the text is the same in both and KOI8-R is reported. When chardetng picks
+//!    another Latin encoding, e.g. Windows-1250, for a text whose non-ASCII bytes read as lone
+//!    letters there — `Ł600m` — but as symbols in Windows-1252 — `£600m` —, Windows-1252 is
+//!    taken.)
 //!
 //! A forced encoding ([`decode`] with `Some`) skips detection; a byte order mark of that same
 //! encoding is still removed. Labels are the WHATWG Encoding Standard's ([`encoding_for_label`]):
@@ -223,7 +226,8 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
                 } else {
                     let mut det = chardetng::EncodingDetector::new();
                     det.feed(bytes, true);
-                    return decode_in(bytes, prefer_koi8_r(det.guess(None, false), bytes), true);
+                    let guess = prefer_koi8_r(det.guess(None, false), bytes);
+                    return decode_in(bytes, prefer_windows_1252(guess, bytes), true);
                 }
             }
         },
@@ -238,6 +242,58 @@ fn prefer_koi8_r(guess: &'static Encoding, bytes: &[u8]) -> &'static Encoding {
     const KOI8_U_ONLY: [u8; 8] = [0xA4, 0xA6, 0xA7, 0xAD, 0xB4, 0xB6, 0xB7, 0xBD];
     if guess == encoding_rs::KOI8_U && !bytes.iter().any(|b| KOI8_U_ONLY.contains(b)) {
         encoding_rs::KOI8_R
+    } else {
+        guess
+    }
+}
+
+/// Latin-script single-byte encodings other than Windows-1252.
+const OTHER_LATIN: [&Encoding; 12] = [
+    encoding_rs::WINDOWS_1250,
+    encoding_rs::ISO_8859_2,
+    encoding_rs::WINDOWS_1254,
+    encoding_rs::WINDOWS_1257,
+    encoding_rs::WINDOWS_1258,
+    encoding_rs::ISO_8859_3,
+    encoding_rs::ISO_8859_4,
+    encoding_rs::ISO_8859_10,
+    encoding_rs::ISO_8859_13,
+    encoding_rs::ISO_8859_14,
+    encoding_rs::ISO_8859_15,
+    encoding_rs::ISO_8859_16,
+];
+
+/// Non-ASCII letters with no letter on either side (`Ł600m`, where Windows-1252 reads `£600m`).
+fn isolated_letters(text: &str) -> usize {
+    let chars: Vec<char> = text.chars().collect();
+    (0..chars.len())
+        .filter(|&i| {
+            let c = chars[i];
+            !c.is_ascii()
+                && c.is_alphabetic()
+                && !(i > 0 && chars[i - 1].is_alphabetic())
+                && !chars.get(i + 1).is_some_and(|n| n.is_alphabetic())
+        })
+        .count()
+}
+
+/// chardetng tells Latin encodings apart by the letters; when the only non-ASCII bytes are
+/// symbols (an English text whose one non-ASCII character is `£`) it may prefer e.g.
+/// Windows-1250, reading a lone letter `Ł`. A lone non-ASCII letter is rare in any language;
+/// when the guess makes more of them than Windows-1252 does, Windows-1252 is taken.
+fn prefer_windows_1252(guess: &'static Encoding, bytes: &[u8]) -> &'static Encoding {
+    use encoding_rs::WINDOWS_1252;
+    if !OTHER_LATIN.contains(&guess) {
+        return guess;
+    }
+    let (Some(g), Some(w)) = (
+        guess.decode_without_bom_handling_and_without_replacement(bytes),
+        WINDOWS_1252.decode_without_bom_handling_and_without_replacement(bytes),
+    ) else {
+        return guess;
+    };
+    if isolated_letters(&g) > isolated_letters(&w) {
+        WINDOWS_1252
     } else {
         guess
     }
@@ -468,6 +524,18 @@ mod tests {
             assert_exact_map(&d, text, enc, 0);
             assert_eq!(d.offsets.original_len(), bytes.len());
         }
+    }
+
+    #[test]
+    fn pound_sign_text_is_windows_1252_not_central_european() {
+        // chardetng alone says windows-1250 here (`Ł600m`).
+        let text = "Profits jumped 76% to $1.13bn (£600m) for the three months, from £639m.";
+        let bytes = encode(text, WINDOWS_1252);
+        let d = decode(&bytes, None).unwrap();
+        assert_eq!((d.encoding, d.text.as_str()), (WINDOWS_1252, text));
+        // Real Central European text keeps its guess.
+        let d = decode(&encode(CZECH, encoding_rs::WINDOWS_1250), None).unwrap();
+        assert_eq!(d.encoding, encoding_rs::WINDOWS_1250);
     }
 
     #[test]

@@ -62,7 +62,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Read both inputs in this encoding instead of detecting it (a WHATWG label: utf-8,
-    /// utf-16le, windows-1252, latin1, windows-1251, koi8-r, iso-8859-2, shift_jis, …).
+    /// utf-16le, windows-1252, latin1, windows-1251, koi8-r, iso-8859-2, shift_jis, …); a byte
+    /// order mark still decides.
     #[arg(long, value_name = "LABEL")]
     pub encoding: Option<String>,
     /// Refuse inputs larger than this many bytes.

@@ -90,7 +90,8 @@ pub struct Args {
     #[arg(long)]
     pub rows: Option<usize>,
     /// Read every text file in this encoding instead of detecting it (a WHATWG label:
-    /// utf-8, windows-1252, latin1, windows-1251, koi8-r, …). JSONL is always UTF-8.
+    /// utf-8, windows-1252, latin1, windows-1251, koi8-r, …); a byte order mark still decides.
+    /// JSONL is always UTF-8.
     #[arg(long, value_name = "LABEL")]
     pub encoding: Option<String>,
     /// Words per shingle.

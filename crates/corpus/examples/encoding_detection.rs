@@ -9,7 +9,8 @@
 //! For each encoding and text size it prints: texts tried, encoding detected exactly, text
 //! decoded exactly (a different but equivalent encoding, e.g. KOI8-U for KOI8-R text without
 //! Ukrainian letters, still decodes the same text), and offset-map checks at 40 character
-//! boundaries per text (the original offset must equal the length of the encoded prefix).
+//! boundaries per text (the original offset must equal the length of the encoded prefix),
+//! and the memory of the offset maps per KB of input.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -57,6 +58,8 @@ struct Tally {
     text_exact: usize,
     map_checks: usize,
     map_exact: usize,
+    original_bytes: usize,
+    map_bytes: usize,
     wrong: BTreeMap<&'static str, usize>,
 }
 
@@ -72,6 +75,8 @@ fn measure(t: &mut Tally, text: &str, enc: &'static Encoding, bom: bool) {
             return;
         }
     };
+    t.original_bytes += bytes.len();
+    t.map_bytes += d.offsets.heap_bytes();
     if d.encoding == enc {
         t.detected += 1;
     } else {
@@ -183,8 +188,8 @@ fn main() {
         ("ru 8 sentences", &russian, UTF_16LE, true),
     ];
     println!(
-        "{:<16} {:<14} {:>5} {:>9} {:>11} {:>13}  wrong guesses",
-        "texts", "encoding", "n", "detected", "text exact", "map exact"
+        "{:<16} {:<14} {:>5} {:>9} {:>11} {:>13} {:>9}  wrong guesses",
+        "texts", "encoding", "n", "detected", "text exact", "map exact", "map B/KB"
     );
     for (what, texts, enc, bom) in cases {
         let mut t = Tally::default();
@@ -197,8 +202,16 @@ fn main() {
             enc.name().to_string()
         };
         println!(
-            "{:<16} {:<14} {:>5} {:>9} {:>11} {:>6}/{:<6}  {:?}",
-            what, name, t.n, t.detected, t.text_exact, t.map_exact, t.map_checks, t.wrong
+            "{:<16} {:<14} {:>5} {:>9} {:>11} {:>6}/{:<6} {:>9.0}  {:?}",
+            what,
+            name,
+            t.n,
+            t.detected,
+            t.text_exact,
+            t.map_exact,
+            t.map_checks,
+            t.map_bytes as f64 * 1024.0 / t.original_bytes.max(1) as f64,
+            t.wrong
         );
     }
 }

@@ -19,8 +19,8 @@
 //!    letters there — `Ł600m` — but as symbols in Windows-1252 — `£600m` —, Windows-1252 is
 //!    taken.)
 //!
-//! A forced encoding ([`decode`] with `Some`) skips detection; a byte order mark of that same
-//! encoding is still removed. Labels are the WHATWG Encoding Standard's ([`encoding_for_label`]):
+//! A forced encoding ([`decode`] with `Some`) replaces steps 2–4: a byte order mark still
+//! decides (it cannot be mistaken), so a forced label applies to inputs without one. Labels are the WHATWG Encoding Standard's ([`encoding_for_label`]):
 //! `latin1`, `iso-8859-1` and `ascii` name Windows-1252 there, as in every browser.
 
 use std::fmt;
@@ -45,7 +45,7 @@ pub enum DecodeError {
         encoding: &'static str,
         /// Offset of the first byte that does not decode.
         offset: usize,
-        /// True when the encoding was guessed, false when it was forced.
+        /// True when the encoding was guessed, false when it was forced or given by a BOM.
         guessed: bool,
     },
     /// The label names no encoding that can decode text.
@@ -115,12 +115,66 @@ struct Run {
 /// Exact at every character boundary of the decoded text (the start of a character maps to the
 /// start of its original bytes; the text's end maps to the input's end); an offset inside a
 /// character maps to the start of that character's original bytes. Stored as runs of
-/// characters of equal size, so plain ASCII costs nothing and UTF-16 ASCII one run.
+/// characters of equal size, so plain ASCII costs nothing and UTF-16 ASCII one run; a
+/// single-byte encoding whose text alternates often between ASCII and other characters
+/// (Cyrillic, Greek) is stored as one bit per decoded byte instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OffsetMap {
     runs: Vec<Run>,
+    /// For single-byte encodings when smaller than the runs: one original byte per character.
+    single: Option<PerChar>,
     decoded_len: usize,
     original_len: usize,
+}
+
+/// `unit` original bytes per decoded character (1: single-byte encodings, 2: UTF-16 without
+/// characters outside the BMP): per 64-byte block of the decoded text, the UTF-8 continuation
+/// bytes before the block and a mask of those inside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PerChar {
+    start: usize,
+    unit: usize,
+    before: Vec<usize>,
+    mask: Vec<u64>,
+}
+
+impl PerChar {
+    fn new(text: &str, start: usize, unit: usize) -> PerChar {
+        let mut before = Vec::with_capacity(text.len() / 64 + 1);
+        let mut mask = Vec::with_capacity(text.len() / 64 + 1);
+        let mut total = 0usize;
+        for block in text.as_bytes().chunks(64) {
+            let mut m = 0u64;
+            for (i, &b) in block.iter().enumerate() {
+                if b & 0xC0 == 0x80 {
+                    m |= 1 << i;
+                }
+            }
+            before.push(total);
+            mask.push(m);
+            total += m.count_ones() as usize;
+        }
+        PerChar {
+            start,
+            unit,
+            before,
+            mask,
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.before.capacity() * std::mem::size_of::<usize>() + self.mask.capacity() * 8
+    }
+
+    /// `decoded` < the text's length.
+    fn to_original(&self, decoded: usize) -> usize {
+        let (b, r) = (decoded / 64, decoded % 64);
+        let m = self.mask[b];
+        let cont = self.before[b] + (m & ((1u64 << r) - 1)).count_ones() as usize;
+        // Inside a character: back to its first byte, which is one character earlier.
+        let inside = (m >> r) & 1;
+        self.start + self.unit * (decoded - cont - inside as usize)
+    }
 }
 
 fn gcd(a: usize, b: usize) -> usize {
@@ -137,6 +191,7 @@ impl OffsetMap {
                 dec_unit: 1,
                 orig_unit: 1,
             }],
+            single: None,
             decoded_len: len,
             original_len: len,
         }
@@ -176,10 +231,38 @@ impl OffsetMap {
                 orig_unit: 1,
             });
         }
+        runs.shrink_to_fit();
         OffsetMap {
             runs,
+            single: None,
             decoded_len: d,
             original_len,
+        }
+    }
+
+    /// Heap memory the map holds, in bytes (what keeping it for a document costs).
+    pub fn heap_bytes(&self) -> usize {
+        self.runs.capacity() * std::mem::size_of::<Run>()
+            + self.single.as_ref().map_or(0, PerChar::heap_bytes)
+    }
+
+    /// The map of a text whose every character took `unit` original bytes, in its smaller
+    /// form.
+    fn per_char(text: &str, unit: usize, start: usize, original_len: usize) -> OffsetMap {
+        let runs = OffsetMap::build(
+            text.chars().map(|c| (c.len_utf8(), unit)),
+            start,
+            original_len,
+        );
+        let single = PerChar::new(text, start, unit);
+        if single.heap_bytes() < runs.heap_bytes() {
+            OffsetMap {
+                runs: Vec::new(),
+                single: Some(single),
+                ..runs
+            }
+        } else {
+            runs
         }
     }
 
@@ -198,6 +281,9 @@ impl OffsetMap {
         if decoded >= self.decoded_len {
             return self.original_len;
         }
+        if let Some(single) = &self.single {
+            return single.to_original(decoded).min(self.original_len);
+        }
         let i = self.runs.partition_point(|r| r.decoded <= decoded) - 1;
         let r = self.runs[i];
         let chars = (decoded - r.decoded) / r.dec_unit as usize;
@@ -213,26 +299,27 @@ impl OffsetMap {
 /// Decodes `bytes` as text: in `forced` when given, else in the encoding detected (see the
 /// module documentation). Emptiness and control characters are not judged here.
 pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded, DecodeError> {
-    let encoding = match forced {
-        Some(e) => e,
-        None => match Encoding::for_bom(bytes) {
-            Some((e, _)) => e,
-            None => {
-                if let Some(offset) = bytes.iter().position(|&b| b == 0) {
-                    return Err(DecodeError::Binary { offset });
-                }
-                if std::str::from_utf8(bytes).is_ok() {
-                    UTF_8
-                } else {
-                    let mut det = chardetng::EncodingDetector::new();
-                    det.feed(bytes, true);
-                    let guess = prefer_koi8_r(det.guess(None, false), bytes);
-                    return decode_in(bytes, prefer_windows_1252(guess, bytes), true);
-                }
-            }
-        },
-    };
-    decode_in(bytes, encoding, false)
+    if let Some((bom_encoding, _)) = Encoding::for_bom(bytes) {
+        return decode_in(bytes, bom_encoding, false);
+    }
+    if let Some(e) = forced {
+        return decode_in(bytes, e, false);
+    }
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(DecodeError::Binary { offset });
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(Decoded {
+            text: text.to_owned(),
+            encoding: UTF_8,
+            bom: false,
+            offsets: OffsetMap::identity(bytes.len()),
+        });
+    }
+    let mut det = chardetng::EncodingDetector::new();
+    det.feed(bytes, true);
+    let guess = prefer_koi8_r(det.guess(None, false), bytes);
+    decode_in(bytes, prefer_windows_1252(guess, bytes), true)
 }
 
 /// chardetng names the KOI8 family KOI8-U; the two differ only in eight bytes (Ukrainian
@@ -269,10 +356,9 @@ fn isolated_letters(text: &str) -> usize {
     (0..chars.len())
         .filter(|&i| {
             let c = chars[i];
-            !c.is_ascii()
-                && c.is_alphabetic()
-                && !(i > 0 && chars[i - 1].is_alphabetic())
-                && !chars.get(i + 1).is_some_and(|n| n.is_alphabetic())
+            let letter_before = i > 0 && chars[i - 1].is_alphabetic();
+            let letter_after = chars.get(i + 1).is_some_and(|n| n.is_alphabetic());
+            !c.is_ascii() && c.is_alphabetic() && !letter_before && !letter_after
         })
         .count()
 }
@@ -337,11 +423,7 @@ fn decode_in(
             .decode_without_bom_handling_and_without_replacement(body)
             .ok_or_else(|| bad(first_undecodable_single_byte(encoding, body)))?
             .into_owned();
-        let offsets = OffsetMap::build(
-            text.chars().map(|c| (c.len_utf8(), 1)),
-            bom_len,
-            bytes.len(),
-        );
+        let offsets = OffsetMap::per_char(&text, 1, bom_len, bytes.len());
         (text, offsets)
     } else {
         decode_stateful(body, encoding, bom_len, bytes.len()).map_err(bad)?
@@ -399,7 +481,11 @@ fn decode_utf16(
         sizes.push((c.len_utf8(), ol));
         at += ol;
     }
-    let offsets = OffsetMap::build(sizes.into_iter(), start, original_len);
+    let offsets = if sizes.iter().all(|&(_, ol)| ol == 2) {
+        OffsetMap::per_char(&text, 2, start, original_len)
+    } else {
+        OffsetMap::build(sizes.into_iter(), start, original_len)
+    };
     Ok((text, offsets))
 }
 
@@ -628,5 +714,26 @@ mod tests {
         assert_eq!(d.offsets.range_to_original(1, 3), (1, 2));
         assert_eq!(d.offsets.to_original(2), 1);
         assert_eq!(d.offsets.to_original(99), bytes.len());
+        // The same in the bit-per-byte form a Cyrillic text gets: every offset of the text,
+        // boundaries and insides of characters, over several 64-byte blocks.
+        let text = RUSSIAN.repeat(3);
+        let bytes = encode(&text, WINDOWS_1251);
+        let d = decode(&bytes, None).unwrap();
+        assert!(d.offsets.single.is_some());
+        for i in 0..=text.len() {
+            let start = (0..=i).rev().find(|&j| text.is_char_boundary(j)).unwrap();
+            let want = encode(&text[..start], WINDOWS_1251).len();
+            assert_eq!(d.offsets.to_original(i), want, "at {i}");
+        }
+        // UTF-16 without characters outside the BMP: two bytes per character, after the BOM.
+        let mut bytes = vec![0xff, 0xfe];
+        bytes.extend(encode(&text, UTF_16LE));
+        let d = decode(&bytes, None).unwrap();
+        assert!(d.offsets.single.is_some());
+        for i in 0..=text.len() {
+            let start = (0..=i).rev().find(|&j| text.is_char_boundary(j)).unwrap();
+            let want = 2 + encode(&text[..start], UTF_16LE).len();
+            assert_eq!(d.offsets.to_original(i), want, "at {i}");
+        }
     }
 }

@@ -295,8 +295,8 @@ pub struct CorpusOptions {
     pub format: Option<Format>,
     /// Keep each JSONL record's original line in [`Record::raw`] (default false).
     pub keep_raw: bool,
-    /// Read every text file in this encoding instead of detecting it (default `None`:
-    /// detected, see [`decode::decode`]). JSONL is always UTF-8.
+    /// Read every text file without a byte order mark in this encoding instead of detecting
+    /// it (default `None`: detected, see [`decode::decode`]). JSONL is always UTF-8.
     pub encoding: Option<&'static Encoding>,
 }
 

@@ -318,3 +318,57 @@ fn check_text_rules() {
     ));
     assert_eq!(check_text("mostly text with one \u{7} bell in it"), None);
 }
+
+#[test]
+fn text_files_in_other_encodings_are_decoded_or_skipped_with_the_encoding() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("corpus");
+    // UTF-16LE with BOM, UTF-8 with BOM, KOI8-R ("Привет, мир" and more).
+    let text = "Мэр Петров заявил, что дома были эвакуированы после наводнения.";
+    let mut utf16 = vec![0xff, 0xfe];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    write(&root.join("a16.txt"), &utf16);
+    let mut bom8 = b"\xef\xbb\xbf".to_vec();
+    bom8.extend_from_slice(text.as_bytes());
+    write(&root.join("b8.txt"), &bom8);
+    let (koi, _, _) = encoding_rs::KOI8_R.encode(text);
+    write(&root.join("c.txt"), &koi);
+    let (recs, skips) = read_all(&[&root], CorpusOptions::default());
+    assert!(skips.is_empty(), "{skips:?}");
+    let got: Vec<(String, String)> = recs
+        .iter()
+        .map(|r| (r.text.clone(), r.decoded.as_ref().unwrap().describe()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (text.to_string(), "UTF-16LE (BOM)".to_string()),
+            (text.to_string(), "UTF-8 (BOM)".to_string()),
+            (text.to_string(), "KOI8-R".to_string()),
+        ]
+    );
+    // The BOM shifts UTF-8 offsets by 3.
+    assert_eq!(recs[1].decoded.as_ref().unwrap().offsets.to_original(0), 3);
+
+    // Forced: every text file without a byte order mark is read in that encoding (a BOM still
+    // decides); bytes that do not decode in it make a skip naming the encoding and offset.
+    let opts = CorpusOptions {
+        encoding: Some(encoding_rs::UTF_8),
+        ..CorpusOptions::default()
+    };
+    let (recs, skips) = read_all(&[&root], opts);
+    assert_eq!(recs.len(), 2, "UTF-16 (its own BOM) and UTF-8 read");
+    assert_eq!(skips.len(), 1);
+    assert_eq!(
+        skips[0].reason,
+        SkipReason::Undecodable {
+            encoding: "UTF-8".into(),
+            offset: 0
+        }
+    );
+    assert!(
+        skips[0].to_string().contains("c.txt: not valid UTF-8"),
+        "{}",
+        skips[0]
+    );
+}

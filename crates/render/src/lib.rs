@@ -8,8 +8,10 @@
 //! - [`html`]: one self-contained HTML page with the two texts side by side, and a reusable
 //!   fragment ([`html::fragment`]) for embedding a pair in a larger report.
 //!
-//! Spans in a [`Comparison`] are byte offsets into the original texts. The printers slice
-//! defensively: a span that is out of range, reversed or not on a `char` boundary is clamped
+//! Spans in a [`Comparison`] are byte offsets into the texts given as [`Input::text`] (for the
+//! terminal and HTML views: the decoded UTF-8 text, when the front end decoded another
+//! encoding; the JSON printer only serializes spans, which front ends map back to the
+//! original bytes first). The printers slice defensively: a span that is out of range, reversed or not on a `char` boundary is clamped
 //! to the nearest valid range instead of panicking.
 
 #![warn(missing_docs)]

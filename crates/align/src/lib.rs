@@ -28,6 +28,7 @@
 #![warn(missing_docs)]
 
 mod aligner;
+mod clauses;
 mod lexical;
 mod scorer;
 mod words;
@@ -36,6 +37,7 @@ pub use aligner::{
     AlignOptions, AlignResult, AlignedGroup, MatchKind, Passage, align, align_with,
     best_match_chain, order_consistency, passages,
 };
+pub use clauses::{clauses, partial_similarity};
 pub use lexical::{LexicalFeatures, LexicalScorer, LexicalWeights};
 pub use scorer::{AlignInput, SentenceScorer, Thresholds};
 pub use words::{

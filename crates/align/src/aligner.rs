@@ -42,9 +42,10 @@ pub struct AlignOptions {
     /// When true, gaps between order-consistent anchors are filled with mutual best pairs scoring
     /// at least the scorer's `gap` threshold.
     pub gap_fill: bool,
-    /// When true, gap filling also scores a sentence against the best run of clauses of the
-    /// other ([`crate::partial_similarity`]): a paraphrase that appends a clause to its source
-    /// sentence is aligned with it although the whole-sentence score is diluted.
+    /// When true, gap filling also scores a pair below the `gap` threshold by matching one
+    /// sentence with part of the other ([`crate::partial_similarity`]): a paraphrase that
+    /// appends a clause to its source sentence is aligned with it although the whole-sentence
+    /// score is diluted.
     pub clause_match: bool,
 }
 
@@ -209,8 +210,10 @@ pub fn align_with<S: SentenceScorer + ?Sized>(
             }
             let lo = by_i.partition_point(|p| p.0 < a0);
             let hi = by_i.partition_point(|p| p.0 < a1);
-            // Inside a gap, a sentence may match only part of the other (a paraphrase with an
-            // added clause): the better of the two scores counts.
+            // Inside a gap, a pair scoring below `gap` may still match one sentence with part of
+            // the other (a paraphrase with an added clause): it is rescued at its partial score.
+            // Pairs already at `gap` keep their whole-sentence score (upgrading them too made
+            // independent write-ups of one story look like rewrites: docs/notes/compare.md).
             let mut region: Vec<(usize, usize, f64)> = by_i[lo..hi]
                 .iter()
                 .copied()
@@ -218,7 +221,7 @@ pub fn align_with<S: SentenceScorer + ?Sized>(
                     (a0..a1).contains(&i) && (b0..b1).contains(&j) && !used_a[i] && !used_b[j]
                 })
                 .map(|(i, j, s)| {
-                    if options.clause_match {
+                    if options.clause_match && s < th.gap {
                         let (p, _) =
                             partial_similarity(a.text, a.prepared, i, b.text, b.prepared, j);
                         (i, j, s.max(p))
@@ -229,8 +232,10 @@ pub fn align_with<S: SentenceScorer + ?Sized>(
                 .filter(|p| p.2 >= th.gap)
                 .collect();
             region.sort_by(|x, y| y.2.total_cmp(&x.2).then(x.1.cmp(&y.1)).then(x.0.cmp(&y.0)));
+            // Pairs filled into one gap keep the order of both sides among themselves.
+            let mut filled: Vec<(usize, usize)> = Vec::new();
             for &(i, j, s) in &region {
-                if used_a[i] || used_b[j] {
+                if used_a[i] || used_b[j] || filled.iter().any(|&(x, y)| (x < i) != (y < j)) {
                     continue;
                 }
                 let best_i = region
@@ -246,6 +251,7 @@ pub fn align_with<S: SentenceScorer + ?Sized>(
                 if s >= best_i && s >= best_j {
                     used_a[i] = true;
                     used_b[j] = true;
+                    filled.push((i, j));
                     groups.push((i..i + 1, j..j + 1, s));
                 }
             }

@@ -105,9 +105,11 @@ fn terms<'t>(
     out
 }
 
-/// Similarity in `[0, 1]` of the whole of one sentence with the best run of consecutive clauses
-/// of the other, leaving at least one clause with content words out: sentence `i` of `a`
-/// against sentence `j` of `b`, whichever has more content words being cut into clauses.
+/// Similarity in `[0, 1]` of the whole of one sentence with part of the other: sentence `i` of
+/// `a` against sentence `j` of `b`, whichever has more content words being cut into clauses.
+/// The part is the run of clauses from the first to the last one sharing a word with the
+/// shorter sentence; it counts only when at least one clause with content words lies outside it
+/// (an extra clause that shares nothing).
 /// The weighted F1 of soft term recall (exact stems, or trigram Dice ≥ 0.6 counted at
 /// `0.9 × dice`) in both directions, damped below 3 weight units like the lexical scorer.
 /// Returns the score and the clause range (indices into [`clauses`] of the longer sentence);
@@ -154,49 +156,52 @@ pub fn partial_similarity(
         .map(|x| long.iter().map(|y| sim(x, y)).collect())
         .collect();
     let short_weight: f64 = short.iter().map(|t| t.weight).sum();
+    // The clauses of the long sentence holding a word of the short one: the window is the run
+    // from the first to the last of them, and everything outside it must share nothing.
+    let hit = |li: usize| m.iter().any(|row| row[li] > 0.0);
+    let mut hits = long
+        .iter()
+        .enumerate()
+        .filter(|&(li, _)| hit(li))
+        .map(|(_, y)| y.clause);
+    let Some(p) = hits.next() else {
+        return (0.0, 0..0);
+    };
+    let q = hits.last().unwrap_or(p);
     let (first, last) = (with_content[0], *with_content.last().unwrap_or(&0));
-    let mut best = (0.0f64, 0..0);
-    for (pi, &p) in with_content.iter().enumerate() {
-        for &q in &with_content[pi..] {
-            if p == first && q == last {
-                continue; // the whole sentence: that is the scorer's job
-            }
-            let inside = |y: &Term<'_>| (p..=q).contains(&y.clause);
-            let got_short: f64 = short
+    if p == first && q == last {
+        return (0.0, 0..0); // no extra clause: the whole sentence is the scorer's job
+    }
+    let inside = |y: &Term<'_>| (p..=q).contains(&y.clause);
+    let got_short: f64 = short
+        .iter()
+        .enumerate()
+        .map(|(si, x)| {
+            let best_y = long
                 .iter()
                 .enumerate()
-                .map(|(si, x)| {
-                    let best_y = long
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, y)| inside(y))
-                        .map(|(li, _)| m[si][li])
-                        .fold(0.0, f64::max);
-                    x.weight * best_y
-                })
-                .sum();
-            let (mut got_long, mut long_weight) = (0.0, 0.0);
-            for (li, y) in long.iter().enumerate().filter(|(_, y)| inside(y)) {
-                long_weight += y.weight;
-                got_long += y.weight * m.iter().map(|row| row[li]).fold(0.0, f64::max);
-            }
-            let (r, pr) = (got_short / short_weight, got_long / long_weight.max(1e-9));
-            if r + pr <= 0.0 {
-                continue;
-            }
-            let small = short_weight.min(long_weight);
-            let damp = if small < 3.0 {
-                (small / 3.0).sqrt()
-            } else {
-                1.0
-            };
-            let f1 = 2.0 * r * pr / (r + pr) * damp;
-            if f1 > best.0 {
-                best = (f1, p..q + 1);
-            }
-        }
+                .filter(|(_, y)| inside(y))
+                .map(|(li, _)| m[si][li])
+                .fold(0.0, f64::max);
+            x.weight * best_y
+        })
+        .sum();
+    let (mut got_long, mut long_weight) = (0.0, 0.0);
+    for (li, y) in long.iter().enumerate().filter(|(_, y)| inside(y)) {
+        long_weight += y.weight;
+        got_long += y.weight * m.iter().map(|row| row[li]).fold(0.0, f64::max);
     }
-    best
+    let (r, pr) = (got_short / short_weight, got_long / long_weight.max(1e-9));
+    if r + pr <= 0.0 {
+        return (0.0, 0..0);
+    }
+    let small = short_weight.min(long_weight);
+    let damp = if small < 3.0 {
+        (small / 3.0).sqrt()
+    } else {
+        1.0
+    };
+    (2.0 * r * pr / (r + pr) * damp, p..q + 1)
 }
 
 #[cfg(test)]

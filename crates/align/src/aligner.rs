@@ -150,10 +150,8 @@ pub fn align_with<S: SentenceScorer + ?Sized>(
                 by_key.entry(k).or_default().push(i);
             }
         }
-        for j in 0..nb {
-            if used_b[j] {
-                continue;
-            }
+        let free_b: Vec<usize> = (0..nb).filter(|&j| !used_b[j]).collect();
+        for j in free_b {
             let Some(list) = key(b.prepared, j).and_then(|k| by_key.get_mut(&k)) else {
                 continue;
             };

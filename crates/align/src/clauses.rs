@@ -167,7 +167,7 @@ pub fn partial_similarity(
     let Some(p) = hits.next() else {
         return (0.0, 0..0);
     };
-    let q = hits.last().unwrap_or(p);
+    let q = hits.next_back().unwrap_or(p);
     let (first, last) = (with_content[0], *with_content.last().unwrap_or(&0));
     if p == first && q == last {
         return (0.0, 0..0); // no extra clause: the whole sentence is the scorer's job

@@ -2,8 +2,17 @@
 
 use std::ops::Range;
 
+use rustc_hash::FxHashMap as FastMap;
+use stemma_text::PreparedText;
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::clauses::partial_similarity;
 use crate::scorer::{AlignInput, SentenceScorer};
 use crate::words::token_sequence_similarity;
+
+/// Pairs scoring at least this (and below the scorer's `gap` threshold) are rescored by
+/// [`partial_similarity`] during gap filling.
+const CLAUSE_FLOOR: f64 = 0.15;
 
 /// How closely aligned sentences follow each other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,6 +42,11 @@ pub struct AlignOptions {
     /// When true, gaps between order-consistent anchors are filled with mutual best pairs scoring
     /// at least the scorer's `gap` threshold.
     pub gap_fill: bool,
+    /// When true, gap filling also scores a pair below the `gap` threshold by matching one
+    /// sentence with part of the other ([`crate::partial_similarity`]): a paraphrase that
+    /// appends a clause to its source sentence is aligned with it although the whole-sentence
+    /// score is diluted.
+    pub clause_match: bool,
 }
 
 impl Default for AlignOptions {
@@ -43,6 +57,7 @@ impl Default for AlignOptions {
             near_verbatim: 0.8,
             allow_reuse: true,
             gap_fill: true,
+            clause_match: true,
         }
     }
 }
@@ -120,10 +135,40 @@ pub fn align_with<S: SentenceScorer + ?Sized>(
         .collect();
     scored.sort_by(|x, y| y.2.total_cmp(&x.2).then(x.1.cmp(&y.1)).then(x.0.cmp(&y.0)));
 
-    // Greedy one-to-one selection, best pairs first: allows any reordering.
     let mut used_a = vec![false; na];
     let mut used_b = vec![false; nb];
     let mut groups: Vec<(Range<usize>, Range<usize>, f64)> = Vec::new();
+
+    // Verbatim and near-verbatim sentences first, whatever their order and whatever the
+    // scorer's candidates: sentences with the same normalized words, then the same sequence of
+    // content stems, are paired in document order (same acceptance as below: the scorer's
+    // `paraphrase` threshold, so content-free lines stay unaligned).
+    for key in [exact_key, content_key] {
+        let mut by_key: FastMap<u64, Vec<usize>> = FastMap::default();
+        for i in (0..na).rev().filter(|&i| !used_a[i]) {
+            if let Some(k) = key(a.prepared, i) {
+                by_key.entry(k).or_default().push(i);
+            }
+        }
+        let free_b: Vec<usize> = (0..nb).filter(|&j| !used_b[j]).collect();
+        for j in free_b {
+            let Some(list) = key(b.prepared, j).and_then(|k| by_key.get_mut(&k)) else {
+                continue;
+            };
+            // `list` holds the A sentences in descending order: the earliest is last.
+            while let Some(i) = list.pop() {
+                let s = scorer.score(fa, i..i + 1, fb, j..j + 1);
+                if s >= th.paraphrase {
+                    used_a[i] = true;
+                    used_b[j] = true;
+                    groups.push((i..i + 1, j..j + 1, s));
+                    break;
+                }
+            }
+        }
+    }
+
+    // Greedy one-to-one selection, best pairs first: allows any reordering.
     for &(i, j, s) in &scored {
         if s < th.paraphrase {
             break;
@@ -143,8 +188,13 @@ pub fn align_with<S: SentenceScorer + ?Sized>(
             .map(|(ra, rb, _)| (ra.start, ra.end, rb.start, rb.end))
             .collect();
         anchors.sort_unstable();
+        let floor = if options.clause_match {
+            CLAUSE_FLOOR.min(th.gap)
+        } else {
+            th.gap
+        };
         let mut by_i: Vec<(usize, usize, f64)> =
-            scored.iter().copied().filter(|p| p.2 >= th.gap).collect();
+            scored.iter().copied().filter(|p| p.2 >= floor).collect();
         by_i.sort_by(|x, y| x.0.cmp(&y.0).then(y.2.total_cmp(&x.2)).then(x.1.cmp(&y.1)));
         let keep = lis_indices(&anchors.iter().map(|x| x.2).collect::<Vec<_>>());
         let mut chain: Vec<(usize, usize, usize, usize)> = vec![(0, 0, 0, 0)];
@@ -158,20 +208,32 @@ pub fn align_with<S: SentenceScorer + ?Sized>(
             }
             let lo = by_i.partition_point(|p| p.0 < a0);
             let hi = by_i.partition_point(|p| p.0 < a1);
+            // Inside a gap, a pair scoring below `gap` may still match one sentence with part of
+            // the other (a paraphrase with an added clause): it is rescued at its partial score.
+            // Pairs already at `gap` keep their whole-sentence score (upgrading them too made
+            // independent write-ups of one story look like rewrites: docs/notes/compare.md).
             let mut region: Vec<(usize, usize, f64)> = by_i[lo..hi]
                 .iter()
                 .copied()
-                .filter(|&(i, j, s)| {
-                    s >= th.gap
-                        && (a0..a1).contains(&i)
-                        && (b0..b1).contains(&j)
-                        && !used_a[i]
-                        && !used_b[j]
+                .filter(|&(i, j, _)| {
+                    (a0..a1).contains(&i) && (b0..b1).contains(&j) && !used_a[i] && !used_b[j]
                 })
+                .map(|(i, j, s)| {
+                    if options.clause_match && s < th.gap {
+                        let (p, _) =
+                            partial_similarity(a.text, a.prepared, i, b.text, b.prepared, j);
+                        (i, j, s.max(p))
+                    } else {
+                        (i, j, s)
+                    }
+                })
+                .filter(|p| p.2 >= th.gap)
                 .collect();
             region.sort_by(|x, y| y.2.total_cmp(&x.2).then(x.1.cmp(&y.1)).then(x.0.cmp(&y.0)));
+            // Pairs filled into one gap keep the order of both sides among themselves.
+            let mut filled: Vec<(usize, usize)> = Vec::new();
             for &(i, j, s) in &region {
-                if used_a[i] || used_b[j] {
+                if used_a[i] || used_b[j] || filled.iter().any(|&(x, y)| (x < i) != (y < j)) {
                     continue;
                 }
                 let best_i = region
@@ -187,6 +249,7 @@ pub fn align_with<S: SentenceScorer + ?Sized>(
                 if s >= best_i && s >= best_j {
                     used_a[i] = true;
                     used_b[j] = true;
+                    filled.push((i, j));
                     groups.push((i..i + 1, j..j + 1, s));
                 }
             }
@@ -195,31 +258,58 @@ pub fn align_with<S: SentenceScorer + ?Sized>(
 
     // Joins: a free neighbouring sentence is added to a side when the joined passage scores
     // clearly better (a copy sentence merging two source sentences, or splitting one).
+    // A join must beat both the match without the new sentence and the new sentence's own match
+    // with the other side (so every member contributes), and the new sentence must not align
+    // better 1:1 with a sentence still free elsewhere.
     let max_join = options.max_join.max(1);
+    let (mut free_a, mut free_b) = (vec![0.0f64; na], vec![0.0f64; nb]);
+    for &(i, j, s) in &scored {
+        if !used_a[i] && !used_b[j] {
+            free_a[i] = free_a[i].max(s);
+            free_b[j] = free_b[j].max(s);
+        }
+    }
     for g in groups.iter_mut() {
         loop {
             let (ra, rb, s) = g.clone();
             let mut best: Option<(Range<usize>, Range<usize>, f64)> = None;
-            let mut consider = |na_: Range<usize>, nb_: Range<usize>| {
+            let mut consider = |na_: Range<usize>, nb_: Range<usize>, single: f64, free: f64| {
+                if single < free {
+                    return;
+                }
                 let v = scorer.score(fa, na_.clone(), fb, nb_.clone());
-                if v >= s + options.join_gain && best.as_ref().is_none_or(|b| v > b.2) {
+                if v >= s.max(single) + options.join_gain && best.as_ref().is_none_or(|b| v > b.2) {
                     best = Some((na_, nb_, v));
                 }
             };
             if ra.len() < max_join {
-                if ra.start > 0 && !used_a[ra.start - 1] {
-                    consider(ra.start - 1..ra.end, rb.clone());
-                }
-                if ra.end < na && !used_a[ra.end] {
-                    consider(ra.start..ra.end + 1, rb.clone());
+                for x in [ra.start.checked_sub(1), Some(ra.end).filter(|&e| e < na)]
+                    .into_iter()
+                    .flatten()
+                    .filter(|&x| !used_a[x])
+                {
+                    let single = scorer.score(fa, x..x + 1, fb, rb.clone());
+                    consider(
+                        ra.start.min(x)..ra.end.max(x + 1),
+                        rb.clone(),
+                        single,
+                        free_a[x],
+                    );
                 }
             }
             if rb.len() < max_join {
-                if rb.start > 0 && !used_b[rb.start - 1] {
-                    consider(ra.clone(), rb.start - 1..rb.end);
-                }
-                if rb.end < nb && !used_b[rb.end] {
-                    consider(ra.clone(), rb.start..rb.end + 1);
+                for y in [rb.start.checked_sub(1), Some(rb.end).filter(|&e| e < nb)]
+                    .into_iter()
+                    .flatten()
+                    .filter(|&y| !used_b[y])
+                {
+                    let single = scorer.score(fa, ra.clone(), fb, y..y + 1);
+                    consider(
+                        ra.clone(),
+                        rb.start.min(y)..rb.end.max(y + 1),
+                        single,
+                        free_b[y],
+                    );
                 }
             }
             match best {
@@ -297,8 +387,11 @@ pub fn align_with<S: SentenceScorer + ?Sized>(
     }
 }
 
-/// Merges runs of matches that are consecutive on both sides and of the same kind into passages.
-/// `groups` must be ordered by position in B (as [`AlignResult::groups`] is).
+/// Merges runs of verbatim (or near-verbatim) matches that are consecutive on both sides into
+/// passages: a block copied word for word is one passage. Paraphrase matches stay one passage
+/// each, so that sentences aligned one to one are shown one to one (and a match that really
+/// joins sentences stays visible as such). `groups` must be ordered by position in B (as
+/// [`AlignResult::groups`] is).
 pub fn passages(groups: &[AlignedGroup]) -> Vec<Passage> {
     let mut out: Vec<Passage> = Vec::new();
     let mut weight = 0.0f64;
@@ -306,6 +399,7 @@ pub fn passages(groups: &[AlignedGroup]) -> Vec<Passage> {
         let w = (g.a.len() + g.b.len()) as f64;
         if let Some(p) = out.last_mut()
             && p.kind == g.kind
+            && g.kind != MatchKind::Paraphrase
             && p.a.end == g.a.start
             && p.b.end == g.b.start
         {
@@ -421,4 +515,38 @@ fn masked<'x>(p: &'x stemma_text::PreparedText, r: &Range<usize>) -> Vec<&'x str
         }));
     }
     out
+}
+
+/// Hash of the normalized words of sentence `i` (`None` without any word or number).
+fn exact_key(p: &PreparedText, i: usize) -> Option<u64> {
+    let s = p.sentences.get(i)?;
+    let r = s.tokens.start.min(p.tokens.len())..s.tokens.end.min(p.tokens.len());
+    let mut h = Xxh3::new();
+    let mut any = false;
+    for t in &p.tokens[r] {
+        if t.norm.chars().any(char::is_alphanumeric) {
+            any = true;
+            h.update(t.norm.as_bytes());
+            h.update(&[0]);
+        }
+    }
+    any.then(|| h.digest())
+}
+
+/// Hash of the sequence of content stems of sentence `i` (`None` below three content words):
+/// the same sentence with other function words, case or punctuation.
+fn content_key(p: &PreparedText, i: usize) -> Option<u64> {
+    let s = p.sentences.get(i)?;
+    let r = s.tokens.start.min(p.tokens.len())..s.tokens.end.min(p.tokens.len());
+    let mut h = Xxh3::new();
+    let mut n = 0usize;
+    for t in p.tokens[r]
+        .iter()
+        .filter(|t| !t.stop && t.norm.chars().any(char::is_alphanumeric))
+    {
+        n += 1;
+        h.update(if t.stem.is_empty() { &t.norm } else { &t.stem }.as_bytes());
+        h.update(&[0]);
+    }
+    (n >= 3).then(|| h.digest())
 }

@@ -11,8 +11,11 @@
 //!   aligner.
 //! - [`align`]: the aligner. It only knows the trait. It allows reordering, one-to-many and
 //!   many-to-one matches (a copy sentence merging two source sentences, or splitting one), labels
-//!   every match verbatim / near-verbatim / paraphrase, and merges runs of consecutive matches
-//!   into passages.
+//!   every match verbatim / near-verbatim / paraphrase, and merges runs of consecutive verbatim
+//!   matches into passages.
+//! - [`clauses`] / [`partial_similarity`]: a sentence matched with part of another (a
+//!   paraphrase that appends a clause), used by the aligner's gap filling and by the comparison
+//!   to report only the appended clause as added.
 //!
 //! Pure: no I/O, no global mutable state, deterministic.
 //!
@@ -28,6 +31,7 @@
 #![warn(missing_docs)]
 
 mod aligner;
+mod clauses;
 mod lexical;
 mod scorer;
 mod words;
@@ -36,6 +40,7 @@ pub use aligner::{
     AlignOptions, AlignResult, AlignedGroup, MatchKind, Passage, align, align_with,
     best_match_chain, order_consistency, passages,
 };
+pub use clauses::{clauses, partial_similarity};
 pub use lexical::{LexicalFeatures, LexicalScorer, LexicalWeights};
 pub use scorer::{AlignInput, SentenceScorer, Thresholds};
 pub use words::{

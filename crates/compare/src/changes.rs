@@ -357,8 +357,14 @@ fn content(t: &Token) -> bool {
     !t.stop && t.norm.chars().any(char::is_alphanumeric)
 }
 
+/// Share of the source sentence's content stems a copy sentence must keep for an unmatched
+/// clause anywhere in it to count as added (below it, only clauses after the last one sharing
+/// words with the source count).
+const KEPT_SOURCE: f64 = 0.8;
+
 /// Clauses of aligned copy sentences whose content words are (almost) absent from the source
-/// sentences they are aligned with: details the copy added inside a reworded sentence.
+/// sentences they are aligned with: details the copy added inside a reworded sentence. Clauses
+/// are those of [`stemma_align::clauses`].
 pub(crate) fn added_clauses(
     src: &Document<'_>,
     cpy: &Document<'_>,
@@ -414,32 +420,32 @@ pub(crate) fn added_clauses(
                 trigram_dice(&grams[r.clone()], &word_grams) >= 0.6
             })
         };
-        let tr = token_range(pc, rc);
-        let toks = &pc.tokens[tr];
-        let mut clause_start = 0;
-        for k in 0..=toks.len() {
-            let boundary = k == toks.len()
-                || (k > 0 && {
-                    let gap = cpy
-                        .text
-                        .get(toks[k - 1].span.end..toks[k].span.start)
-                        .unwrap_or("");
-                    gap.contains([',', ';', ':', '(', ')', '—', '–'])
-                        || matches!(toks[k].norm.as_str(), "and" | "but" | "while" | "whereas")
-                });
-            if !boundary || k == clause_start {
-                continue;
+        // Clauses of the copy sentences, in order, with their content words and how many of
+        // them the source has.
+        let mut found: Vec<(Span, usize, usize)> = Vec::new();
+        let mut copy_stems: FastSet<&str> = FastSet::default();
+        for sentence in rc.clone() {
+            for r in stemma_align::clauses(cpy.text, pc, sentence) {
+                let clause = &pc.tokens[r];
+                let terms: Vec<&Token> = clause.iter().filter(|t| content(t)).collect();
+                copy_stems.extend(terms.iter().map(|t| t.stem.as_str()));
+                let hits = terms.iter().filter(|t| matched(t)).count();
+                let span = Span::new(clause[0].span.start, clause[clause.len() - 1].span.end);
+                found.push((span, terms.len(), hits));
             }
-            let clause = &toks[clause_start..k];
-            let terms: Vec<&Token> = clause.iter().filter(|t| content(t)).collect();
-            let hits = terms.iter().filter(|t| matched(t)).count();
-            if terms.len() >= min_terms && hits * 5 <= terms.len() {
-                out.push(Span::new(
-                    clause[0].span.start,
-                    clause[clause.len() - 1].span.end,
-                ));
+        }
+        // How much of the source sentence the copy keeps. When much of it is reworded, an
+        // unmatched clause before the copy's last clause sharing words with the source is more
+        // likely that rewording than new material (`Kim, who was rumored to have fallen ill` for
+        // `speculation regarding his health`); only clauses after it extend the sentence.
+        let kept = stems.iter().filter(|t| copy_stems.contains(*t)).count();
+        let well_kept = kept as f64 >= KEPT_SOURCE * stems.len() as f64;
+        let last_hit = found.iter().rposition(|c| c.2 > 0);
+        for (k, &(span, terms, hits)) in found.iter().enumerate() {
+            let trailing = last_hit.is_none_or(|l| k > l);
+            if terms >= min_terms && hits * 5 <= terms && (well_kept || trailing) {
+                out.push(span);
             }
-            clause_start = k;
         }
     }
     out

@@ -59,6 +59,17 @@ struct PairsArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// Only the pairs of this split of the manifest (`fit`, `test`; pairs without a split
+    /// count as `fit`). Default: all pairs.
+    #[arg(long)]
+    split: Option<String>,
+    /// Fit the verdict model on the selected pairs (derived = duplicate … partial) and write it
+    /// to this file (the committed models are `crates/compare/models/verdict-*.json`).
+    #[arg(long, value_name = "FILE")]
+    fit_verdict: Option<PathBuf>,
+    /// L2 regularization of the fit.
+    #[arg(long, default_value_t = 1.0)]
+    fit_lambda: f64,
 }
 
 #[derive(clap::Args, Debug)]
@@ -191,7 +202,14 @@ fn run_sentences(args: SentenceArgs) -> anyhow::Result<i32> {
 fn run_pairs(args: PairsArgs) -> anyhow::Result<i32> {
     use stemma_compare::{Comparer, Document};
     use stemma_eval::labelled::{self, Outcome};
-    let pairs = labelled::read_manifest(&args.manifest)?;
+    let mut pairs = labelled::read_manifest(&args.manifest)?;
+    if let Some(split) = &args.split {
+        pairs.retain(|p| p.split.as_deref().unwrap_or("fit") == split);
+        if pairs.is_empty() {
+            anyhow::bail!("{}: no pair of split '{split}'", args.manifest.display());
+        }
+    }
+    let mut fit_rows: Vec<(stemma_compare::PairFeatures, bool)> = Vec::new();
     let docs = args.docs.unwrap_or_else(|| {
         args.manifest
             .parent()
@@ -229,11 +247,40 @@ fn run_pairs(args: PairsArgs) -> anyhow::Result<i32> {
                 cmp.coverage.b
             );
         }
+        if let Some(v) = &cmp.verdict {
+            let mut f = stemma_compare::PairFeatures::default();
+            for (i, c) in v.contributions.iter().enumerate().take(f.values.len()) {
+                f.values[i] = c.value;
+            }
+            fit_rows.push((f, pair.relation.is_derivation()));
+        }
         outcomes.push(Outcome {
             pair,
             relation: cmp.relation,
             source: cmp.direction.source,
         });
+    }
+    if let Some(path) = &args.fit_verdict {
+        let (xs, ys): (Vec<_>, Vec<_>) = fit_rows.into_iter().unzip();
+        let old = comparer.options().verdict.name.clone();
+        let cmd = format!(
+            "stemma eval pairs {} --split {} --fit-verdict {} --fit-lambda {}",
+            args.manifest.display(),
+            args.split.as_deref().unwrap_or("all"),
+            path.display(),
+            args.fit_lambda
+        );
+        let model = stemma_compare::verdict::fit(&old, &cmd, &xs, &ys, args.fit_lambda);
+        std::fs::write(path, serde_json::to_string_pretty(&model)? + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let _ = writeln!(
+            out,
+            "verdict model '{}' fitted on {} pairs ({} derived), written to {}",
+            model.name,
+            xs.len(),
+            ys.iter().filter(|&&y| y).count(),
+            path.display()
+        );
     }
     let report = labelled::score(&outcomes);
     if args.json {

@@ -19,18 +19,22 @@ pub enum Relation {
     Partial,
     /// Independent coverage of the same event: shared names and facts, no derivation.
     SameStory,
+    /// Built from the same template (a wire service's fixed frame: "Qtly div … vs … prior /
+    /// Pay … / Record …") with different names, figures and dates: not a derivation.
+    Template,
     /// Nothing in common worth reporting.
     Unrelated,
 }
 
 impl Relation {
     /// All relations, strongest first.
-    pub const ALL: [Relation; 6] = [
+    pub const ALL: [Relation; 7] = [
         Relation::Duplicate,
         Relation::NearDuplicate,
         Relation::Rewrite,
         Relation::Partial,
         Relation::SameStory,
+        Relation::Template,
         Relation::Unrelated,
     ];
 
@@ -42,6 +46,7 @@ impl Relation {
             Relation::Rewrite => "rewrite",
             Relation::Partial => "partial",
             Relation::SameStory => "same-story",
+            Relation::Template => "template",
             Relation::Unrelated => "unrelated",
         }
     }
@@ -132,6 +137,10 @@ pub struct Alignment {
     pub kind: AlignmentKind,
     /// Sentence similarity in `[0, 1]` given by the scorer.
     pub similarity: f64,
+    /// True when the pair was not found to be derived: the alignment is shown as evidence
+    /// (shared quotations, shared facts), not as reuse.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub weak: bool,
 }
 
 /// A maximal reused region: consecutive [`Alignment`]s merged when they follow each other on
@@ -182,6 +191,13 @@ pub struct Comparison {
     pub relation: Relation,
     /// Strength of the relation in `[0, 1]` (how much of the texts derive from each other).
     pub score: f64,
+    /// Probability in `[0, 1]` that one text derives from the other (the verdict model's).
+    #[serde(default)]
+    pub probability: f64,
+    /// Why: the verdict model, each feature's value and contribution, and any rule that
+    /// overrode the model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<VerdictExplanation>,
     /// Which document is the source.
     pub direction: Direction,
     /// Fraction of each text inside aligned passages.
@@ -198,4 +214,19 @@ pub struct Comparison {
     pub dropped: Vec<Span>,
     /// Passages of the copy (B when the direction is unknown) that have no counterpart.
     pub added: Vec<Span>,
+}
+
+/// How the relation was decided: the model's inputs and their weight in the decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerdictExplanation {
+    /// The verdict model used (`lexical`, `semantic`).
+    pub model: String,
+    /// The model's log-odds of derivation before the logistic function.
+    pub log_odds: f64,
+    /// Every feature with its value and contribution to the log-odds.
+    pub contributions: Vec<crate::verdict::Contribution>,
+    /// A rule that decided instead of the model, when one did (`verbatim-reuse`, `template`,
+    /// `exact-copy`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }

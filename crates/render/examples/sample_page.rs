@@ -71,6 +71,8 @@ fn main() {
     let cmp = Comparison {
         relation: Relation::NearDuplicate,
         score: 0.81,
+        probability: 0.9,
+        verdict: None,
         direction: Direction {
             source: Some(Side::A),
             confidence: 0.74,

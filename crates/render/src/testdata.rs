@@ -31,6 +31,8 @@ pub fn sample() -> Comparison {
     Comparison {
         relation: Relation::NearDuplicate,
         score: 0.83,
+        probability: 0.9,
+        verdict: None,
         direction: Direction {
             source: Some(Side::A),
             confidence: 0.7,
@@ -56,24 +58,28 @@ pub fn sample() -> Comparison {
                 b: span(B, s1),
                 kind: AlignmentKind::Verbatim,
                 similarity: 1.0,
+                weak: false,
             },
             Alignment {
                 a: span(A, a2),
                 b: span(B, b2),
                 kind: AlignmentKind::NearVerbatim,
                 similarity: 0.93,
+                weak: false,
             },
             Alignment {
                 a: span(A, a3),
                 b: span(B, b3),
                 kind: AlignmentKind::NearVerbatim,
                 similarity: 0.95,
+                weak: false,
             },
             Alignment {
                 a: span(A, "Roads stayed closed all day."),
                 b: span(B, "All day, the roads remained shut."),
                 kind: AlignmentKind::Paraphrase,
                 similarity: 0.61,
+                weak: false,
             },
         ],
         passages: vec![],

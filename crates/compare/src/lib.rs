@@ -24,13 +24,14 @@
 
 mod changes;
 pub mod date;
-mod direction;
+pub mod direction;
 pub mod model;
 pub mod verdict;
 pub mod wording;
 
 pub use date::{format_date, parse_date};
 pub use model::*;
+pub use direction::DirectionModel;
 pub use verdict::{Contribution, FEATURE_NAMES, PairFeatures, VerdictModel};
 pub use stemma_align::{AlignOptions, LexicalScorer, SentenceScorer};
 
@@ -365,7 +366,9 @@ impl<S: SentenceScorer> Comparer<S> {
         let duplicate = is_duplicate(a.prepared, b.prepared);
         let reuse = m.verbatim_tokens >= opt.reuse_min_tokens
             || (verbatim_sentences(a, res) >= 2 && m.verbatim_tokens >= opt.partial_min_tokens);
-        let derived_by_model = p >= opt.verdict.threshold;
+        // No aligned text at all: nothing to show as evidence of copying, whatever the
+        // document-level figures say.
+        let derived_by_model = p >= opt.verdict.threshold && !res.groups.is_empty();
         let mut probability = p;
         let relation = if duplicate {
             rule = Some("exact-copy".to_string());
@@ -468,7 +471,11 @@ fn measures<F>(
         } else {
             matched as f64 / short_n as f64
         },
-        order: order_consistency(groups),
+        ordered_matches: if short_n == 0 {
+            0.0
+        } else {
+            (order_consistency(groups) * n as f64).min(short_n as f64) / short_n as f64
+        },
         matches: n,
         chained: if n == 0 {
             0.0

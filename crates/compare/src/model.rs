@@ -90,6 +90,10 @@ pub struct Evidence {
     pub favours: Option<Side>,
     /// How much this evidence weighed in the decision, in `[0, 1]`.
     pub weight: f64,
+    /// The measured figure, signed: positive says A is the source (hours from A to B for
+    /// `date`). The direction model's input.
+    #[serde(default)]
+    pub value: f64,
     /// Human-readable explanation with the figures used.
     pub detail: String,
 }

@@ -17,21 +17,20 @@ use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
 /// Names of the features, in the order of [`PairFeatures::values`].
-pub const FEATURE_NAMES: [&str; 14] = [
+pub const FEATURE_NAMES: [&str; 13] = [
     "coverage_copy",
     "coverage_source",
     "confident_coverage_copy",
     "confident_coverage_source",
     "verbatim_coverage",
     "matched_sentences",
-    "order",
+    "ordered_matches",
     "chained_matches",
     "mean_similarity",
     "weak_coverage_copy",
     "verbatim_run",
     "key_terms",
     "specifics_shared",
-    "length_ratio",
 ];
 
 /// Document-pair features the verdict is computed from. Every value is a plain figure in a
@@ -39,7 +38,7 @@ pub const FEATURE_NAMES: [&str; 14] = [
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct PairFeatures {
     /// The values, in the order of [`FEATURE_NAMES`].
-    pub values: [f64; 14],
+    pub values: [f64; 13],
 }
 
 impl PairFeatures {
@@ -63,9 +62,11 @@ pub(crate) struct Measures {
     pub vcov: f64,
     /// Fraction of the sentences of the document with fewer sentences that take part in a match.
     pub matched_sentences: f64,
-    /// Order consistency of the matches (1 = all on one increasing chain).
-    pub order: f64,
+    /// Fraction of the sentences of the document with fewer sentences whose matches lie on one
+    /// chain increasing on both sides (the source's order kept).
+    pub ordered_matches: f64,
     /// Number of matches.
+    #[allow(dead_code)]
     pub matches: usize,
     /// Fraction of matches followed by another match right after it on both sides (at most one
     /// unaligned sentence between): the sentence-by-sentence structure of a derived text.
@@ -85,11 +86,6 @@ pub(crate) struct Measures {
 impl Measures {
     /// The model's features.
     pub fn features(&self) -> PairFeatures {
-        let order = if self.matches >= 2 { self.order } else { 0.5 };
-        let len_ratio = {
-            let (x, y) = (self.bytes[0].max(1) as f64, self.bytes[1].max(1) as f64);
-            (x.max(y) / x.min(y)).ln()
-        };
         PairFeatures {
             values: [
                 self.cov[0],
@@ -98,14 +94,13 @@ impl Measures {
                 self.scov[1],
                 self.vcov,
                 self.matched_sentences,
-                order,
+                self.ordered_matches,
                 self.chained,
                 self.mean_similarity,
                 (self.cov[0] - self.scov[0]).max(0.0),
                 (1.0 + self.verbatim_tokens as f64).ln(),
                 self.key_terms,
                 self.specifics,
-                len_ratio,
             ],
         }
     }
@@ -200,7 +195,10 @@ impl VerdictModel {
                 self.scale.get(i).copied().unwrap_or(1.0),
                 self.weights.get(i).copied().unwrap_or(0.0),
             );
-            let c = w * (x - m) / if s > 0.0 { s } else { 1.0 };
+            // Standardized and clipped: a pair far outside the fitting data does not get an
+            // unbounded vote from one feature.
+            let zv = ((x - m) / if s > 0.0 { s } else { 1.0 }).clamp(-3.0, 3.0);
+            let c = w * zv;
             z += c;
             contributions.push(Contribution {
                 feature: (*name).to_string(),
@@ -354,7 +352,7 @@ mod tests {
             let mut f = PairFeatures::default();
             let derived = i % 2 == 0;
             f.values[0] = if derived { 0.7 } else { 0.2 } + (i % 7) as f64 * 0.02;
-            f.values[11] = (i % 5) as f64 * 0.1;
+            f.values[10] = (i % 5) as f64 * 0.1;
             xs.push(f);
             ys.push(derived);
         }

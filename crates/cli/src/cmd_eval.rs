@@ -59,6 +59,24 @@ struct PairsArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// Only the pairs of this split of the manifest (`fit`, `test`; pairs without a split
+    /// count as `fit`). Default: all pairs.
+    #[arg(long)]
+    split: Option<String>,
+    /// Fit the verdict model on the selected pairs (derived = duplicate … partial) and write it
+    /// to this file (the committed models are `crates/compare/models/verdict-*.json`).
+    #[arg(long, value_name = "FILE")]
+    fit_verdict: Option<PathBuf>,
+    /// Fit the direction model on the selected derived pairs with a known source and write it
+    /// to this file (the committed model is `crates/compare/models/direction.json`).
+    #[arg(long, value_name = "FILE")]
+    fit_direction: Option<PathBuf>,
+    /// Precision the fitted direction threshold must reach on the fitting pairs.
+    #[arg(long, default_value_t = 0.9)]
+    direction_precision: f64,
+    /// L2 regularization of the fit.
+    #[arg(long, default_value_t = 5.0)]
+    fit_lambda: f64,
 }
 
 #[derive(clap::Args, Debug)]
@@ -191,7 +209,15 @@ fn run_sentences(args: SentenceArgs) -> anyhow::Result<i32> {
 fn run_pairs(args: PairsArgs) -> anyhow::Result<i32> {
     use stemma_compare::{Comparer, Document};
     use stemma_eval::labelled::{self, Outcome};
-    let pairs = labelled::read_manifest(&args.manifest)?;
+    let mut pairs = labelled::read_manifest(&args.manifest)?;
+    if let Some(split) = &args.split {
+        pairs.retain(|p| p.split.as_deref().unwrap_or("fit") == split);
+        if pairs.is_empty() {
+            anyhow::bail!("{}: no pair of split '{split}'", args.manifest.display());
+        }
+    }
+    let mut fit_rows: Vec<(stemma_compare::PairFeatures, bool)> = Vec::new();
+    let mut dir_rows: Vec<([f64; 3], bool)> = Vec::new();
     let docs = args.docs.unwrap_or_else(|| {
         args.manifest
             .parent()
@@ -229,11 +255,71 @@ fn run_pairs(args: PairsArgs) -> anyhow::Result<i32> {
                 cmp.coverage.b
             );
         }
+        if let Some(v) = &cmp.verdict {
+            let mut f = stemma_compare::PairFeatures::default();
+            for (i, c) in v.contributions.iter().enumerate().take(f.values.len()) {
+                f.values[i] = c.value;
+            }
+            fit_rows.push((f, pair.relation.is_derivation()));
+        }
+        if let (Some(src), true) = (pair.source, pair.relation.is_derivation()) {
+            let mut x = [0.0; 3];
+            for (k, name) in stemma_compare::direction::DIRECTION_FEATURES.iter().enumerate() {
+                if let Some(e) = cmp.direction.evidence.iter().find(|e| e.kind == *name) {
+                    x[k] = e.value;
+                }
+            }
+            dir_rows.push((x, src == stemma_compare::Side::A));
+        }
         outcomes.push(Outcome {
             pair,
             relation: cmp.relation,
             source: cmp.direction.source,
         });
+    }
+    if let Some(path) = &args.fit_verdict {
+        let (xs, ys): (Vec<_>, Vec<_>) = fit_rows.into_iter().unzip();
+        let old = comparer.options().verdict.name.clone();
+        let cmd = format!(
+            "stemma eval pairs {} --split {} --fit-verdict {} --fit-lambda {}",
+            args.manifest.display(),
+            args.split.as_deref().unwrap_or("all"),
+            path.display(),
+            args.fit_lambda
+        );
+        let model = stemma_compare::verdict::fit(&old, &cmd, &xs, &ys, args.fit_lambda);
+        std::fs::write(path, serde_json::to_string_pretty(&model)? + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let _ = writeln!(
+            out,
+            "verdict model '{}' fitted on {} pairs ({} derived), written to {}",
+            model.name,
+            xs.len(),
+            ys.iter().filter(|&&y| y).count(),
+            path.display()
+        );
+    }
+    if let Some(path) = &args.fit_direction {
+        let (xs, ys): (Vec<_>, Vec<_>) = dir_rows.into_iter().unzip();
+        let cmd = format!(
+            "stemma eval pairs {} --split {} --fit-direction {} --direction-precision {}",
+            args.manifest.display(),
+            args.split.as_deref().unwrap_or("all"),
+            path.display(),
+            args.direction_precision
+        );
+        let model = stemma_compare::DirectionModel::fit(&cmd, &xs, &ys, args.direction_precision);
+        std::fs::write(path, serde_json::to_string_pretty(&model)? + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let _ = writeln!(
+            out,
+            "direction model fitted on {} pairs: threshold {:.2}, decides {:.0}% of them, right {:.0}% of those; written to {}",
+            xs.len(),
+            model.threshold,
+            model.fit_decided * 100.0,
+            model.fit_precision * 100.0,
+            path.display()
+        );
     }
     let report = labelled::score(&outcomes);
     if args.json {

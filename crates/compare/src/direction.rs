@@ -8,9 +8,6 @@ use crate::model::{Direction, Evidence, Side};
 use crate::{Document, Figures, is_name_token, used};
 use rustc_hash::FxHashSet as FastSet;
 
-fn side(i: usize) -> Side {
-    if i == 0 { Side::A } else { Side::B }
-}
 
 fn name(i: usize) -> &'static str {
     if i == 0 { "A" } else { "B" }
@@ -64,24 +61,6 @@ pub(crate) fn looks_like_boilerplate(s: &str, tokens: usize) -> bool {
         )
 }
 
-/// Signed weight: positive favours A.
-fn signed(e: &Evidence) -> f64 {
-    match e.favours {
-        Some(Side::A) => e.weight,
-        Some(Side::B) => -e.weight,
-        None => 0.0,
-    }
-}
-
-/// Favours the side with more of something the other lacks: `(favours, weight)`.
-fn asymmetry(x: f64, y: f64, min_diff: f64, scale: f64, cap: f64) -> (Option<Side>, f64) {
-    let d = x - y;
-    if d.abs() < min_diff {
-        return (None, 0.0);
-    }
-    (Some(side(usize::from(d < 0.0))), (d.abs() * scale).min(cap))
-}
-
 /// Distinct names and numbers of the sentences of `p` that are article text.
 fn specifics<'d>(d: &Document<'d>, content: &[bool]) -> FastSet<&'d str> {
     let p: &'d PreparedText = d.prepared;
@@ -105,9 +84,6 @@ fn has_quote(s: &str) -> bool {
     opens > 0
 }
 
-/// Net evidence below which the direction is left undecided.
-const MIN_DIRECTION: f64 = 0.05;
-
 /// Decides the direction of copying and lists the evidence with its figures.
 pub(crate) fn decide(
     a: &Document<'_>,
@@ -128,6 +104,7 @@ pub(crate) fn decide(
             kind: "date".into(),
             favours,
             weight: if favours.is_some() { 0.9 } else { 0.0 },
+            value: (db - da) as f64 / 3600.0,
             detail: format!(
                 "A dated {}, B dated {}: B is {hours:+.1} h after A; the earlier text is the source",
                 crate::date::format_date(da),
@@ -170,20 +147,15 @@ pub(crate) fn decide(
     // Containment of article text: the source holds content the copy dropped; page furniture
     // is left out because copies both strip the source's and add their own.
     let frac = |i: usize| unaligned_content[i] as f64 / content_bytes[i].max(1) as f64;
-    let (mut fav, mut w) = asymmetry(frac(0), frac(1), 0.04, 1.0, 0.4);
-    // Whole sentences missing on one side only (the other has no unaligned text at all) are
-    // telling even when short.
-    for i in 0..2 {
-        if unaligned_content[i] > 0 && unaligned_content[1 - i] == 0 && w < 0.1 {
-            (fav, w) = (Some(side(i)), 0.1);
-        }
-    }
+    let mut values: Vec<f64> = Vec::with_capacity(DIRECTION_FEATURES.len());
+    let mut weighed: Vec<usize> = Vec::with_capacity(DIRECTION_FEATURES.len());
     evidence.push(Evidence {
         kind: "containment".into(),
-        favours: fav,
-        weight: w,
+        favours: None,
+        weight: 0.0,
+        value: frac(0) - frac(1),
         detail: format!(
-            "unaligned article text (page furniture excluded): A {} of {} bytes ({:.0}%), B {} of {} bytes ({:.0}%); overall aligned A {:.0}%, B {:.0}%; a copy drops material more often than it invents it",
+            "unaligned article text (page furniture excluded): A {} of {} bytes ({:.0}%), B {} of {} bytes ({:.0}%); overall aligned A {:.0}%, B {:.0}%; not weighed: spins drop material, LLM rewrites add it",
             unaligned_content[0],
             content_bytes[0],
             frac(0) * 100.0,
@@ -210,13 +182,16 @@ pub(crate) fn decide(
     }
     // Evidence about editing a verbatim copy: it counts in proportion to how much of the
     // pair is such a copy (in a reworded text a few near-verbatim sentences say little).
-    let (fav, w) = asymmetry(extra[0] as f64, extra[1] as f64, 2.0, 0.03, 0.3);
-    let w = w * fig.vcov[0].min(fig.vcov[1]).clamp(0.0, 1.0);
-    let fav = if w > 0.0 { fav } else { None };
+    weighed.push(evidence.len());
+    values.push(
+        (extra[0] as f64 - extra[1] as f64) / (extra[0] + extra[1] + 5) as f64
+            * fig.vcov[0].min(fig.vcov[1]).clamp(0.0, 1.0),
+    );
     evidence.push(Evidence {
         kind: "trimmed-words".into(),
-        favours: fav,
-        weight: w,
+        favours: None,
+        weight: 0.0,
+        value: values[0],
         detail: format!(
             "inside verbatim / near-verbatim matches A has {} words B lacks and B has {} words A lacks; edits trim more than they add",
             extra[0], extra[1]
@@ -227,11 +202,13 @@ pub(crate) fn decide(
     let (sa, sb) = (specifics(a, &content[0]), specifics(b, &content[1]));
     let only_a = sa.difference(&sb).count();
     let only_b = sb.difference(&sa).count();
-    let (fav, w) = asymmetry(only_a as f64, only_b as f64, 2.0, 0.04, 0.3);
+    weighed.push(evidence.len());
+    values.push((only_a as f64 - only_b as f64) / (only_a + only_b + 3) as f64);
     evidence.push(Evidence {
         kind: "dropped-specifics".into(),
-        favours: fav,
-        weight: w,
+        favours: None,
+        weight: 0.0,
+        value: values[1],
         detail: format!(
             "names and numbers of article text only in A: {only_a}, only in B: {only_b}; rewrites drop specific details and add generic text"
         ),
@@ -252,11 +229,15 @@ pub(crate) fn decide(
             _ => {}
         }
     }
-    let (fav, w) = asymmetry(quote_only[0] as f64, quote_only[1] as f64, 1.0, 0.1, 0.3);
+    weighed.push(evidence.len());
+    values.push(
+        (quote_only[0] as f64 - quote_only[1] as f64) / (quote_only[0] + quote_only[1] + 1) as f64,
+    );
     evidence.push(Evidence {
         kind: "quotations".into(),
-        favours: fav,
-        weight: w,
+        favours: None,
+        weight: 0.0,
+        value: values[2],
         detail: format!(
             "aligned passages quoting directly only in A: {}, only in B: {}; rewrites turn quotes into reported speech",
             quote_only[0], quote_only[1]
@@ -267,6 +248,7 @@ pub(crate) fn decide(
         kind: "page-furniture".into(),
         favours: None,
         weight: 0.0,
+        value: (furniture[1] as f64 - furniture[0] as f64) / (furniture[0] + furniture[1] + 1) as f64,
         detail: format!(
             "unaligned boilerplate-like lines (credits, bylines, links, footers, titles): {} {}, {} {}; not weighed: copies both strip and add them",
             name(0),
@@ -275,19 +257,167 @@ pub(crate) fn decide(
             furniture[1]
         ),
     });
+    evidence.push(Evidence {
+        kind: "length".into(),
+        favours: None,
+        weight: 0.0,
+        value: (content_bytes[1].max(1) as f64 / content_bytes[0].max(1) as f64).ln(),
+        detail: format!(
+            "article text A {} bytes, B {} bytes; not weighed: copies run shorter or longer",
+            content_bytes[0], content_bytes[1]
+        ),
+    });
 
-    let total: f64 = evidence.iter().map(signed).sum();
-    let (source, confidence) = if total.abs() < MIN_DIRECTION {
-        (None, 0.0)
+    // The fitted model weighs the content evidence; dates, when known, decide.
+    let model = DirectionModel::get();
+    let mut z = 0.0;
+    for (k, v) in values.iter().enumerate() {
+        let c = model.weights[k] * (v / model.scale[k]).clamp(-3.0, 3.0);
+        z += c;
+        let e = &mut evidence[weighed[k]];
+        e.favours = if c > 0.0 {
+            Some(Side::A)
+        } else if c < 0.0 {
+            Some(Side::B)
+        } else {
+            None
+        };
+        e.weight = crate::verdict::sigmoid(c.abs()) * 2.0 - 1.0;
+    }
+    let p_a = crate::verdict::sigmoid(z);
+    if let Some(date) = evidence.iter().find(|e| e.kind == "date" && e.favours.is_some()) {
+        let source = date.favours;
+        return Direction {
+            source,
+            confidence: 0.9,
+            evidence,
+        };
+    }
+    let (source, confidence) = if p_a >= model.threshold {
+        (Some(Side::A), p_a)
+    } else if 1.0 - p_a >= model.threshold {
+        (Some(Side::B), 1.0 - p_a)
     } else {
-        (
-            Some(if total > 0.0 { Side::A } else { Side::B }),
-            total.abs().min(0.99),
-        )
+        (None, 0.0)
     };
     Direction {
         source,
-        confidence,
+        confidence: confidence.min(0.99),
         evidence,
+    }
+}
+
+/// Names of the direction features, in the order of [`DirectionModel::weights`]: signed,
+/// positive when the evidence says A is the source.
+/// (`containment`, `length` and `page-furniture` are shown but not weighed: on copies with a
+/// known source they point both ways — spins drop material, LLM rewrites add it; copies strip
+/// their source's furniture and add their own.)
+pub const DIRECTION_FEATURES: [&str; 3] = ["trimmed-words", "dropped-specifics", "quotations"];
+
+/// The fitted direction model: `P(A is the source) = σ(Σ weight_i · value_i / scale_i)` (no
+/// intercept: swapping A and B flips every value), a source named only when that probability
+/// reaches `threshold` one way or the other (else `null`: a wrong source is worse than none).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DirectionModel {
+    /// How it was made (the command).
+    #[serde(default)]
+    pub fitted_by: String,
+    /// Feature names ([`DIRECTION_FEATURES`]).
+    pub features: Vec<String>,
+    /// Scale of each feature (its standard deviation on the fitting data).
+    pub scale: Vec<f64>,
+    /// Weight of each scaled feature.
+    pub weights: Vec<f64>,
+    /// Probability from which a source is named.
+    pub threshold: f64,
+    /// Share of named sources that were right on the fitting data at that threshold.
+    #[serde(default)]
+    pub fit_precision: f64,
+    /// Share of the fitting pairs given a source at that threshold.
+    #[serde(default)]
+    pub fit_decided: f64,
+}
+
+static MODEL: std::sync::OnceLock<DirectionModel> = std::sync::OnceLock::new();
+
+impl DirectionModel {
+    /// The committed model.
+    pub fn get() -> &'static DirectionModel {
+        MODEL.get_or_init(|| {
+            serde_json::from_str(include_str!("../models/direction.json"))
+                .expect("committed direction model is valid JSON (checked by a test)")
+        })
+    }
+
+    /// Fits the model on signed feature values with the known answer (`true`: A is the
+    /// source); the threshold is the lowest at which named sources are right at least
+    /// `precision` of the time on this data.
+    pub fn fit(fitted_by: &str, xs: &[[f64; 3]], ys: &[bool], precision: f64) -> DirectionModel {
+        // Symmetric data: every pair also seen with A and B swapped.
+        let mut feats = Vec::new();
+        let mut labels = Vec::new();
+        for (x, &y) in xs.iter().zip(ys) {
+            feats.push(*x);
+            labels.push(y);
+            feats.push(x.map(|v| -v));
+            labels.push(!y);
+        }
+        let n = DIRECTION_FEATURES.len();
+        let m = feats.len().max(1) as f64;
+        let scale: Vec<f64> = (0..n)
+            .map(|i| {
+                let v = feats.iter().map(|x| x[i] * x[i]).sum::<f64>() / m;
+                if v > 1e-12 { v.sqrt() } else { 1.0 }
+            })
+            .collect();
+        let mut w = vec![0.0; n];
+        for _ in 0..2000 {
+            let mut g = vec![0.0; n];
+            for (x, &y) in feats.iter().zip(&labels) {
+                let z: f64 = (0..n).map(|i| w[i] * (x[i] / scale[i]).clamp(-3.0, 3.0)).sum();
+                let d = crate::verdict::sigmoid(z) - f64::from(u8::from(y));
+                for i in 0..n {
+                    g[i] += d * (x[i] / scale[i]).clamp(-3.0, 3.0) / m;
+                }
+            }
+            for i in 0..n {
+                w[i] -= 0.5 * (g[i] + 0.01 * w[i]);
+            }
+        }
+        let prob = |x: &[f64; 3]| {
+            crate::verdict::sigmoid(
+                (0..n)
+                    .map(|i| w[i] * (x[i] / scale[i]).clamp(-3.0, 3.0))
+                    .sum(),
+            )
+        };
+        let mut threshold = 0.99;
+        let (mut best_prec, mut best_dec) = (0.0, 0.0);
+        for t in (50..100).map(|t| t as f64 / 100.0) {
+            let (mut right, mut decided) = (0usize, 0usize);
+            for (x, &y) in xs.iter().zip(ys) {
+                let p = prob(x);
+                if p >= t || 1.0 - p >= t {
+                    decided += 1;
+                    right += usize::from((p >= t) == y);
+                }
+            }
+            if decided > 0 && right as f64 / decided as f64 >= precision {
+                threshold = t;
+                best_prec = right as f64 / decided as f64;
+                best_dec = decided as f64 / xs.len().max(1) as f64;
+                break;
+            }
+        }
+        let r = |v: f64| (v * 1e6).round() / 1e6;
+        DirectionModel {
+            fitted_by: fitted_by.to_string(),
+            features: DIRECTION_FEATURES.iter().map(|s| s.to_string()).collect(),
+            scale: scale.into_iter().map(r).collect(),
+            weights: w.into_iter().map(r).collect(),
+            threshold,
+            fit_precision: r(best_prec),
+            fit_decided: r(best_dec),
+        }
     }
 }

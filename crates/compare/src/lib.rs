@@ -24,12 +24,15 @@
 
 mod changes;
 pub mod date;
-mod direction;
+pub mod direction;
 pub mod model;
+pub mod verdict;
 pub mod wording;
 
 pub use date::{format_date, parse_date};
 pub use model::*;
+pub use direction::DirectionModel;
+pub use verdict::{Contribution, FEATURE_NAMES, PairFeatures, VerdictModel};
 pub use stemma_align::{AlignOptions, LexicalScorer, SentenceScorer};
 
 use stemma_align::{AlignInput, AlignResult, MatchKind, align_with, order_consistency};
@@ -63,12 +66,16 @@ impl<'a> Document<'a> {
     }
 }
 
-/// Tunable settings of a comparison. Defaults are calibrated as documented in
-/// `docs/notes/compare.md`.
+/// Tunable settings of a comparison. Whether a pair is derived is decided by the fitted
+/// [`VerdictModel`] (`verdict`); the other settings describe a derivation once found, or are
+/// rules that hold whatever the model says (see `docs/notes/verdict.md`).
 #[derive(Debug, Clone)]
 pub struct CompareOptions {
     /// Options of the sentence aligner.
     pub align: AlignOptions,
+    /// The fitted verdict model (default: the committed lexical model; front ends running the
+    /// semantic layer pass [`VerdictModel::semantic`]).
+    pub verdict: VerdictModel,
     /// Near-duplicate: at least this fraction of the more covered side lies in aligned
     /// passages …
     pub near_duplicate_copy: f64,
@@ -78,39 +85,24 @@ pub struct CompareOptions {
     pub near_duplicate_source: f64,
     /// See `near_duplicate_source`; default [`wording::NEAR_DUPLICATE_WORDING`].
     pub near_duplicate_wording: f64,
-    /// Rewrite: at least this fraction of the copy side lies in aligned passages …
+    /// A derived pair is a `rewrite` when at least this fraction of the copy side (the more
+    /// covered one) lies in aligned passages, and a `partial` below.
     pub rewrite_coverage: f64,
-    /// … and at least this fraction of the copy side in confident alignments (similarity at
-    /// least the scorer's `strong` threshold, or verbatim / near-verbatim) — or else the mean
-    /// coverage of both sides reaches `rewrite_mean_coverage` (a heavy spin: every sentence
-    /// reworded, few confident matches, but nearly everything aligned in order) …
-    pub rewrite_strong_coverage: f64,
-    /// See `rewrite_strong_coverage`.
-    pub rewrite_mean_coverage: f64,
-    /// … from at least this many aligned sentence matches (fewer is enough when the copy side has
-    /// fewer sentences, all aligned) …
-    pub rewrite_min_matches: usize,
-    /// … keeping the order of the source: at least this fraction of the matches lie on one
-    /// chain increasing on both sides (independent write-ups order shared facts differently).
-    /// Also required for `partial` built from paraphrases.
-    pub min_order: f64,
-    /// A copy side at least this much in confident matches (strong similarity or
-    /// (near-)verbatim) is a derivation whatever its order (a copy with its paragraphs
-    /// reordered): `min_order` is waived when the other side is also `rewrite_coverage`
-    /// covered.
-    pub reordered_confident: f64,
     /// A copy side this much verbatim that reuses less than `near_duplicate_source` of the other
     /// side is an excerpt: `partial`, not `rewrite`.
     pub excerpt_verbatim: f64,
-    /// Partial: at least this fraction of either side in confident alignments …
+    /// A derived pair whose copy side is aligned below `rewrite_coverage` but at least this
+    /// much (or mostly verbatim) reuses a part of the other: `partial`.
     pub partial_coverage: f64,
-    /// … in source order (this fraction of the matches on one increasing chain) …
-    pub partial_min_order: f64,
-    /// … with at least this many confident matches in source order (a verbatim / near-verbatim
-    /// passage of two or more sentences and at least `partial_min_tokens` tokens is also enough).
-    pub partial_min_matches: usize,
-    /// Tokens of a verbatim / near-verbatim passage that make it reuse on its own.
+    /// Verbatim / near-verbatim reuse of two or more sentences with at least this many tokens
+    /// (quotations excluded), in any order, is at least `partial` whatever the model says …
     pub partial_min_tokens: usize,
+    /// … and so is such reuse of at least this many tokens in any number of sentences.
+    pub reuse_min_tokens: usize,
+    /// Template: a derived-looking pair whose aligned sentences differ in at least this share
+    /// of their names and numbers (with differing names or numbers on both sides) is the same
+    /// frame filled with other facts.
+    pub template_slot_diff: f64,
     /// Same-story: weighted cosine of the documents' key terms (names, numbers, long words)
     /// at least this …
     pub same_story: f64,
@@ -129,20 +121,16 @@ impl Default for CompareOptions {
     fn default() -> Self {
         CompareOptions {
             align: AlignOptions::default(),
+            verdict: VerdictModel::lexical().clone(),
             near_duplicate_copy: 0.85,
             near_duplicate_source: 0.6,
             near_duplicate_wording: wording::NEAR_DUPLICATE_WORDING,
             rewrite_coverage: 0.5,
-            rewrite_strong_coverage: 0.4,
-            rewrite_mean_coverage: 0.72,
-            rewrite_min_matches: 3,
-            min_order: 0.7,
-            reordered_confident: 0.7,
             excerpt_verbatim: 0.7,
-            partial_coverage: 0.3,
-            partial_min_order: 0.9,
-            partial_min_matches: 3,
+            partial_coverage: 0.2,
             partial_min_tokens: 20,
+            reuse_min_tokens: 40,
+            template_slot_diff: 0.5,
             same_story: 0.2,
             same_story_min_shared: 3,
             clause_min_terms: 5,
@@ -255,82 +243,30 @@ impl<S: SentenceScorer> Comparer<S> {
         let opt = &self.options;
         let ia = AlignInput::new(a.text, a.prepared);
         let ib = AlignInput::new(b.text, b.prepared);
+        // 1. Align.
         let res = align_with(&self.scorer, &opt.align, ia, &fa.scorer, ib, &fb.scorer);
         let strong = self.scorer.thresholds().strong;
         let fig = figures(a, b, &res, strong);
-        let duplicate = is_duplicate(a.prepared, b.prepared);
-
-        let copy_side = if fig.cov[1] >= fig.cov[0] { 1 } else { 0 };
-        let src_side = 1 - copy_side;
-        let matches = res.groups.len();
-        let copy_sentences = [a, b][copy_side].prepared.sentences.len();
-        // A run of verbatim / near-verbatim matches, consecutive on both sides, spanning two
-        // or more sentences and long enough to be reuse on its own (one shared quotation is
-        // not: independent reports quote the same people).
-        let long_verbatim = verbatim_runs(&res.groups)
-            .iter()
-            .any(|r| r.len() >= 2 && group_tokens(a.prepared, r) >= opt.partial_min_tokens);
-        let order = order_consistency(&res.groups);
-        let topic = changes::topical_similarity(&fa.keys, &fb.keys);
-        let enough_matches = matches >= opt.rewrite_min_matches || matches >= copy_sentences;
-
-        let relation = if duplicate {
-            Relation::Duplicate
-        } else if fig.cov[copy_side] >= opt.near_duplicate_copy
-            && fig.cov[src_side] >= opt.near_duplicate_source
-            && aligned_wording(a, b, &res) >= opt.near_duplicate_wording
-        {
-            Relation::NearDuplicate
-        } else if enough_matches
-            && (order >= opt.min_order
-                || (fig.scov[copy_side] >= opt.reordered_confident
-                    && fig.cov[src_side] >= opt.rewrite_coverage))
-            && ((fig.cov[copy_side] >= opt.rewrite_coverage
-                && fig.scov[copy_side] >= opt.rewrite_strong_coverage)
-                || 0.5 * (fig.cov[0] + fig.cov[1]) >= opt.rewrite_mean_coverage)
-        {
-            if fig.vcov[copy_side] >= opt.excerpt_verbatim
-                && fig.cov[src_side] < opt.near_duplicate_source
-            {
-                Relation::Partial
-            } else {
-                Relation::Rewrite
-            }
-        } else if long_verbatim
-            || (fig.scov[0].max(fig.scov[1]) >= opt.partial_coverage
-                && fig.strong_matches >= opt.partial_min_matches
-                && order >= opt.partial_min_order)
-        {
-            Relation::Partial
-        } else if topic.score >= opt.same_story && topic.shared_keys >= opt.same_story_min_shared {
-            Relation::SameStory
-        } else {
-            Relation::Unrelated
-        };
-
+        // 2. Features, 3. verdict.
+        let m = measures(a, fa, b, fb, &res, &fig);
+        let v = self.verdict(a, b, fa, fb, &res, &fig, &m);
+        let relation = v.relation;
         let derivation = relation.is_derivation();
         let direction = direction::decide(a, b, &res, &fig, derivation);
         let score = match relation {
             Relation::Duplicate => 1.0,
             Relation::NearDuplicate => 0.5 * (fig.vcov[0] + fig.vcov[1]),
-            Relation::Rewrite | Relation::Partial => 0.5 * (fig.cov[0] + fig.cov[1]),
-            Relation::SameStory | Relation::Unrelated => topic.score,
+            Relation::Rewrite | Relation::Partial | Relation::Template => {
+                0.5 * (fig.cov[0] + fig.cov[1])
+            }
+            Relation::SameStory | Relation::Unrelated => m.key_terms,
         }
         .clamp(0.0, 1.0);
 
-        // For same-story only confident matches are shown (shared quotations, identical
-        // sentences): weaker ones are shared facts, not derived text.
-        let same_story = relation == Relation::SameStory;
-        let shown: Vec<&stemma_align::Passage> = if relation == Relation::Unrelated {
-            Vec::new()
-        } else {
-            res.passages
-                .iter()
-                .filter(|p| {
-                    !same_story || p.kind != MatchKind::Paraphrase || p.similarity >= strong
-                })
-                .collect()
-        };
+        // Every alignment found is reported; when the pair is not derived they are evidence
+        // (shared quotations, shared facts), marked weak.
+        let weak = !derivation;
+        let shown: Vec<&stemma_align::Passage> = res.passages.iter().collect();
         let alignments: Vec<Alignment> = shown
             .iter()
             .filter_map(|p| {
@@ -343,6 +279,7 @@ impl<S: SentenceScorer> Comparer<S> {
                         MatchKind::Paraphrase => AlignmentKind::Paraphrase,
                     },
                     similarity: p.similarity.clamp(0.0, 1.0),
+                    weak,
                 })
             })
             .collect();
@@ -381,6 +318,8 @@ impl<S: SentenceScorer> Comparer<S> {
         Comparison {
             relation,
             score,
+            probability: v.probability,
+            verdict: Some(v.explanation),
             direction,
             coverage: Coverage {
                 a: fig.cov[0],
@@ -393,6 +332,260 @@ impl<S: SentenceScorer> Comparer<S> {
             added,
         }
     }
+}
+
+/// What the verdict step decided.
+struct Decided {
+    relation: Relation,
+    probability: f64,
+    explanation: VerdictExplanation,
+}
+
+impl<S: SentenceScorer> Comparer<S> {
+    /// The verdict step: the model's probability of derivation, the rules that hold whatever
+    /// it says, and which derived relation the coverage describes.
+    #[allow(clippy::too_many_arguments)]
+    fn verdict(
+        &self,
+        a: &Document<'_>,
+        b: &Document<'_>,
+        fa: &DocumentFeatures<'_, S::Features>,
+        fb: &DocumentFeatures<'_, S::Features>,
+        res: &AlignResult,
+        fig: &Figures,
+        m: &verdict::Measures,
+    ) -> Decided {
+        let opt = &self.options;
+        let features = m.features();
+        let (p, contributions) = opt.verdict.probability(&features);
+        let log_odds = opt.verdict.bias + contributions.iter().map(|c| c.contribution).sum::<f64>();
+        let mut rule = None;
+        let copy_side = if fig.cov[1] >= fig.cov[0] { 1 } else { 0 };
+        let src_side = 1 - copy_side;
+
+        let duplicate = is_duplicate(a.prepared, b.prepared);
+        let reuse = m.verbatim_tokens >= opt.reuse_min_tokens
+            || (verbatim_sentences(a, res) >= 2 && m.verbatim_tokens >= opt.partial_min_tokens);
+        // No aligned text at all: nothing to show as evidence of copying, whatever the
+        // document-level figures say.
+        let derived_by_model = p >= opt.verdict.threshold && !res.groups.is_empty();
+        let mut probability = p;
+        let relation = if duplicate {
+            rule = Some("exact-copy".to_string());
+            probability = 1.0;
+            Relation::Duplicate
+        } else if (derived_by_model || reuse)
+            && slot_difference(a, b, res) >= opt.template_slot_diff
+        {
+            rule = Some("template".to_string());
+            Relation::Template
+        } else if derived_by_model || reuse {
+            if !derived_by_model {
+                rule = Some("verbatim-reuse".to_string());
+            }
+            if fig.cov[copy_side] >= opt.near_duplicate_copy
+                && fig.cov[src_side] >= opt.near_duplicate_source
+                && aligned_wording(a, b, res) >= opt.near_duplicate_wording
+            {
+                Relation::NearDuplicate
+            } else if !derived_by_model
+                || (fig.vcov[copy_side] >= opt.excerpt_verbatim
+                    && fig.cov[src_side] < opt.near_duplicate_source)
+                || (fig.cov[copy_side] < opt.rewrite_coverage
+                    && (fig.cov[copy_side] >= opt.partial_coverage
+                        || fig.vcov[copy_side] * 2.0 >= fig.cov[copy_side].max(1e-9)))
+            {
+                // Reuse found by the rule only, an excerpt, or a clearly aligned minority of
+                // the copy: a part of it is reused.
+                Relation::Partial
+            } else {
+                Relation::Rewrite
+            }
+        } else {
+            let topic = changes::topical_similarity(&fa.keys, &fb.keys);
+            if topic.score >= opt.same_story && topic.shared_keys >= opt.same_story_min_shared {
+                Relation::SameStory
+            } else {
+                Relation::Unrelated
+            }
+        };
+        Decided {
+            relation,
+            probability,
+            explanation: VerdictExplanation {
+                model: opt.verdict.name.clone(),
+                log_odds,
+                contributions,
+                rule,
+            },
+        }
+    }
+}
+
+/// The figures the verdict's features are made from.
+fn measures<F>(
+    a: &Document<'_>,
+    fa: &DocumentFeatures<'_, F>,
+    b: &Document<'_>,
+    fb: &DocumentFeatures<'_, F>,
+    res: &AlignResult,
+    fig: &Figures,
+) -> verdict::Measures {
+    let copy_side = if fig.cov[1] >= fig.cov[0] { 1 } else { 0 };
+    let src_side = 1 - copy_side;
+    let groups = &res.groups;
+    let n = groups.len();
+    // Sentence-by-sentence structure: a match followed by the next one on both sides.
+    let mut by_a: Vec<(usize, usize, usize, usize)> = groups
+        .iter()
+        .map(|g| (g.a.start, g.a.end, g.b.start, g.b.end))
+        .collect();
+    by_a.sort_unstable();
+    let mut chained = vec![false; n];
+    for i in 1..n {
+        let (_, pa_end, _, pb_end) = by_a[i - 1];
+        let (sa, _, sb, _) = by_a[i];
+        if sa >= pa_end && sa - pa_end <= 1 && sb >= pb_end && sb - pb_end <= 1 {
+            chained[i] = true;
+            chained[i - 1] = true;
+        }
+    }
+    let (na, nb) = (a.prepared.sentences.len(), b.prepared.sentences.len());
+    let (short_n, short_a) = if na <= nb { (na, true) } else { (nb, false) };
+    let matched = used(short_n, res, short_a).iter().filter(|&&u| u).count();
+    let specifics = |k: &changes::KeyTerms<'_>| -> Vec<String> {
+        k.iter()
+            .filter(|(_, v)| v.1)
+            .map(|(t, _)| t.to_string())
+            .collect()
+    };
+    let (sa, sb) = (specifics(&fa.keys), specifics(&fb.keys));
+    let shared = sa.iter().filter(|t| sb.contains(t)).count();
+    let union = sa.len() + sb.len() - shared;
+    verdict::Measures {
+        cov: [fig.cov[copy_side], fig.cov[src_side]],
+        scov: [fig.scov[copy_side], fig.scov[src_side]],
+        vcov: fig.vcov[0].max(fig.vcov[1]),
+        matched_sentences: if short_n == 0 {
+            0.0
+        } else {
+            matched as f64 / short_n as f64
+        },
+        ordered_matches: if short_n == 0 {
+            0.0
+        } else {
+            (order_consistency(groups) * n as f64).min(short_n as f64) / short_n as f64
+        },
+        matches: n,
+        chained: if n == 0 {
+            0.0
+        } else {
+            chained.iter().filter(|&&c| c).count() as f64 / n as f64
+        },
+        mean_similarity: if n == 0 {
+            0.0
+        } else {
+            groups.iter().map(|g| g.similarity).sum::<f64>() / n as f64
+        },
+        verbatim_tokens: reused_verbatim_tokens(a, res),
+        key_terms: changes::topical_similarity(&fa.keys, &fb.keys).score,
+        specifics: if union == 0 {
+            0.0
+        } else {
+            shared as f64 / union as f64
+        },
+    }
+}
+
+/// True for a sentence that is mostly a direct quotation: independent reports quote the same
+/// people word for word, so shared quotations are not evidence of copying.
+fn mostly_quotation(text: &str) -> bool {
+    let mut inside = false;
+    let (mut quoted, mut total) = (0usize, 0usize);
+    for c in text.chars() {
+        match c {
+            '"' => inside = !inside,
+            '“' | '«' | '„' => inside = true,
+            '”' | '»' => inside = false,
+            _ => {
+                if c.is_alphanumeric() {
+                    total += 1;
+                    if inside {
+                        quoted += 1;
+                    }
+                }
+            }
+        }
+    }
+    total > 0 && quoted * 2 >= total
+}
+
+/// Verbatim / near-verbatim matches, any order, whose A side is not mostly a quotation.
+fn verbatim_groups<'r>(
+    a: &'r Document<'_>,
+    res: &'r AlignResult,
+) -> impl Iterator<Item = &'r stemma_align::AlignedGroup> + 'r {
+    res.groups.iter().filter(move |g| {
+        g.kind != MatchKind::Paraphrase
+            && !sentence_span(a.prepared, &g.a, a.text.len())
+                .and_then(|s| a.text.get(s.start..s.end))
+                .is_some_and(mostly_quotation)
+    })
+}
+
+/// Tokens (of A) reused verbatim or near-verbatim, in any order, quotations excluded.
+fn reused_verbatim_tokens(a: &Document<'_>, res: &AlignResult) -> usize {
+    verbatim_groups(a, res)
+        .map(|g| group_tokens(a.prepared, &g.a))
+        .sum()
+}
+
+/// Sentences (of A) reused verbatim or near-verbatim, in any order, quotations excluded.
+fn verbatim_sentences(a: &Document<'_>, res: &AlignResult) -> usize {
+    verbatim_groups(a, res).map(|g| g.a.len()).sum()
+}
+
+/// Share of the names and numbers of aligned sentences that differ between the two sides
+/// (0 when fewer than two differ on each side): high for one frame filled with other facts
+/// (a wire service's template), low for a copy, which keeps its source's specifics.
+fn slot_difference(a: &Document<'_>, b: &Document<'_>, res: &AlignResult) -> f64 {
+    fn slots<'t>(d: &Document<'t>, r: &std::ops::Range<usize>) -> Vec<&'t str> {
+        let p: &'t PreparedText = d.prepared;
+        let mut out = Vec::new();
+        for s in p.sentences.get(r.start..r.end.min(p.sentences.len())).unwrap_or(&[]) {
+            let t = s.tokens.start.min(p.tokens.len())..s.tokens.end.min(p.tokens.len());
+            for (k, t) in p.tokens[t].iter().enumerate() {
+                if t.kind == TokenKind::Number || (k > 0 && is_name_token(t) && !t.stop) {
+                    out.push(t.norm.as_str());
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+    // Only matches that keep the frame's wording word for word (a template's fixed text);
+    // paraphrases differ everywhere, not only in their slots.
+    let frame: Vec<&stemma_align::AlignedGroup> = res
+        .groups
+        .iter()
+        .filter(|g| g.token_similarity >= 0.5)
+        .collect();
+    if frame.len() < 2 || frame.len() * 2 < res.groups.len() {
+        return 0.0;
+    }
+    let (mut only_a, mut only_b, mut total) = (0usize, 0usize, 0usize);
+    for g in frame {
+        let (sa, sb) = (slots(a, &g.a), slots(b, &g.b));
+        let shared = sa.iter().filter(|t| sb.binary_search(t).is_ok()).count();
+        only_a += sa.len() - shared;
+        only_b += sb.len() - shared;
+        total += sa.len() + sb.len() - shared;
+    }
+    if only_a < 2 || only_b < 2 || total == 0 {
+        return 0.0;
+    }
+    (only_a + only_b) as f64 / total as f64
 }
 
 /// [`wording::wording_similarity`] of the aligned text: A's aligned sentences in A order
@@ -551,25 +744,6 @@ fn unaligned_runs(d: &Document<'_>, used: &[bool]) -> Vec<Span> {
 /// True for a token that looks like a name: capitalized word, not a number.
 pub(crate) fn is_name_token(t: &stemma_text::Token) -> bool {
     t.capitalized && t.kind == TokenKind::Word && t.norm.chars().any(char::is_alphabetic)
-}
-
-/// Runs (as A sentence ranges) of verbatim / near-verbatim matches that are consecutive on both
-/// sides. `groups` are ordered by position in B.
-fn verbatim_runs(groups: &[stemma_align::AlignedGroup]) -> Vec<std::ops::Range<usize>> {
-    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
-    let mut last_b_end: Option<usize> = None;
-    for g in groups {
-        if g.kind == MatchKind::Paraphrase {
-            last_b_end = None;
-            continue;
-        }
-        match (out.last_mut(), last_b_end) {
-            (Some(r), Some(be)) if r.end == g.a.start && be == g.b.start => r.end = g.a.end,
-            _ => out.push(g.a.clone()),
-        }
-        last_b_end = Some(g.b.end);
-    }
-    out
 }
 
 #[cfg(test)]

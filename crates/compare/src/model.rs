@@ -19,18 +19,22 @@ pub enum Relation {
     Partial,
     /// Independent coverage of the same event: shared names and facts, no derivation.
     SameStory,
+    /// Built from the same template (a wire service's fixed frame: "Qtly div … vs … prior /
+    /// Pay … / Record …") with different names, figures and dates: not a derivation.
+    Template,
     /// Nothing in common worth reporting.
     Unrelated,
 }
 
 impl Relation {
     /// All relations, strongest first.
-    pub const ALL: [Relation; 6] = [
+    pub const ALL: [Relation; 7] = [
         Relation::Duplicate,
         Relation::NearDuplicate,
         Relation::Rewrite,
         Relation::Partial,
         Relation::SameStory,
+        Relation::Template,
         Relation::Unrelated,
     ];
 
@@ -42,6 +46,7 @@ impl Relation {
             Relation::Rewrite => "rewrite",
             Relation::Partial => "partial",
             Relation::SameStory => "same-story",
+            Relation::Template => "template",
             Relation::Unrelated => "unrelated",
         }
     }
@@ -85,6 +90,10 @@ pub struct Evidence {
     pub favours: Option<Side>,
     /// How much this evidence weighed in the decision, in `[0, 1]`.
     pub weight: f64,
+    /// The measured figure, signed: positive says A is the source (hours from A to B for
+    /// `date`). The direction model's input.
+    #[serde(default)]
+    pub value: f64,
     /// Human-readable explanation with the figures used.
     pub detail: String,
 }
@@ -132,6 +141,10 @@ pub struct Alignment {
     pub kind: AlignmentKind,
     /// Sentence similarity in `[0, 1]` given by the scorer.
     pub similarity: f64,
+    /// True when the pair was not found to be derived: the alignment is shown as evidence
+    /// (shared quotations, shared facts), not as reuse.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub weak: bool,
 }
 
 /// A maximal reused region: consecutive [`Alignment`]s merged when they follow each other on
@@ -182,6 +195,13 @@ pub struct Comparison {
     pub relation: Relation,
     /// Strength of the relation in `[0, 1]` (how much of the texts derive from each other).
     pub score: f64,
+    /// Probability in `[0, 1]` that one text derives from the other (the verdict model's).
+    #[serde(default)]
+    pub probability: f64,
+    /// Why: the verdict model, each feature's value and contribution, and any rule that
+    /// overrode the model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<VerdictExplanation>,
     /// Which document is the source.
     pub direction: Direction,
     /// Fraction of each text inside aligned passages.
@@ -247,6 +267,8 @@ mod tests {
         let mut c = Comparison {
             relation: Relation::Partial,
             score: 0.5,
+            probability: 0.9,
+            verdict: None,
             direction: Direction {
                 source: Some(Side::B),
                 confidence: 0.7,
@@ -258,6 +280,7 @@ mod tests {
                 b: sp(3, 4),
                 kind: AlignmentKind::Verbatim,
                 similarity: 1.0,
+                weak: false,
             }],
             passages: vec![Passage {
                 a: sp(1, 2),
@@ -294,4 +317,19 @@ mod tests {
         assert_eq!(c.dropped, [sp(700, 800)]);
         assert_eq!(c.added, [sp(90, 100)]);
     }
+}
+
+/// How the relation was decided: the model's inputs and their weight in the decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerdictExplanation {
+    /// The verdict model used (`lexical`, `semantic`).
+    pub model: String,
+    /// The model's log-odds of derivation before the logistic function.
+    pub log_odds: f64,
+    /// Every feature with its value and contribution to the log-odds.
+    pub contributions: Vec<crate::verdict::Contribution>,
+    /// A rule that decided instead of the model, when one did (`verbatim-reuse`, `template`,
+    /// `exact-copy`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }

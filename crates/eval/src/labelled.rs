@@ -33,6 +33,10 @@ pub struct LabelledPair {
     /// Language, for grouping the figures.
     #[serde(default)]
     pub lang: Option<String>,
+    /// Which half of the set the pair belongs to: `fit` (used to fit models) or `test` (never
+    /// seen by fitting).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<String>,
 }
 
 /// What `compare` said about a labelled pair.
@@ -268,6 +272,7 @@ mod tests {
                 relation: truth,
                 source: src,
                 lang: Some("en".into()),
+                split: None,
             },
             relation: got,
             source: got_src,

@@ -41,6 +41,7 @@ fn main() {
                     b: Span::new(b0, b.len()),
                     kind,
                     similarity: 0.9,
+                    weak: false,
                 });
                 let (ia, ib) = (sa.find("Matesgora").unwrap(), sb.find("Matsegora").unwrap());
                 changes.push(Change {
@@ -56,6 +57,8 @@ fn main() {
     let cmp = Comparison {
         relation: Relation::NearDuplicate,
         score: 0.8,
+        probability: 0.9,
+        verdict: None,
         direction: Direction {
             source: Some(Side::A),
             confidence: 0.6,

@@ -38,6 +38,7 @@ fn main() {
         b: span(B, b),
         kind,
         similarity,
+        weak: false,
     };
     let ch = |kind, a: &str, b: &str, ctx_a: &str, ctx_b: &str| {
         let (ca, cb) = (span(A, ctx_a), span(B, ctx_b));
@@ -71,6 +72,8 @@ fn main() {
     let cmp = Comparison {
         relation: Relation::NearDuplicate,
         score: 0.81,
+        probability: 0.9,
+        verdict: None,
         direction: Direction {
             source: Some(Side::A),
             confidence: 0.74,
@@ -79,18 +82,21 @@ fn main() {
                     kind: "date".into(),
                     favours: Some(Side::A),
                     weight: 0.45,
+                    value: 0.0,
                     detail: "A is dated 2 h 10 min before B".into(),
                 },
                 Evidence {
                     kind: "added-material".into(),
                     favours: Some(Side::A),
                     weight: 0.3,
+                    value: 0.0,
                     detail: "B adds a banner and a share line (62 bytes) that A lacks".into(),
                 },
                 Evidence {
                     kind: "containment".into(),
                     favours: None,
                     weight: 0.1,
+                    value: 0.0,
                     detail: "both texts contain 84–88% of each other".into(),
                 },
             ],

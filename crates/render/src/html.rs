@@ -103,6 +103,7 @@ fn relation_class(r: Relation) -> &'static str {
         Relation::Rewrite => "r-rew",
         Relation::Partial => "r-part",
         Relation::SameStory => "r-same",
+        Relation::Template => "r-tmpl",
         Relation::Unrelated => "r-unrel",
     }
 }
@@ -580,7 +581,7 @@ pub const CSS: &str = r#"
 .stm-v { font-size: 16px; }
 .stm-rel { display: inline-block; font-weight: 700; font-size: 15px; padding: 2px 10px; border-radius: 12px; color: #fff; }
 .r-dup { background: #cf222e; } .r-near { background: #bc4c00; } .r-rew { background: #8250df; }
-.r-part { background: #0969da; } .r-same { background: #1a7f37; } .r-unrel { background: #6e7781; }
+.r-part { background: #0969da; } .r-same { background: #1a7f37; } .r-unrel { background: #6e7781; } .r-tmpl { background: #8c6d1f; }
 .stm-arr { color: #656d76; }
 .stm-conf { font-size: 13px; color: #656d76; margin-left: 8px; }
 .stm-cov { display: flex; align-items: center; gap: 8px; font-size: 13px; }
@@ -734,6 +735,7 @@ mod tests {
             b: Span::new(0, evil.len()),
             kind: AlignmentKind::Verbatim,
             similarity: 1.0,
+            weak: false,
         }];
         cmp.changes = vec![Change {
             kind: ChangeKind::Quote,
@@ -777,6 +779,7 @@ mod tests {
             b: span(b, "Ünïcödé ✓ — 東京 text."),
             kind: AlignmentKind::Verbatim,
             similarity: 1.0,
+            weak: false,
         }];
         cmp.changes = vec![Change {
             kind: ChangeKind::Name,
@@ -807,24 +810,28 @@ mod tests {
                 b: Span::new(0, 4),
                 kind: AlignmentKind::Paraphrase,
                 similarity: 0.5,
+                weak: false,
             },
             Alignment {
                 a: Span::new(0, 12),
                 b: Span::new(3, 9),
                 kind: AlignmentKind::NearVerbatim,
                 similarity: 0.8,
+                weak: false,
             },
             Alignment {
                 a: Span::new(2, 8),
                 b: Span::new(2, 1000),
                 kind: AlignmentKind::Verbatim,
                 similarity: 1.0,
+                weak: false,
             },
             Alignment {
                 a: Span::new(7, 7),
                 b: Span::new(11, 12),
                 kind: AlignmentKind::Verbatim,
                 similarity: 1.0,
+                weak: false,
             },
         ];
         cmp.changes = vec![Change {
@@ -877,6 +884,8 @@ mod tests {
         let cmp = Comparison {
             relation: Relation::Unrelated,
             score: 0.0,
+            probability: 0.9,
+            verdict: None,
             direction: stemma_compare::Direction {
                 source: None,
                 confidence: 0.0,

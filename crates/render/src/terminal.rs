@@ -74,6 +74,7 @@ fn relation_code(r: Relation) -> &'static str {
         Relation::Rewrite => "1;35",
         Relation::Partial => "1;36",
         Relation::SameStory => "1;34",
+        Relation::Template => "1;32",
         Relation::Unrelated => "1;2",
     }
 }

@@ -24,7 +24,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .enumerate()
         .map(|(n, l)| {
             l.split_whitespace()
-                .map(|t| t.parse().map_err(|e| format!("{}: line {}: {e}", args[2], n + 1)))
+                .map(|t| {
+                    t.parse()
+                        .map_err(|e| format!("{}: line {}: {e}", args[2], n + 1))
+                })
                 .collect::<Result<Vec<u32>, String>>()
         })
         .collect::<Result<_, _>>()?;

@@ -124,12 +124,17 @@ pub(crate) fn parse(data: &[u8]) -> Result<ModelFile<'_>, EmbedError> {
     let type_vocab = c.count("type vocab size")?;
     let eps = c.f32("layernorm eps")?;
     let qk = c.count("block size")?;
-    if qk != QK || hidden == 0 || heads == 0 || hidden % heads != 0 || hidden % QK != 0 {
+    if qk != QK
+        || hidden == 0
+        || heads == 0
+        || !hidden.is_multiple_of(heads)
+        || !hidden.is_multiple_of(QK)
+    {
         return Err(bad(format!(
             "unsupported shape: hidden {hidden}, heads {heads}, block {qk}"
         )));
     }
-    if ffn % QK != 0 || max_positions < 3 || type_vocab == 0 {
+    if !ffn.is_multiple_of(QK) || max_positions < 3 || type_vocab == 0 {
         return Err(bad(format!(
             "unsupported shape: ffn {ffn}, max positions {max_positions}"
         )));
@@ -209,13 +214,14 @@ pub(crate) fn parse(data: &[u8]) -> Result<ModelFile<'_>, EmbedError> {
             d => return Err(bad(format!("tensor {name}: unknown dtype {d}"))),
         };
         let len = c.u32("tensor length")? as usize;
-        let offset = usize::try_from(c.u64("tensor offset")?).map_err(|_| bad("offset overflow"))?;
+        let offset =
+            usize::try_from(c.u64("tensor offset")?).map_err(|_| bad("offset overflow"))?;
         let bytes = usize::try_from(c.u64("tensor size")?).map_err(|_| bad("size overflow"))?;
         let expected = match dtype {
             DType::F32 => len * 4,
             DType::Q4 => len / QK * Q4_BLOCK_BYTES,
         };
-        if bytes != expected || (dtype == DType::Q4 && len % QK != 0) {
+        if bytes != expected || (dtype == DType::Q4 && !len.is_multiple_of(QK)) {
             return Err(bad(format!(
                 "tensor {name}: {bytes} bytes for {len} elements of {dtype:?}"
             )));

@@ -152,8 +152,8 @@ impl Encoder {
                         let c = &mut ctx[t * hd + h * head_dim..][..head_dim];
                         c.fill(0.0);
                         for (s, &pr) in probs[..len].iter().enumerate() {
-                            let v = &qkv[(start + s) * 3 * hd + 2 * hd + h * head_dim..]
-                                [..head_dim];
+                            let v =
+                                &qkv[(start + s) * 3 * hd + 2 * hd + h * head_dim..][..head_dim];
                             let p = pr * inv;
                             for (ci, vi) in c.iter_mut().zip(v) {
                                 *ci += p * vi;
@@ -164,13 +164,34 @@ impl Encoder {
                 start += len;
             }
             linear(&ctx, total, hd, &ly.out_w, &ly.out_b, &mut proj);
-            layer_norm(&mut x, Some(&proj), &ly.attn_ln_w, &ly.attn_ln_b, hd, self.eps);
+            layer_norm(
+                &mut x,
+                Some(&proj),
+                &ly.attn_ln_w,
+                &ly.attn_ln_b,
+                hd,
+                self.eps,
+            );
             linear(&x, total, hd, &ly.ffn_in_w, &ly.ffn_in_b, &mut mid);
             for v in &mut mid {
                 *v = gelu(*v);
             }
-            linear(&mid, total, self.ffn, &ly.ffn_out_w, &ly.ffn_out_b, &mut proj);
-            layer_norm(&mut x, Some(&proj), &ly.out_ln_w, &ly.out_ln_b, hd, self.eps);
+            linear(
+                &mid,
+                total,
+                self.ffn,
+                &ly.ffn_out_w,
+                &ly.ffn_out_b,
+                &mut proj,
+            );
+            layer_norm(
+                &mut x,
+                Some(&proj),
+                &ly.out_ln_w,
+                &ly.out_ln_b,
+                hd,
+                self.eps,
+            );
         }
 
         let mut out = Vec::with_capacity(seqs.len());

@@ -33,7 +33,9 @@ impl Tokenizer {
         for (i, p) in v.pieces.iter().enumerate() {
             if !p.is_empty() {
                 // The first piece with given bytes wins, as in the reference lookup.
-                pieces.entry(p.clone().into_boxed_slice()).or_insert(i as u32);
+                pieces
+                    .entry(p.clone().into_boxed_slice())
+                    .or_insert(i as u32);
             }
         }
         let min_score = v.scores.iter().copied().fold(f32::INFINITY, f32::min);

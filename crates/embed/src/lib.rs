@@ -229,3 +229,14 @@ pub fn normalize(v: &mut [f32]) {
 pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
+
+/// The model as the aligner's semantic layer ([`stemma_align::HybridScorer`]).
+impl stemma_align::SentenceEmbedder for Embedder {
+    fn embed(&self, sentences: &[&str]) -> Vec<Vec<f32>> {
+        Embedder::embed(self, sentences)
+    }
+
+    fn name(&self) -> &str {
+        "multilingual-e5-small (4-bit)"
+    }
+}

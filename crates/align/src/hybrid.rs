@@ -25,8 +25,9 @@ pub trait SentenceEmbedder: Send + Sync {
 ///
 /// Cosines of multilingual-e5 live in a narrow band (about 0.75 for unrelated sentences to 0.95
 /// for paraphrases), so the cosine is mapped linearly: `cos_paraphrase` lands on the aligner's
-/// paraphrase threshold, `cos_strong` on its strong threshold, clamped to `[0, 1]`. Values were
-/// fitted on MRPC train and STS-B train (see `docs/notes/semantic.md`).
+/// paraphrase threshold, `cos_strong` on its strong threshold, clamped to `[0, 1]`. The defaults
+/// were chosen on MRPC validation, STS-B dev and a ParaPhraser subsample (grid in
+/// `docs/notes/semantic.md`; neighbouring settings differ by about ±0.01).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SemanticCalibration {
     /// Cosine mapped to [`Thresholds::paraphrase`].
@@ -48,7 +49,7 @@ impl Default for SemanticCalibration {
         SemanticCalibration {
             cos_paraphrase: 0.90,
             cos_strong: 0.93,
-            weight: 0.5,
+            weight: 0.7,
             lexical_sure: 0.8,
             top_k: 3,
             min_candidate: 0.3,

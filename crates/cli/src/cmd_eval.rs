@@ -198,8 +198,8 @@ fn run_sentences(args: SentenceArgs) -> anyhow::Result<i32> {
         std::fs::write(path, tsv).with_context(|| format!("cannot write {}", path.display()))?;
     }
     // Columns: lexical, semantic (mapped cosine), combined.
-    let mut columns: Vec<(&str, Box<dyn Fn(&ms::HybridPairScores) -> f64>)> =
-        vec![("lexical", Box::new(|s| s.lexical))];
+    type Column = Box<dyn Fn(&ms::HybridPairScores) -> f64>;
+    let mut columns: Vec<(&str, Column)> = vec![("lexical", Box::new(|s| s.lexical))];
     if scorer.is_semantic() {
         let mapped = scorer.clone();
         columns.push((
@@ -210,7 +210,7 @@ fn run_sentences(args: SentenceArgs) -> anyhow::Result<i32> {
     }
     let mut reports = Vec::new();
     for (name, f) in &columns {
-        let col = |i: usize| scored[i].iter().map(|s| f(s)).collect::<Vec<f64>>();
+        let col = |i: usize| scored[i].iter().map(f).collect::<Vec<f64>>();
         let report = ms::report_from_scores(&mrpc, &col(0), &stsb, &col(1), threshold);
         let gold: Vec<f64> = para.iter().map(|p| p.gold).collect();
         let para_cv = (!para.is_empty()).then(|| ms::cross_validated(&col(2), &gold, 5));
@@ -238,7 +238,7 @@ fn run_sentences(args: SentenceArgs) -> anyhow::Result<i32> {
             .map_or(String::new(), |e| format!(" (model: {})", e.name()))
     );
     for (name, f) in &columns {
-        let col = |i: usize| scored[i].iter().map(|s| f(s)).collect::<Vec<f64>>();
+        let col = |i: usize| scored[i].iter().map(f).collect::<Vec<f64>>();
         let r = ms::report_from_scores(&mrpc, &col(0), &stsb, &col(1), threshold);
         let _ = writeln!(out, "[{name}]");
         if let (Some(f), Some(b)) = (r.mrpc_fixed, r.mrpc_best) {

@@ -7,8 +7,9 @@
 //!   sentences of a document in one call), proposes sparse candidate pairs (so long documents
 //!   are never scored all-pairs), and scores runs of consecutive sentences against each other.
 //!   [`LexicalScorer`] is the lexical implementation (weighted content stems with
-//!   character-trigram soft matching); a semantic scorer can be added without touching the
-//!   aligner.
+//!   character-trigram soft matching); [`HybridScorer`] adds an optional semantic layer
+//!   (sentence embeddings from any [`SentenceEmbedder`], e.g. `stemma-embed`) on top of it
+//!   without touching the aligner.
 //! - [`align`]: the aligner. It only knows the trait. It allows reordering, one-to-many and
 //!   many-to-one matches (a copy sentence merging two source sentences, or splitting one), labels
 //!   every match verbatim / near-verbatim / paraphrase, and merges runs of consecutive verbatim
@@ -32,6 +33,7 @@
 
 mod aligner;
 mod clauses;
+mod hybrid;
 mod lexical;
 mod scorer;
 mod words;
@@ -41,6 +43,7 @@ pub use aligner::{
     best_match_chain, order_consistency, passages,
 };
 pub use clauses::{clauses, partial_similarity};
+pub use hybrid::{HybridFeatures, HybridScorer, SemanticCalibration, SentenceEmbedder};
 pub use lexical::{LexicalFeatures, LexicalScorer, LexicalWeights};
 pub use scorer::{AlignInput, SentenceScorer, Thresholds};
 pub use words::{

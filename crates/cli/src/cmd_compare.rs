@@ -69,6 +69,13 @@ pub struct Args {
     /// Refuse inputs larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BYTES)]
     pub max_bytes: u64,
+    /// Sentence-embedding model file (e5-small-q4.bin) for the semantic layer; default:
+    /// $STEMMA_MODEL, then the cache folder (scripts/fetch-model.sh puts it there).
+    #[arg(long, value_name = "PATH")]
+    pub model: Option<std::path::PathBuf>,
+    /// Score sentences lexically only, even when a model is available.
+    #[arg(long, conflicts_with = "model")]
+    pub no_semantic: bool,
 }
 
 /// Why an input was refused.
@@ -206,7 +213,11 @@ pub fn run(args: Args) -> Result<i32> {
 
     let prep_a = stemma_text::prepare(text_a);
     let prep_b = stemma_text::prepare(text_b);
-    let cmp = Comparer::default().compare(
+    let embedder = crate::semantic_embedder(args.model.as_deref(), args.no_semantic)?;
+    let options = crate::compare_options(embedder.is_some());
+    let scorer = stemma_align::HybridScorer::new(stemma_align::LexicalScorer::default(), embedder);
+    let comparer = Comparer::with_scorer(options, scorer);
+    let cmp = comparer.compare(
         &Document::new(text_a, &prep_a).with_date(date_a),
         &Document::new(text_b, &prep_b).with_date(date_b),
     );

@@ -40,7 +40,8 @@ pub struct Args {
 
 #[derive(clap::Subcommand, Debug)]
 enum Sub {
-    /// Score the lexical sentence scorer on MRPC (accuracy, F1) and STS-B (Spearman).
+    /// Score the sentence scorer on MRPC (accuracy, F1), STS-B (Spearman) and ParaPhraser
+    /// (Russian; cross-validated accuracy): lexical, semantic and combined.
     Sentences(SentenceArgs),
     /// Compare each labelled pair of a manifest and score the relations and directions found.
     Pairs(PairsArgs),
@@ -74,6 +75,12 @@ struct PairsArgs {
     /// Precision the fitted direction threshold must reach on the fitting pairs.
     #[arg(long, default_value_t = 0.9)]
     direction_precision: f64,
+    /// The semantic model file (default: `$STEMMA_MODEL`, then the cache folder).
+    #[arg(long, value_name = "PATH")]
+    model: Option<PathBuf>,
+    /// Score lexically even when a semantic model is found.
+    #[arg(long)]
+    no_semantic: bool,
     /// L2 regularization of the fit.
     #[arg(long, default_value_t = 5.0)]
     fit_lambda: f64,
@@ -87,6 +94,21 @@ struct SentenceArgs {
     /// STS-B TSV (no header; score in column 5, sentences in 6 and 7).
     #[arg(long)]
     stsb: Option<PathBuf>,
+    /// ParaPhraser XML (Russian news headlines; classes -1 / 0 / 1, paraphrase = 0 or 1).
+    #[arg(long)]
+    paraphraser: Option<PathBuf>,
+    /// Use every k-th ParaPhraser pair so that at most this many are scored (0 = all).
+    #[arg(long, default_value_t = 1000)]
+    paraphraser_limit: usize,
+    /// Sentence-embedding model file (default: $STEMMA_MODEL, then the cache folder).
+    #[arg(long, value_name = "PATH")]
+    model: Option<PathBuf>,
+    /// Lexical scoring only.
+    #[arg(long, conflicts_with = "model")]
+    no_semantic: bool,
+    /// Write every pair's scores (set, gold, lexical, cosine, combined) as TSV to this file.
+    #[arg(long, value_name = "FILE")]
+    scores: Option<PathBuf>,
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
@@ -160,47 +182,114 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
 }
 
 fn run_sentences(args: SentenceArgs) -> anyhow::Result<i32> {
+    use stemma_eval::metrics::sentences as ms;
     let mut out = String::new();
-    if args.mrpc.is_none() && args.stsb.is_none() {
-        anyhow::bail!("give --mrpc FILE and/or --stsb FILE");
+    if args.mrpc.is_none() && args.stsb.is_none() && args.paraphraser.is_none() {
+        anyhow::bail!("give --mrpc FILE, --stsb FILE and/or --paraphraser FILE");
     }
-    let mrpc = match &args.mrpc {
-        Some(p) => stemma_eval::metrics::sentences::read_mrpc(p)?,
-        None => vec![],
+    let read = |p: &Option<PathBuf>, f: fn(&Path) -> Result<Vec<ms::SentencePair>, _>| match p {
+        Some(p) => f(p),
+        None => Ok(vec![]),
     };
-    let stsb = match &args.stsb {
-        Some(p) => stemma_eval::metrics::sentences::read_stsb(p)?,
-        None => vec![],
-    };
-    let (scorer, threshold) = stemma_eval::metrics::sentences::lexical_scorer();
+    let mrpc = read(&args.mrpc, ms::read_mrpc)?;
+    let stsb = read(&args.stsb, ms::read_stsb)?;
+    let para = ms::subsample(
+        read(&args.paraphraser, ms::read_paraphraser)?,
+        args.paraphraser_limit,
+    );
+    let embedder = crate::semantic_embedder(args.model.as_deref(), args.no_semantic)?;
+    let scorer = stemma_align::HybridScorer::new(stemma_align::LexicalScorer::default(), embedder);
+    let threshold = stemma_align::SentenceScorer::thresholds(&scorer).paraphrase;
     let start = std::time::Instant::now();
-    let r = stemma_eval::metrics::sentences::evaluate_sentences(&mrpc, &stsb, threshold, &scorer);
+    let sets = [("mrpc", &mrpc), ("stsb", &stsb), ("paraphraser", &para)];
+    let scored: Vec<Vec<ms::HybridPairScores>> = sets
+        .iter()
+        .map(|(_, pairs)| ms::hybrid_pair_scores(&scorer, pairs))
+        .collect();
     let secs = start.elapsed().as_secs_f64();
+    if let Some(path) = &args.scores {
+        let mut tsv = String::from("set\tgold\tlexical\tcosine\tcombined\n");
+        for ((name, pairs), scores) in sets.iter().zip(&scored) {
+            for (p, s) in pairs.iter().zip(scores) {
+                let cos = s.cosine.map_or(String::new(), |c| format!("{c:.6}"));
+                let _ = writeln!(
+                    tsv,
+                    "{name}\t{}\t{:.6}\t{cos}\t{:.6}",
+                    p.gold, s.lexical, s.combined
+                );
+            }
+        }
+        std::fs::write(path, tsv).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    // Columns: lexical, semantic (mapped cosine), combined.
+    type Column = Box<dyn Fn(&ms::HybridPairScores) -> f64>;
+    let mut columns: Vec<(&str, Column)> = vec![("lexical", Box::new(|s| s.lexical))];
+    if scorer.is_semantic() {
+        let mapped = scorer.clone();
+        columns.push((
+            "semantic",
+            Box::new(move |s| mapped.semantic_similarity(s.cosine.unwrap_or(0.0))),
+        ));
+        columns.push(("combined", Box::new(|s| s.combined)));
+    }
+    let mut reports = Vec::new();
+    for (name, f) in &columns {
+        let col = |i: usize| scored[i].iter().map(f).collect::<Vec<f64>>();
+        let report = ms::report_from_scores(&mrpc, &col(0), &stsb, &col(1), threshold);
+        let gold: Vec<f64> = para.iter().map(|p| p.gold).collect();
+        let para_cv = (!para.is_empty()).then(|| ms::cross_validated(&col(2), &gold, 5));
+        reports.push(serde_json::json!({
+            "scorer": name,
+            "report": report,
+            "paraphraser_pairs": para.len(),
+            "paraphraser_cv5": para_cv,
+        }));
+    }
     if args.json {
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&r)?);
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&reports)?);
         emit(&out)?;
         return Ok(crate::EXIT_OK);
     }
     let _ = writeln!(
         out,
-        "lexical sentence scorer ({} MRPC + {} STS-B pairs in {secs:.1}s)",
+        "sentence scorer: {} MRPC + {} STS-B + {} ParaPhraser pairs in {secs:.1}s{}",
         mrpc.len(),
-        stsb.len()
+        stsb.len(),
+        para.len(),
+        scorer
+            .embedder
+            .as_ref()
+            .map_or(String::new(), |e| format!(" (model: {})", e.name()))
     );
-    if let (Some(f), Some(b)) = (r.mrpc_fixed, r.mrpc_best) {
-        let _ = writeln!(
-            out,
-            "MRPC  threshold {:.2}: accuracy {:.3}  F1 {:.3}",
-            f.threshold, f.accuracy, f.f1
-        );
-        let _ = writeln!(
-            out,
-            "MRPC  best threshold {:.3} (tuned on this file): accuracy {:.3}  F1 {:.3}",
-            b.threshold, b.accuracy, b.f1
-        );
-    }
-    if let (Some(s), Some(p)) = (r.stsb_spearman, r.stsb_pearson) {
-        let _ = writeln!(out, "STS-B Spearman {s:.3}  Pearson {p:.3}");
+    for (name, f) in &columns {
+        let col = |i: usize| scored[i].iter().map(f).collect::<Vec<f64>>();
+        let r = ms::report_from_scores(&mrpc, &col(0), &stsb, &col(1), threshold);
+        let _ = writeln!(out, "[{name}]");
+        if let (Some(f), Some(b)) = (r.mrpc_fixed, r.mrpc_best) {
+            let _ = writeln!(
+                out,
+                "MRPC  threshold {:.2}: accuracy {:.3}  F1 {:.3}",
+                f.threshold, f.accuracy, f.f1
+            );
+            let _ = writeln!(
+                out,
+                "MRPC  best threshold {:.3} (tuned on this file): accuracy {:.3}  F1 {:.3}",
+                b.threshold, b.accuracy, b.f1
+            );
+        }
+        if let (Some(s), Some(p)) = (r.stsb_spearman, r.stsb_pearson) {
+            let _ = writeln!(out, "STS-B Spearman {s:.3}  Pearson {p:.3}");
+        }
+        if !para.is_empty() {
+            let gold: Vec<f64> = para.iter().map(|p| p.gold).collect();
+            let fixed = ms::classification(&col(2), &gold, threshold);
+            let cv = ms::cross_validated(&col(2), &gold, 5);
+            let _ = writeln!(
+                out,
+                "ParaPhraser threshold {:.2}: accuracy {:.3}  F1 {:.3}; 5-fold CV: accuracy {:.3}  F1 {:.3} (mean threshold {:.3})",
+                threshold, fixed.accuracy, fixed.f1, cv.accuracy, cv.f1, cv.threshold
+            );
+        }
     }
     emit(&out)?;
     Ok(crate::EXIT_OK)
@@ -225,11 +314,16 @@ fn run_pairs(args: PairsArgs) -> anyhow::Result<i32> {
             .join("docs")
     });
     let preparer = stemma_text::Preparer::new();
-    let comparer = Comparer::default();
+    let embedder = crate::semantic_embedder(args.model.as_deref(), args.no_semantic)?;
+    let options = crate::compare_options(embedder.is_some());
+    let comparer = Comparer::with_scorer(
+        options,
+        stemma_align::HybridScorer::new(stemma_align::LexicalScorer::default(), embedder),
+    );
     let mut texts = std::collections::HashMap::new();
     let mut outcomes = Vec::with_capacity(pairs.len());
     let mut out = String::new();
-    for pair in pairs {
+    for pair in &pairs {
         for name in [&pair.a, &pair.b] {
             if !texts.contains_key(name) {
                 let path = docs.join(format!("{name}.txt"));
@@ -239,9 +333,20 @@ fn run_pairs(args: PairsArgs) -> anyhow::Result<i32> {
                 texts.insert(name.clone(), (text, prepared));
             }
         }
-        let (ta, pa) = &texts[&pair.a];
-        let (tb, pb) = &texts[&pair.b];
-        let cmp = comparer.compare(&Document::new(ta, pa), &Document::new(tb, pb));
+    }
+    // Each document's features (its sentence embeddings with the semantic layer on) are made
+    // once and reused by all its comparisons.
+    let docs_of: std::collections::HashMap<&String, Document<'_>> = texts
+        .iter()
+        .map(|(name, (t, p))| (name, Document::new(t, p)))
+        .collect();
+    let features: std::collections::HashMap<&String, _> = docs_of
+        .iter()
+        .map(|(name, d)| (*name, comparer.document_features(d)))
+        .collect();
+    for pair in pairs {
+        let (da, db) = (&docs_of[&pair.a], &docs_of[&pair.b]);
+        let cmp = comparer.compare_features(da, &features[&pair.a], db, &features[&pair.b]);
         if args.verbose && cmp.relation != pair.relation {
             let _ = writeln!(
                 out,

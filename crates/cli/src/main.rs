@@ -59,6 +59,45 @@ pub(crate) fn emit(text: &str) -> anyhow::Result<()> {
     }
 }
 
+/// The semantic layer's sentence encoder for `--model PATH` / `--no-semantic`: the model at
+/// `model`, else `$STEMMA_MODEL`, else the cache folder. `None` (after one line on stderr)
+/// when it is off; an explicitly named model that is missing or broken is an error.
+pub(crate) fn semantic_embedder(
+    model: Option<&std::path::Path>,
+    no_semantic: bool,
+) -> anyhow::Result<Option<std::sync::Arc<dyn stemma_align::SentenceEmbedder>>> {
+    use anyhow::Context as _;
+    if no_semantic {
+        return Ok(None);
+    }
+    if let Some(p) = model
+        && !p.is_file()
+    {
+        anyhow::bail!("--model {}: no such file", p.display());
+    }
+    let Some(path) = stemma_embed::Embedder::find(model) else {
+        eprintln!(
+            "stemma: semantic layer off (no model found: run scripts/fetch-model.sh, or pass \
+             --model PATH or set {}); scoring lexically",
+            stemma_embed::MODEL_ENV
+        );
+        return Ok(None);
+    };
+    let embedder = stemma_embed::Embedder::load(&path)
+        .with_context(|| format!("loading the semantic model {}", path.display()))?;
+    Ok(Some(std::sync::Arc::new(embedder)))
+}
+
+/// Comparison options for the scorer in use: the verdict model fitted on alignments made with
+/// the semantic layer when it is on, the lexical one otherwise.
+pub(crate) fn compare_options(semantic: bool) -> stemma_compare::CompareOptions {
+    let mut o = stemma_compare::CompareOptions::default();
+    if semantic {
+        o.verdict = stemma_compare::VerdictModel::semantic().clone();
+    }
+    o
+}
+
 /// True when `err` comes from writing to a pipe whose reader has gone (`stemma … | head`).
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {

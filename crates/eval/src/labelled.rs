@@ -72,6 +72,8 @@ pub struct GroupFigures {
     pub exact: usize,
     /// Pairs decided right as derived or not derived.
     pub derivation_right: usize,
+    /// Precision and recall of "derived" in the group.
+    pub derivation: Prf,
 }
 
 /// Whether derived pairs are told from non-derived ones.
@@ -173,6 +175,12 @@ pub fn score(outcomes: &[Outcome]) -> LabelledReport {
         g.pairs += 1;
         g.exact += usize::from(truth == got);
         g.derivation_right += usize::from(t_der == g_der);
+        let (tp, fp, fn_) = (
+            g.derivation.tp + usize::from(t_der && g_der),
+            g.derivation.fp + usize::from(!t_der && g_der),
+            g.derivation.fn_ + usize::from(t_der && !g_der),
+        );
+        g.derivation = Prf::from_counts(tp, fp, fn_);
     }
     for rel in Relation::ALL {
         let tp = outcomes
@@ -247,8 +255,15 @@ impl LabelledReport {
         for (lang, g) in &self.per_lang {
             let _ = writeln!(
                 s,
-                "  lang {lang:<3} {:>3} pairs: relation exact {}/{}, derived-or-not right {}/{}",
-                g.pairs, g.exact, g.pairs, g.derivation_right, g.pairs
+                "  lang {lang:<3} {:>3} pairs: relation exact {}/{}, derived-or-not right {}/{}, derived P/R/F1 {:.3}/{:.3}/{:.3}",
+                g.pairs,
+                g.exact,
+                g.pairs,
+                g.derivation_right,
+                g.pairs,
+                g.derivation.precision,
+                g.derivation.recall,
+                g.derivation.f1
             );
         }
         s

@@ -210,6 +210,93 @@ pub fn spearman(x: &[f64], y: &[f64]) -> f64 {
     pearson(&ranks(x), &ranks(y))
 }
 
+/// Reads the ParaPhraser corpus XML (`<paraphrase>` elements with `<value name="text_1">`,
+/// `text_2` and `class`): gold is 1 for precise (1) and loose (0) paraphrases, 0 for
+/// non-paraphrases (-1). A line-oriented reader: each `<value …>…</value>` is on one line.
+pub fn read_paraphraser(path: &Path) -> Result<Vec<SentencePair>, EvalError> {
+    let text = read_lines(path)?;
+    let mut out = Vec::new();
+    let (mut a, mut b, mut class): (Option<String>, Option<String>, Option<(f64, usize)>) =
+        (None, None, None);
+    let unescape = |s: &str| {
+        s.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&")
+    };
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        let err = |m: String| EvalError::Parse {
+            file: path.display().to_string(),
+            line: n + 1,
+            message: m,
+        };
+        if line == "<paraphrase>" {
+            (a, b, class) = (None, None, None);
+        } else if line == "</paraphrase>" {
+            match (a.take(), b.take(), class.take()) {
+                (Some(a), Some(b), Some((gold, _))) => out.push(SentencePair { a, b, gold }),
+                _ => return Err(err("paraphrase without text_1, text_2 and class".into())),
+            }
+        } else if let Some(rest) = line.strip_prefix("<value name=\"") {
+            let Some((name, rest)) = rest.split_once("\">") else {
+                return Err(err("malformed <value> element".into()));
+            };
+            let Some(value) = rest.strip_suffix("</value>") else {
+                return Err(err("<value> element not closed on its line".into()));
+            };
+            match name {
+                "text_1" => a = Some(unescape(value)),
+                "text_2" => b = Some(unescape(value)),
+                "class" => {
+                    let gold = match value.trim() {
+                        "-1" => 0.0,
+                        "0" | "1" => 1.0,
+                        v => return Err(err(format!("class must be -1, 0 or 1, not {v:?}"))),
+                    };
+                    class = Some((gold, n + 1));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every `step`-th pair (a deterministic subsample), at most `limit`.
+pub fn subsample(pairs: Vec<SentencePair>, limit: usize) -> Vec<SentencePair> {
+    if limit == 0 || pairs.len() <= limit {
+        return pairs;
+    }
+    let step = pairs.len().div_ceil(limit);
+    pairs.into_iter().step_by(step).take(limit).collect()
+}
+
+/// Accuracy and F1 under `k`-fold cross-validation: the threshold is tuned (best accuracy) on
+/// `k − 1` folds (pairs `i` with `i % k != fold`) and applied to the held-out fold; the figures
+/// are over all held-out predictions. `threshold` reports the mean tuned threshold.
+pub fn cross_validated(scores: &[f64], gold: &[f64], k: usize) -> ClassificationScores {
+    let k = k.max(2);
+    let mut predicted = vec![0.0; scores.len()];
+    let mut thresholds = 0.0;
+    for fold in 0..k {
+        let (mut ts, mut tg) = (Vec::new(), Vec::new());
+        for i in (0..scores.len()).filter(|i| i % k != fold) {
+            ts.push(scores[i]);
+            tg.push(gold[i]);
+        }
+        let t = best_threshold(&ts, &tg).threshold;
+        thresholds += t;
+        for i in (0..scores.len()).filter(|i| i % k == fold) {
+            predicted[i] = if scores[i] >= t { 1.0 } else { 0.0 };
+        }
+    }
+    let mut c = classification(&predicted, gold, 0.5);
+    c.threshold = thresholds / k as f64;
+    c
+}
+
 /// Results of a sentence scorer on MRPC and STS-B.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SentenceReport {
@@ -232,6 +319,20 @@ pub fn evaluate_sentences(
     threshold: f64,
     scorer: &dyn Fn(&str, &str) -> f64,
 ) -> SentenceReport {
+    let m: Vec<f64> = mrpc.iter().map(|p| scorer(&p.a, &p.b)).collect();
+    let s: Vec<f64> = stsb.iter().map(|p| scorer(&p.a, &p.b)).collect();
+    report_from_scores(mrpc, &m, stsb, &s, threshold)
+}
+
+/// The [`SentenceReport`] of scores already computed (`mrpc_scores[i]` for `mrpc[i]`, and so
+/// for STS-B).
+pub fn report_from_scores(
+    mrpc: &[SentencePair],
+    mrpc_scores: &[f64],
+    stsb: &[SentencePair],
+    stsb_scores: &[f64],
+    threshold: f64,
+) -> SentenceReport {
     let mut rep = SentenceReport {
         mrpc_fixed: None,
         mrpc_best: None,
@@ -240,18 +341,110 @@ pub fn evaluate_sentences(
         stsb_pearson: None,
     };
     if !mrpc.is_empty() {
-        let s: Vec<f64> = mrpc.iter().map(|p| scorer(&p.a, &p.b)).collect();
         let g: Vec<f64> = mrpc.iter().map(|p| p.gold).collect();
-        rep.mrpc_fixed = Some(classification(&s, &g, threshold));
-        rep.mrpc_best = Some(best_threshold(&s, &g));
+        rep.mrpc_fixed = Some(classification(mrpc_scores, &g, threshold));
+        rep.mrpc_best = Some(best_threshold(mrpc_scores, &g));
     }
     if !stsb.is_empty() {
-        let s: Vec<f64> = stsb.iter().map(|p| scorer(&p.a, &p.b)).collect();
         let g: Vec<f64> = stsb.iter().map(|p| p.gold).collect();
-        rep.stsb_spearman = Some(spearman(&s, &g));
-        rep.stsb_pearson = Some(pearson(&s, &g));
+        rep.stsb_spearman = Some(spearman(stsb_scores, &g));
+        rep.stsb_pearson = Some(pearson(stsb_scores, &g));
     }
     rep
+}
+
+/// Lexical similarity, embedding cosine and combined similarity of one sentence pair under a
+/// [`stemma_align::HybridScorer`]; `cosine` is `None` without an embedder.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HybridPairScores {
+    /// The lexical scorer's similarity.
+    pub lexical: f64,
+    /// Cosine of the pooled embeddings of both sides.
+    pub cosine: Option<f64>,
+    /// The hybrid scorer's similarity.
+    pub combined: f64,
+}
+
+/// Scores every pair with `scorer`, each side read as one passage (all its sentences). The
+/// sentences of all pairs are embedded in one batch first (the per-document features then
+/// look their vectors up), so that the encoder runs batched and in parallel.
+pub fn hybrid_pair_scores(
+    scorer: &stemma_align::HybridScorer,
+    pairs: &[SentencePair],
+) -> Vec<HybridPairScores> {
+    use stemma_align::{AlignInput, HybridScorer, SentenceScorer};
+    let prepared: Vec<(stemma_text::PreparedText, stemma_text::PreparedText)> = pairs
+        .iter()
+        .map(|p| (stemma_text::prepare(&p.a), stemma_text::prepare(&p.b)))
+        .collect();
+    let scorer = match &scorer.embedder {
+        Some(e) => {
+            let mut texts: Vec<&str> = Vec::new();
+            for (p, (pa, pb)) in pairs.iter().zip(&prepared) {
+                for (t, pt) in [(&p.a, pa), (&p.b, pb)] {
+                    let input = AlignInput::new(t, pt);
+                    texts.extend((0..input.sentence_count()).map(|i| input.sentence_text(i)));
+                }
+            }
+            texts.sort_unstable();
+            texts.dedup();
+            let vectors = e.embed(&texts);
+            let cache: std::collections::HashMap<String, Vec<f32>> =
+                texts.iter().map(|t| t.to_string()).zip(vectors).collect();
+            let cached = Cached {
+                inner: e.clone(),
+                cache,
+            };
+            HybridScorer {
+                embedder: Some(std::sync::Arc::new(cached)),
+                ..scorer.clone()
+            }
+        }
+        None => scorer.clone(),
+    };
+    pairs
+        .iter()
+        .zip(&prepared)
+        .map(|(p, (pa, pb))| {
+            let fa = scorer.features(AlignInput::new(&p.a, pa));
+            let fb = scorer.features(AlignInput::new(&p.b, pb));
+            let (na, nb) = (scorer.len(&fa), scorer.len(&fb));
+            if na == 0 || nb == 0 {
+                return HybridPairScores {
+                    lexical: 0.0,
+                    cosine: None,
+                    combined: 0.0,
+                };
+            }
+            HybridPairScores {
+                lexical: scorer.lexical.score(&fa.lexical, 0..na, &fb.lexical, 0..nb),
+                cosine: scorer.cosine(&fa, 0..na, &fb, 0..nb),
+                combined: scorer.score(&fa, 0..na, &fb, 0..nb),
+            }
+        })
+        .collect()
+}
+
+/// An embedder answering from precomputed vectors, falling back to the model.
+struct Cached {
+    inner: std::sync::Arc<dyn stemma_align::SentenceEmbedder>,
+    cache: std::collections::HashMap<String, Vec<f32>>,
+}
+
+impl stemma_align::SentenceEmbedder for Cached {
+    fn embed(&self, sentences: &[&str]) -> Vec<Vec<f32>> {
+        sentences
+            .iter()
+            .map(|s| match self.cache.get(*s) {
+                Some(v) => v.clone(),
+                None => self.inner.embed(&[s]).remove(0),
+            })
+            .collect()
+    }
+
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
 }
 
 /// stemma's lexical sentence scorer (`stemma_align::LexicalScorer`) as a closure: each
@@ -330,6 +523,33 @@ mod tests {
         assert!(read_stsb(&s).unwrap_err().to_string().contains(":1:"));
         std::fs::write(&m, "header\n2\ta\tb\tc\td\n").unwrap();
         assert!(read_mrpc(&m).is_err());
+    }
+
+    #[test]
+    fn reads_paraphraser_xml_and_cross_validates() {
+        let dir = tempfile::tempdir().unwrap();
+        let x = dir.path().join("p.xml");
+        std::fs::write(&x, "<?xml version='1.0' encoding='UTF8'?>\n<data><corpus>\n<paraphrase>\n<value name=\"id\">1</value>\n<value name=\"text_1\">Кот &amp; пёс.</value>\n<value name=\"text_2\">Пёс и кот.</value>\n<value name=\"class\">0</value>\n</paraphrase>\n<paraphrase>\n<value name=\"text_1\">А.</value>\n<value name=\"text_2\">Б.</value>\n<value name=\"class\">-1</value>\n</paraphrase>\n</corpus></data>\n").unwrap();
+        let p = read_paraphraser(&x).unwrap();
+        assert_eq!(p.len(), 2);
+        assert_eq!(p[0].a, "Кот & пёс.");
+        assert_eq!((p[0].gold, p[1].gold), (1.0, 0.0));
+        std::fs::write(&x, "<paraphrase>\n<value name=\"class\">2</value>\n").unwrap();
+        assert!(
+            read_paraphraser(&x)
+                .unwrap_err()
+                .to_string()
+                .contains(":2:")
+        );
+        // Separable scores (positives tied, so every fold's threshold admits them all): every
+        // held-out fold is classified right.
+        let scores: Vec<f64> = (0..20)
+            .map(|i| if i >= 10 { 100.0 } else { i as f64 })
+            .collect();
+        let gold: Vec<f64> = (0..20).map(|i| if i >= 10 { 1.0 } else { 0.0 }).collect();
+        let c = cross_validated(&scores, &gold, 5);
+        assert_eq!(c.accuracy, 1.0);
+        assert_eq!(subsample(p, 1).len(), 1);
     }
 
     #[test]

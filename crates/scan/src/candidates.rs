@@ -23,6 +23,7 @@
 //! `u32` per document) for the fraction test.
 
 use crate::index::{DocId, Index, MemIndex, Saturation};
+use crate::unionfind::UnionFind;
 pub use stemma_sketch::lsh::LshParams;
 use stemma_sketch::minhash::MinHasher;
 use stemma_sketch::passage::{PassageParams, document_keys};
@@ -269,7 +270,7 @@ pub struct CandidateFinder<I: Index = MemIndex> {
     max_per_cluster: usize,
     min_score: f32,
     /// Union-find over wholesale-similar candidate pairs (see [`CLUSTER_LINK`]).
-    cluster: Vec<DocId>,
+    cluster: UnionFind,
     links: Vec<DocId>,
     /// Date of every document ([`UNDATED`] if none).
     dates: Vec<i64>,
@@ -295,14 +296,6 @@ pub struct CandidateFinder<I: Index = MemIndex> {
 /// keys, reach this join one cluster of mutually similar documents (variants of one story);
 /// a document keeps at most [`CandidateOptions::max_per_cluster`] candidates per cluster.
 pub const CLUSTER_LINK: f32 = 0.5;
-
-fn find(parent: &mut [DocId], mut x: DocId) -> DocId {
-    while parent[x as usize] != x {
-        parent[x as usize] = parent[parent[x as usize] as usize];
-        x = parent[x as usize];
-    }
-    x
-}
 
 impl CandidateFinder<MemIndex> {
     /// A finder with in-memory indexes.
@@ -348,7 +341,7 @@ impl<I: Index> CandidateFinder<I> {
             group: Vec::new(),
             max_per_cluster: 0,
             min_score: 0.0,
-            cluster: Vec::new(),
+            cluster: UnionFind::default(),
             links: Vec::new(),
             dates: Vec::new(),
             pools: Vec::new(),
@@ -523,10 +516,7 @@ impl<I: Index> CandidateFinder<I> {
                 self.links.push(c.a);
             }
         }
-        if self.group.len() > self.cluster.len() {
-            let from = self.cluster.len() as DocId;
-            self.cluster.extend(from..self.group.len() as DocId);
-        }
+        self.cluster.grow(self.group.len());
         if self.min_score > 0.0 {
             let before = out.len();
             let floor = self.min_score;
@@ -560,10 +550,7 @@ impl<I: Index> CandidateFinder<I> {
         self.found = found;
         let links = std::mem::take(&mut self.links);
         for &a in links.iter().chain(rep.as_ref()) {
-            let (x, y) = (find(&mut self.cluster, a), find(&mut self.cluster, doc));
-            if x != y {
-                self.cluster[x.max(y) as usize] = x.min(y);
-            }
+            self.cluster.union(a as usize, doc as usize);
         }
         self.links = links;
         if let Some(r) = rep {
@@ -627,7 +614,7 @@ impl<I: Index> CandidateFinder<I> {
             let mut covered: Vec<u32> = Vec::new();
             let mut w = 0;
             for r in 0..pool.len() {
-                let root = find(&mut self.cluster, other(&pool[r].c));
+                let root = self.cluster.find(other(&pool[r].c) as usize) as DocId;
                 let i = match counts.iter().position(|x| x.0 == root) {
                     Some(i) => i,
                     None => {
@@ -681,6 +668,19 @@ impl<I: Index> CandidateFinder<I> {
         }
         self.stats.dropped += before + added - pool.len();
         self.pooled = self.pooled + pool.len() - before;
+    }
+
+    /// The candidates the last [`CandidateFinder::add`] found for its document, before the
+    /// pools chose among them (sorted by `a`). An incremental caller looks here for the pairs
+    /// offered to an earlier-read but later-dated document's pool.
+    pub fn last_found(&self) -> &[Candidate] {
+        &self.found
+    }
+
+    /// The representative of `doc`'s exact-duplicate group when collapsing made it a copy of
+    /// an earlier document (its pair with the representative is then its only candidate).
+    pub fn representative(&self, doc: DocId) -> Option<DocId> {
+        self.group.get(doc as usize).copied().filter(|&r| r != doc)
     }
 
     /// Candidate pairs selected so far (exact-copy pairs included); final after the last

@@ -514,62 +514,14 @@ impl Deduper {
                 .expect("non-empty cluster"),
             Keep::Earliest => *cluster
                 .iter()
-                .min_by_key(|&&i| (self.date[i].is_none(), self.date[i], i))
+                .min_by_key(|&&i| (crate::date::date_key(self.date[i]), i))
                 .expect("non-empty cluster"),
         }
     }
 }
 
-/// Union-find with path halving and union by size.
-#[derive(Debug, Clone)]
-pub struct UnionFind {
-    parent: Vec<u32>,
-    size: Vec<u32>,
-}
-
-impl UnionFind {
-    /// `n` singletons.
-    pub fn new(n: usize) -> UnionFind {
-        UnionFind {
-            parent: (0..n as u32).collect(),
-            size: vec![1; n],
-        }
-    }
-    /// Root of `x`'s set.
-    pub fn find(&mut self, mut x: usize) -> usize {
-        while self.parent[x] as usize != x {
-            let p = self.parent[x] as usize;
-            self.parent[x] = self.parent[p];
-            x = self.parent[x] as usize;
-        }
-        x
-    }
-    /// Merges the sets of `a` and `b`; true if they were apart.
-    pub fn union(&mut self, a: usize, b: usize) -> bool {
-        let (mut ra, mut rb) = (self.find(a), self.find(b));
-        if ra == rb {
-            return false;
-        }
-        if self.size[ra] < self.size[rb] {
-            std::mem::swap(&mut ra, &mut rb);
-        }
-        self.parent[rb] = ra as u32;
-        self.size[ra] += self.size[rb];
-        true
-    }
-}
-
-/// Parses a date for [`Keep::Earliest`]: seconds since the Unix epoch, by
-/// [`stemma_compare::parse_date`] (ISO 8601, Reuters, RFC 2822, …), or a plain integer taken
-/// as Unix seconds.
-pub fn parse_date(s: &str) -> Option<i64> {
-    stemma_compare::parse_date(s).or_else(|| {
-        let t = s.trim();
-        (!t.is_empty() && t.len() <= 12 && t.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| t.parse().ok())
-            .flatten()
-    })
-}
+pub use crate::date::parse_date;
+pub use crate::unionfind::UnionFind;
 
 #[cfg(test)]
 mod tests {
@@ -794,16 +746,5 @@ mod tests {
         assert_eq!(parse_date("1700000000"), Some(1_700_000_000));
         assert_eq!(parse_date("yesterday"), None);
         assert_eq!(parse_date("2020-13-01"), None);
-    }
-
-    #[test]
-    fn union_find() {
-        let mut u = UnionFind::new(5);
-        assert!(u.union(0, 1));
-        assert!(u.union(3, 4));
-        assert!(!u.union(1, 0));
-        assert!(u.union(1, 4));
-        assert_eq!(u.find(0), u.find(3));
-        assert_ne!(u.find(2), u.find(0));
     }
 }

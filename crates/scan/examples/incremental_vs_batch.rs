@@ -21,8 +21,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let [corpus, out] = args.as_slice() else {
         return Err("usage: incremental_vs_batch CORPUS.jsonl OUT_DIR".into());
     };
-    let records = Corpus::open(&[corpus.into()], CorpusOptions::default())?;
-    let mut docs: Vec<InputDoc> = input_docs(records).collect::<Result<_, _>>()?;
+    let records = Corpus::open(
+        &[std::path::PathBuf::from(corpus)],
+        CorpusOptions::default(),
+    )?;
+    let mut docs: Vec<InputDoc> = input_docs(records)
+        .collect::<Result<_, _>>()
+        .map_err(|s| format!("skipped {s}"))?;
     // Date order, undated last; the sort is stable, so equal dates keep the file order.
     docs.sort_by_key(|d| stemma_scan::date::date_key(d.date));
     std::fs::create_dir_all(out)?;

@@ -23,9 +23,10 @@
 //! `u32` per document) for the fraction test.
 
 use crate::index::{DocId, Index, MemIndex, Saturation};
+use crate::lsh::MinHashLsh;
 use crate::unionfind::UnionFind;
 pub use stemma_sketch::lsh::LshParams;
-use stemma_sketch::minhash::MinHasher;
+use stemma_sketch::minhash::Scheme;
 use stemma_sketch::passage::{PassageParams, document_keys};
 use stemma_sketch::shingle;
 use stemma_text::PreparedText;
@@ -160,7 +161,7 @@ pub struct DocSketch {
 #[derive(Debug, Clone)]
 pub struct Sketcher {
     opts: CandidateOptions,
-    hasher: MinHasher,
+    minhash: MinHashLsh,
 }
 
 /// Seed of the scan's MinHash functions.
@@ -171,7 +172,13 @@ impl Sketcher {
     pub fn new(opts: &CandidateOptions) -> Self {
         Sketcher {
             opts: opts.clone(),
-            hasher: MinHasher::new(opts.num_perm.max(1), MINHASH_SEED),
+            minhash: MinHashLsh::new(
+                Scheme::OnePermutation,
+                opts.num_perm,
+                MINHASH_SEED,
+                opts.ngram,
+                opts.lsh,
+            ),
         }
     }
 
@@ -194,10 +201,8 @@ impl Sketcher {
             out.exact = Some(shingle::text_hash_of_words(&words));
         }
         if use_sig(Signal::MinHash) && opts.lsh.bands * opts.lsh.rows <= opts.num_perm {
-            let mut sh = Vec::new();
-            shingle::shingle_hashes(&words, opts.ngram.max(1), &mut sh);
-            let sig = self.hasher.signature(&sh);
-            out.lsh = opts.lsh.band_keys(&sig.0).collect();
+            let sig = self.minhash.signature(&words, &mut Vec::new());
+            out.lsh = self.minhash.band_keys(&sig).collect();
         }
         if use_sig(Signal::Passage) {
             out.passage = document_keys(prepared, &opts.passage);

@@ -16,10 +16,11 @@
 //! signature, band keys and a few numbers per document; [`Deduper::finish`] finds clusters
 //! and asks the caller for texts again only to verify pairs.
 
+use crate::lsh::MinHashLsh;
 use rayon::prelude::*;
 pub use stemma_sketch::lsh::LshParams;
 pub use stemma_sketch::minhash::Scheme;
-use stemma_sketch::minhash::{MinHasher, estimate_jaccard};
+use stemma_sketch::minhash::estimate_jaccard;
 use stemma_sketch::shingle;
 
 /// Which document of a cluster is kept.
@@ -195,7 +196,7 @@ impl Candidates {
 #[derive(Debug)]
 pub struct Deduper {
     opts: DedupOptions,
-    hasher: MinHasher,
+    minhash: MinHashLsh,
     lsh: LshParams,
     /// Flat signatures, `num_perm` per document (documents without words: all `u32::MAX`).
     sigs: Vec<u32>,
@@ -252,7 +253,7 @@ impl Deduper {
             }
         };
         Ok(Deduper {
-            hasher: MinHasher::with_scheme(opts.scheme, opts.num_perm, opts.seed),
+            minhash: MinHashLsh::new(opts.scheme, opts.num_perm, opts.seed, opts.ngram, lsh),
             lsh,
             opts,
             sigs: Vec::new(),
@@ -285,11 +286,10 @@ impl Deduper {
             words.clear();
             shingles.clear();
             shingle::word_hashes(text, words);
-            shingle::shingle_hashes(words, self.opts.ngram, shingles);
-            let sig = self.hasher.signature(shingles).0;
+            let sig = self.minhash.signature(words, shingles);
             let has_words = !words.is_empty();
             let keys = if has_words {
-                self.lsh.band_keys(&sig).collect()
+                self.minhash.band_keys(&sig).collect()
             } else {
                 Vec::new()
             };

@@ -29,6 +29,7 @@ pub mod driver;
 pub mod family;
 mod incremental;
 pub mod index;
+pub mod lsh;
 pub mod output;
 pub mod store;
 pub mod unionfind;

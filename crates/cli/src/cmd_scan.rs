@@ -3,41 +3,47 @@
 //! Writes, into `--out DIR`:
 //! - `pairs.jsonl`: one line per related pair: `a_id`, `b_id`, `signals`, then the `compare`
 //!   JSON fields at top level (`relation`, `score`, `direction`, `coverage`, `alignments`,
-//!   `changes`, `dropped`, `added`). Exact copies are collapsed: a group of `n` documents with
+//!   `changes`, `dropped`, `added`); `--detail compact` keeps ids, relation, score, direction,
+//!   coverage and passages. Exact copies are collapsed: a group of `n` documents with
 //!   the same normalized text gives `n - 1` `duplicate` pairs, each with the group's first
 //!   document (its representative), not `n(n-1)/2`; the copies are not compared with anything
 //!   else (their relations are the representative's);
-//! - `families.jsonl`: one line per story family (wholesale derivation: duplicate,
-//!   near-duplicate, rewrite): `id`, `members`, `root`, `edges` (`source`, `copy`, `relation`,
-//!   `score`, `basis`), `links` (partial reuse with another family: `doc`, `other`, `family`,
-//!   `relation`, `score`);
+//! - `families.jsonl`: one line per story family, a derivation tree in which each copy hangs on
+//!   its best source: `id`, `members`, `root`, `edges` (`source`, `copy`, `relation`, `score`,
+//!   `basis`; one per member but the root), `links` (the members' other derivation relations:
+//!   `doc`, `other`, `family`, `relation`, `score`);
 //! - `report.html`: one self-contained page to browse families and open pairs side by side;
 //! - `skipped.jsonl`: records that could not be read (`file`, `line`, `reason`);
-//!
-//! Text files may be in any encoding (detected, or forced with `--encoding`; see
-//! `stemma_corpus::decode`). When a side of a pair was decoded from something other than plain
-//! UTF-8, its line in `pairs.jsonl` has `"encoding": {"a": "windows-1252"}` (only the sides
-//! concerned, `"UTF-8 (BOM)"` for a byte order mark), and that side's spans index the file's
-//! original bytes, as in `stemma compare --json`. Spans of JSONL documents index the text
-//! field's string (UTF-8).
 //! - `candidates.jsonl` with `--write-candidates`: every candidate pair with its signals
 //!   (for measuring candidate recall apart from verification).
+//!
+//! Text files may be in any encoding (detected, or forced with `--encoding`; see
+//! `stemma_corpus::decode`). The library keeps each document's decoding: when a side of a
+//! pair was decoded from something other than plain UTF-8, its line in `pairs.jsonl` has
+//! `"encoding": {"a": "windows-1252"}` (only the sides concerned, `"UTF-8 (BOM)"` for a byte
+//! order mark) and that side's spans index the file's original bytes, as in
+//! `stemma compare --json`; the report names the document's encoding. Spans of JSONL
+//! documents index the text field's string (UTF-8).
+//!
+//! The schemas are in docs/scan-output.md. This module only translates flags into a
+//! [`ScanDriver`] and renders its events (progress bars, report, summary); the pipeline is
+//! `stemma_scan`'s.
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use stemma_compare::{Relation, Side, Span};
+use stemma_compare::{Relation, Side};
 use stemma_corpus::decode::encoding_for_label;
 use stemma_corpus::{Corpus, CorpusOptions, Decoding, Skipped};
 use stemma_render::report::{Report, ReportDoc, ReportEdge, ReportFamily, ReportLink, ReportPair};
-use stemma_scan::candidates::LshParams;
-use stemma_scan::candidates::Signal;
-use stemma_scan::family::{Basis, PairEdge, families};
-use stemma_scan::{InputDoc, ScanOptions, Scanner, Verified};
+use stemma_scan::candidates::{Candidate, Signal};
+use stemma_scan::driver::{JsonlSink, input_docs};
+use stemma_scan::family::{Family, PairEdge};
+use stemma_scan::output::Detail;
+use stemma_scan::{Pair, Progress, ScanDriver, ScanSummary, ScanView, Sink, SinkError};
 
 /// Arguments of `stemma scan`.
 #[derive(clap::Args, Debug)]
@@ -47,8 +53,8 @@ pub struct Args {
     pub inputs: Vec<PathBuf>,
     /// Output folder (created if missing): pairs.jsonl (related pairs; an exact-duplicate
     /// group of n documents gives n-1 `duplicate` pairs with its first document),
-    /// families.jsonl (wholesale-derivation families, partial reuse as `links`), report.html,
-    /// skipped.jsonl.
+    /// families.jsonl (derivation trees: each copy under its best source, other relations as
+    /// `links`), report.html, skipped.jsonl.
     #[arg(long, short)]
     pub out: PathBuf,
     /// JSONL field holding the document id.
@@ -143,6 +149,11 @@ pub struct Args {
     /// Write DIR/candidates.jsonl.
     #[arg(long)]
     pub write_candidates: bool,
+    /// Detail of pairs.jsonl: `full` (every alignment, change and piece of direction
+    /// evidence, as `stemma compare --json`) or `compact` (ids, relation, score, direction,
+    /// coverage, passages; a fraction of the size). See docs/scan-output.md.
+    #[arg(long, default_value = "full")]
+    pub detail: String,
     /// Stop after candidate generation (no verification, no families).
     #[arg(long)]
     pub candidates_only: bool,
@@ -165,8 +176,7 @@ fn parse_signal(s: &str) -> anyhow::Result<Signal> {
         .with_context(|| format!("unknown signal `{s}` (expected exact, minhash, passage)"))
 }
 
-fn options(args: &Args) -> anyhow::Result<ScanOptions> {
-    let mut o = ScanOptions::default();
+fn parse_relations(args: &Args) -> anyhow::Result<Vec<Relation>> {
     let mut rel = Vec::new();
     for r in &args.relations {
         let r = r.trim();
@@ -186,63 +196,69 @@ fn options(args: &Args) -> anyhow::Result<ScanOptions> {
     if rel.is_empty() {
         bail!("--relations is empty");
     }
-    o.relations = rel;
-    let c = &mut o.candidates;
-    c.signals = args
+    Ok(rel)
+}
+
+/// The flags as a scan driver (the library checks the values).
+fn driver(args: &Args) -> anyhow::Result<ScanDriver> {
+    let signals = args
         .signals
         .iter()
         .map(|s| parse_signal(s))
-        .collect::<anyhow::Result<_>>()?;
-    if args.num_perm == 0 || args.ngram == 0 {
-        bail!("--num-perm and --ngram must be positive");
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut b = ScanDriver::builder()
+        .relations(parse_relations(args)?)
+        .signals(signals)
+        .num_perm(args.num_perm)
+        .ngram(args.ngram)
+        .passage_anchors(args.passage_k)
+        .passage_sample(args.passage_sample)
+        .min_shared_keys(args.min_shared_keys)
+        .min_shared_fraction(args.min_shared_fraction)
+        .max_candidates(args.max_candidates)
+        .max_per_cluster(args.max_per_cluster)
+        .min_score(args.min_score)
+        .redundancy(args.redundancy)
+        .collapse_exact(!args.no_collapse)
+        .passage_df_cap(args.df_cap)
+        .batch_size(args.batch)
+        .verify(!args.candidates_only);
+    if let Some(t) = args.threshold {
+        b = b.lsh_threshold(t);
     }
-    c.num_perm = args.num_perm;
-    c.ngram = args.ngram;
-    let threshold = args
-        .threshold
-        .unwrap_or(stemma_scan::candidates::DEFAULT_LSH_THRESHOLD);
-    if !(threshold > 0.0 && threshold < 1.0) {
-        bail!("--threshold must be in (0, 1)");
+    if let Some(x) = args.bands {
+        b = b.lsh_bands(x);
     }
-    c.lsh = match (args.bands, args.rows) {
-        (Some(b), Some(r)) => {
-            if args.num_perm < b.saturating_mul(r) {
-                c.num_perm = b.saturating_mul(r);
-            }
-            LshParams::new(b, r, c.num_perm).context("--bands and --rows must be positive")?
-        }
-        (Some(b), None) => LshParams::new(b, c.num_perm / b.max(1), c.num_perm)
-            .context("--bands must be between 1 and --num-perm")?,
-        (None, Some(r)) => LshParams::new(c.num_perm / r.max(1), r, c.num_perm)
-            .context("--rows must be between 1 and --num-perm")?,
-        (None, None) => LshParams::for_threshold(threshold, c.num_perm),
+    if let Some(x) = args.rows {
+        b = b.lsh_rows(x);
+    }
+    let flag = |option: &str| match option {
+        "relations" => "--relations",
+        "signals" => "--signals",
+        "num_perm" => "--num-perm",
+        "ngram" => "--ngram",
+        "passage_anchors" => "--passage-k",
+        "passage_sample" => "--passage-sample",
+        "min_shared_keys" => "--min-shared-keys",
+        "min_shared_fraction" => "--min-shared-fraction",
+        "min_score" => "--min-score",
+        "redundancy" => "--redundancy",
+        "passage_df_cap" => "--df-cap",
+        "batch_size" => "--batch",
+        "lsh_threshold" => "--threshold",
+        "lsh_bands" => "--bands",
+        "lsh_rows" => "--rows",
+        _ => "a setting",
     };
-    if args.passage_k < 2 {
-        bail!("--passage-k must be at least 2");
-    }
-    c.passage.per_sentence = args.passage_k;
-    c.passage.sample = args.passage_sample.max(1);
-    c.min_shared_keys = args.min_shared_keys.max(1);
-    if !(0.0..=1.0).contains(&args.min_shared_fraction) {
-        bail!("--min-shared-fraction must be in [0, 1]");
-    }
-    c.min_shared_fraction = args.min_shared_fraction;
-    c.passage_df_cap = args.df_cap.max(1);
-    c.max_candidates = args.max_candidates;
-    c.max_per_cluster = args.max_per_cluster;
-    if !(0.0..=1.0).contains(&args.min_score) {
-        bail!("--min-score must be in [0, 1]");
-    }
-    c.min_score = args.min_score;
-    if !(0.0..=1.0).contains(&args.redundancy) {
-        bail!("--redundancy must be in [0, 1]");
-    }
-    c.redundancy = args.redundancy;
-    c.collapse_exact = !args.no_collapse;
-    Ok(o)
+    b.build().map_err(|e| match e {
+        stemma_scan::ScanError::Invalid { option, reason } => {
+            anyhow::anyhow!("{}: {reason}", flag(option))
+        }
+        e => e.into(),
+    })
 }
 
-fn create(dir: &std::path::Path, name: &str) -> anyhow::Result<BufWriter<File>> {
+fn create(dir: &Path, name: &str) -> anyhow::Result<BufWriter<File>> {
     let p = dir.join(name);
     Ok(BufWriter::new(File::create(&p).with_context(|| {
         format!("cannot create {}", p.display())
@@ -264,17 +280,107 @@ fn bar(quiet: bool, len: Option<u64>, template: &str) -> ProgressBar {
     pb
 }
 
-fn signal_names(bits: u8) -> Vec<&'static str> {
-    Signal::ALL
-        .into_iter()
-        .filter(|s| bits & s.bit() != 0)
-        .map(|s| s.as_str())
-        .collect()
+/// The CLI's sink: the JSON lines files, progress bars, report.html and what the summary
+/// lists.
+struct CliSink {
+    files: JsonlSink<BufWriter<File>>,
+    out: PathBuf,
+    quiet: bool,
+    report_pairs: usize,
+    reading: ProgressBar,
+    verifying: Option<ProgressBar>,
+    skipped: Vec<Skipped>,
+    notes: Vec<String>,
+    report_time: Duration,
+    candidate_pairs: usize,
+}
+
+impl Sink for CliSink {
+    fn skipped(&mut self, s: &Skipped) -> Result<(), SinkError> {
+        self.files.skipped(s)?;
+        if self.skipped.len() < SHOW_SKIPPED {
+            self.skipped.push(s.clone());
+        }
+        Ok(())
+    }
+
+    fn progress(&mut self, p: Progress) {
+        match p {
+            Progress::Read {
+                documents,
+                candidates,
+            } => {
+                self.reading.set_position(documents as u64);
+                self.reading.set_message(format!("candidates {candidates}"));
+            }
+            Progress::Verify { done, total, pairs } => {
+                let quiet = self.quiet;
+                let pb = self.verifying.get_or_insert_with(|| {
+                    bar(
+                        quiet,
+                        Some(total as u64),
+                        "{bar:30} verifying {pos}/{len} candidates ({per_sec}) {msg} [{elapsed_precise}]",
+                    )
+                });
+                pb.set_message(format!("pairs {pairs}"));
+                pb.set_position(done as u64);
+            }
+            Progress::Families => {
+                if let Some(pb) = &self.verifying {
+                    pb.finish_and_clear();
+                }
+            }
+        }
+    }
+
+    fn candidates(&mut self, scan: &dyn ScanView, c: &[Candidate]) -> Result<(), SinkError> {
+        self.reading.finish_and_clear();
+        self.candidate_pairs = c.len();
+        self.files.candidates(scan, c)
+    }
+
+    fn pair(&mut self, scan: &dyn ScanView, pair: &Pair) -> Result<(), SinkError> {
+        self.files.pair(scan, pair)
+    }
+
+    fn families(
+        &mut self,
+        scan: &dyn ScanView,
+        families: &[Family],
+        pairs: &[PairEdge],
+    ) -> Result<(), SinkError> {
+        self.files.families(scan, families, pairs)?;
+        let t = Instant::now();
+        let report = build_report(
+            scan,
+            pairs,
+            families,
+            self.candidate_pairs,
+            self.report_pairs,
+            &mut self.notes,
+        )?;
+        let mut w = create(&self.out, "report.html")?;
+        w.write_all(stemma_render::report::render(&report).as_bytes())?;
+        w.flush()?;
+        self.report_time = t.elapsed();
+        Ok(())
+    }
+
+    fn finish(&mut self, scan: &dyn ScanView, summary: &ScanSummary) -> Result<(), SinkError> {
+        self.reading.finish_and_clear();
+        self.files.finish(scan, summary)
+    }
 }
 
 /// Runs `stemma scan`; returns the process exit code.
 pub fn run(args: Args) -> anyhow::Result<i32> {
-    let opts = options(&args)?;
+    let driver = driver(&args)?;
+    let detail = Detail::parse(args.detail.trim()).with_context(|| {
+        format!(
+            "unknown --detail `{}` (expected full, compact)",
+            args.detail
+        )
+    })?;
     let copts = CorpusOptions {
         id_field: args.id_field.clone(),
         text_field: args.text_field.clone(),
@@ -289,188 +395,72 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let corpus = Corpus::open(&args.inputs, copts).context("cannot open the corpus")?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create output folder {}", args.out.display()))?;
-    let mut skipped_w = create(&args.out, "skipped.jsonl")?;
     let t0 = Instant::now();
-
-    // Stage 1+2: read, sketch, candidates.
-    let pb = bar(
-        args.quiet,
-        None,
-        "{spinner} sketching {pos} docs ({per_sec}) {msg} [{elapsed_precise}]",
-    );
-    let mut scanner = Scanner::new(opts.clone());
-    let mut skipped: Vec<Skipped> = Vec::new();
-    let mut skipped_count = 0usize;
-    let mut batch = Vec::with_capacity(args.batch);
-    let batch_size = args.batch.max(1);
-    let flush = |scanner: &mut Scanner, batch: &mut Vec<InputDoc>| -> anyhow::Result<()> {
-        let n = batch.len() as u64;
-        scanner.add_batch(std::mem::take(batch))?;
-        pb.inc(n);
-        pb.set_message(format!("candidates {}", scanner.selected()));
-        Ok(())
+    let verify = !args.candidates_only;
+    let files = JsonlSink {
+        pairs: verify
+            .then(|| create(&args.out, "pairs.jsonl"))
+            .transpose()?,
+        families: verify
+            .then(|| create(&args.out, "families.jsonl"))
+            .transpose()?,
+        candidates: args
+            .write_candidates
+            .then(|| create(&args.out, "candidates.jsonl"))
+            .transpose()?,
+        skipped: Some(create(&args.out, "skipped.jsonl")?),
+        detail,
     };
-    // Documents read from files that were not plain UTF-8, by document index (the scanner
-    // numbers documents in the order they are added).
-    let mut decodings: HashMap<u32, Decoding> = HashMap::new();
-    let mut nread = 0u32;
-    for item in corpus {
-        match item {
-            Ok(rec) => {
-                if let Some(d) = rec.decoded {
-                    decodings.insert(nread, d);
-                }
-                nread += 1;
-                let date = rec.date.as_deref().and_then(parse_date);
-                batch.push(InputDoc {
-                    id: rec.id,
-                    text: rec.text,
-                    date,
-                    source: rec.source,
-                });
-                if batch.len() >= batch_size {
-                    flush(&mut scanner, &mut batch)?;
-                }
-            }
-            Err(s) => {
-                skipped_count += 1;
-                let line = serde_json::json!({
-                    "file": s.file, "line": s.line, "reason": s.reason.to_string(),
-                });
-                writeln!(skipped_w, "{line}")?;
-                if skipped.len() < SHOW_SKIPPED {
-                    skipped.push(s);
-                }
-            }
-        }
-    }
-    flush(&mut scanner, &mut batch)?;
-    pb.finish_and_clear();
-    skipped_w.flush()?;
-    scanner.finish_candidates()?;
-    let t_sketch = t0.elapsed();
-    let ndocs = scanner.docs().len();
-    if ndocs != nread as usize {
-        bail!("internal error: {nread} documents read but {ndocs} scanned");
-    }
-
-    if args.write_candidates {
-        let mut w = create(&args.out, "candidates.jsonl")?;
-        for c in scanner.candidates() {
-            let line = serde_json::json!({
-                "a_id": scanner.docs()[c.a as usize].id,
-                "b_id": scanner.docs()[c.b as usize].id,
-                "signals": signal_names(c.signals),
-                "shared_keys": c.shared_keys,
-                "shared_bands": c.shared_bands,
-                "score": c.score,
-            });
-            writeln!(w, "{line}")?;
-        }
-        w.flush()?;
-    }
-
-    let cstats = scanner.candidate_stats().clone();
-    let mut by_relation: Vec<(Relation, usize)> = Vec::new();
-    let mut t_verify = Duration::ZERO;
-    let mut t_families = Duration::ZERO;
-    let mut nfamilies = 0usize;
-    let mut largest_family = 0usize;
-    let mut nlinks = 0usize;
-    let mut report_note = Vec::new();
-    if !args.candidates_only {
-        // Stage 3: verify.
-        let t1 = Instant::now();
-        let ncand = scanner.candidates().len() as u64;
-        let pb = bar(
+    let mut sink = CliSink {
+        files,
+        out: args.out.clone(),
+        quiet: args.quiet,
+        report_pairs: args.report_pairs,
+        reading: bar(
             args.quiet,
-            Some(ncand),
-            "{bar:30} verifying {pos}/{len} candidates ({per_sec}) {msg} [{elapsed_precise}]",
-        );
-        let mut pairs_w = create(&args.out, "pairs.jsonl")?;
-        let mut edges: Vec<PairEdge> = Vec::new();
-        let mut write_err: Option<anyhow::Error> = None;
-        let ids: Vec<String> = scanner.docs().iter().map(|d| d.id.clone()).collect();
-        let mut found = 0usize;
-        let verify_result = scanner.verify(
-            |kept| {
-                for v in kept {
-                    found += 1;
-                    if let Err(e) = write_pair(&mut pairs_w, &ids, &decodings, &v) {
-                        write_err.get_or_insert(e);
-                    }
-                    let c = &v.comparison;
-                    match by_relation.iter_mut().find(|(r, _)| *r == c.relation) {
-                        Some(x) => x.1 += 1,
-                        None => by_relation.push((c.relation, 1)),
-                    }
-                    edges.push(PairEdge {
-                        a: v.a,
-                        b: v.b,
-                        relation: c.relation,
-                        score: c.score,
-                        source: c.direction.source,
-                        confidence: c.direction.confidence,
-                    });
-                }
-                pb.set_message(format!("pairs {found}"));
-            },
-            |done| pb.set_position(done as u64),
-        );
+            None,
+            "{spinner} sketching {pos} docs ({per_sec}) {msg} [{elapsed_precise}]",
+        ),
+        verifying: None,
+        skipped: Vec::new(),
+        notes: Vec::new(),
+        report_time: Duration::ZERO,
+        candidate_pairs: 0,
+    };
+    let result = driver.run(input_docs(corpus), &mut sink);
+    sink.reading.finish_and_clear();
+    if let Some(pb) = &sink.verifying {
         pb.finish_and_clear();
-        verify_result?;
-        if let Some(e) = write_err {
-            return Err(e.context("cannot write pairs.jsonl"));
-        }
-        pairs_w.flush()?;
-        by_relation.sort();
-        t_verify = t1.elapsed();
-
-        // Families.
-        let t2 = Instant::now();
-        let dates: Vec<Option<i64>> = scanner.docs().iter().map(|d| d.date).collect();
-        let fams = families(&dates, &edges);
-        nfamilies = fams.len();
-        largest_family = fams.first().map_or(0, |f| f.members.len());
-        nlinks = fams.iter().map(|f| f.links.len()).sum::<usize>() / 2;
-        let mut fam_w = create(&args.out, "families.jsonl")?;
-        for (i, f) in fams.iter().enumerate() {
-            write_family(&mut fam_w, i + 1, f, &ids)?;
-        }
-        fam_w.flush()?;
-        t_families = t2.elapsed();
-
-        // Report.
-        let report = build_report(
-            &scanner,
-            &ids,
-            &decodings,
-            &edges,
-            &fams,
-            args.report_pairs,
-            &mut report_note,
-        )?;
-        let mut w = create(&args.out, "report.html")?;
-        w.write_all(stemma_render::report::render(&report).as_bytes())?;
-        w.flush()?;
     }
+    let sum = result.context("scan failed")?;
     let total = t0.elapsed();
+    print!("{}", summary_text(&args, &sink, &sum, total));
+    Ok(if sum.skipped > 0 {
+        crate::EXIT_SKIPPED
+    } else {
+        crate::EXIT_OK
+    })
+}
 
-    // Summary.
+/// The terminal summary.
+fn summary_text(args: &Args, sink: &CliSink, sum: &ScanSummary, total: Duration) -> String {
     let mut o = String::new();
     use std::fmt::Write as _;
+    let ndocs = sum.documents;
+    let cstats = &sum.candidates;
     let _ = writeln!(
         o,
-        "stemma scan: {ndocs} documents read, {skipped_count} skipped"
+        "stemma scan: {ndocs} documents read, {} skipped",
+        sum.skipped
     );
-    for s in &skipped {
+    for s in &sink.skipped {
         let _ = writeln!(o, "  skipped {s}");
     }
-    if skipped_count > skipped.len() {
+    if sum.skipped > sink.skipped.len() {
         let _ = writeln!(
             o,
             "  … {} more in {}",
-            skipped_count - skipped.len(),
+            sum.skipped - sink.skipped.len(),
             args.out.join("skipped.jsonl").display()
         );
     }
@@ -486,166 +476,64 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         cstats.collapsed,
         cstats.dropped
     );
-    if !args.candidates_only {
-        let rel: Vec<String> = by_relation
+    if sum.verified {
+        let rel: Vec<String> = sum
+            .by_relation
             .iter()
             .map(|(r, n)| format!("{r} {n}"))
             .collect();
-        let npairs: usize = by_relation.iter().map(|x| x.1).sum();
         let _ = writeln!(
             o,
-            "pairs: {npairs}{}{}",
+            "pairs: {}{}{}",
+            sum.pairs(),
             if rel.is_empty() { "" } else { " — " },
             rel.join(", ")
         );
         let _ = writeln!(
             o,
-            "families: {nfamilies} (largest {largest_family} documents), {nlinks} partial links between families"
+            "families: {} derivation trees (largest {} documents), {} other relations kept as links",
+            sum.families, sum.largest_family, sum.links
         );
-        for n in &report_note {
+        for n in &sink.notes {
             let _ = writeln!(o, "note: {n}");
         }
     }
+    let (t_sketch, t_verify) = (sum.time_candidates, sum.time_verify);
     let _ = writeln!(
         o,
         "time: read+sketch+candidates {:.2}s, verify {:.2}s, families+report {:.2}s, total {:.2}s",
         t_sketch.as_secs_f64(),
         t_verify.as_secs_f64(),
-        (total - t_sketch - t_verify)
+        total
+            .saturating_sub(t_sketch + t_verify)
             .as_secs_f64()
-            .max(t_families.as_secs_f64()),
+            .max((sum.time_families + sink.report_time).as_secs_f64()),
         total.as_secs_f64()
     );
-    let (sizes, index_bytes) = scanner.index_sizes();
+    let sizes = sum.index_sizes;
     let _ = writeln!(
         o,
         "index: {} passage keys / {} postings, {} LSH buckets, ~{} MB; texts {} MB {}",
         sizes[2].0,
         sizes[2].1,
         sizes[1].0,
-        index_bytes >> 20,
-        scanner.docs().iter().map(|d| d.len).sum::<usize>() >> 20,
-        if scanner.store().spilled() {
+        sum.index_bytes >> 20,
+        sum.text_bytes >> 20,
+        if sum.spilled {
             "(spilled to a temporary file)"
         } else {
             "(in memory)"
         }
     );
-    if scanner.prepared_count() > 0 {
+    if sum.prepared > 0 {
         let _ = writeln!(
             o,
             "verify: {} documents prepared for {} pairs",
-            scanner.prepared_count(),
-            scanner.candidates().len()
+            sum.prepared, cstats.pairs
         );
     }
     let _ = writeln!(o, "output: {}", args.out.display());
-    print!("{o}");
-    Ok(if skipped_count > 0 {
-        crate::EXIT_SKIPPED
-    } else {
-        crate::EXIT_OK
-    })
-}
-
-/// One line of families.jsonl, written piece by piece (a family can hold 100,000s of edges).
-fn write_family(
-    w: &mut impl Write,
-    id: usize,
-    f: &stemma_scan::family::Family,
-    ids: &[String],
-) -> anyhow::Result<()> {
-    let js = |s: &str| serde_json::Value::from(s).to_string();
-    write!(
-        w,
-        "{{\"id\":{id},\"root\":{},\"members\":[",
-        js(&ids[f.root as usize])
-    )?;
-    for (k, &d) in f.members.iter().enumerate() {
-        write!(
-            w,
-            "{}{}",
-            if k > 0 { "," } else { "" },
-            js(&ids[d as usize])
-        )?;
-    }
-    write!(w, "],\"edges\":[")?;
-    for (k, e) in f.edges.iter().enumerate() {
-        let edge = serde_json::json!({
-            "source": ids[e.source as usize],
-            "copy": ids[e.copy as usize],
-            "relation": e.relation.as_str(),
-            "score": e.score,
-            "basis": basis_str(e.basis),
-        });
-        write!(w, "{}{edge}", if k > 0 { "," } else { "" })?;
-    }
-    write!(w, "],\"links\":[")?;
-    for (k, l) in f.links.iter().enumerate() {
-        let link = serde_json::json!({
-            "doc": ids[l.doc as usize],
-            "other": ids[l.other as usize],
-            "family": l.family + 1,
-            "relation": l.relation.as_str(),
-            "score": l.score,
-        });
-        write!(w, "{}{link}", if k > 0 { "," } else { "" })?;
-    }
-    writeln!(w, "]}}")?;
-    Ok(())
-}
-
-fn basis_str(b: Basis) -> &'static str {
-    match b {
-        Basis::Date => "date",
-        Basis::Compare => "compare",
-        Basis::Order => "order",
-    }
-}
-
-fn write_pair(
-    w: &mut impl Write,
-    ids: &[String],
-    decodings: &HashMap<u32, Decoding>,
-    v: &Verified,
-) -> anyhow::Result<()> {
-    let (da, db) = (decodings.get(&v.a), decodings.get(&v.b));
-    let mut head = serde_json::json!({
-        "a_id": ids[v.a as usize],
-        "b_id": ids[v.b as usize],
-        "signals": signal_names(v.signals),
-    });
-    let cmp = if da.is_none() && db.is_none() {
-        serde_json::to_string(&v.comparison)?
-    } else {
-        let mut enc = serde_json::Map::new();
-        for (k, d) in [("a", da), ("b", db)] {
-            if let Some(d) = d {
-                enc.insert(k.into(), d.describe().into());
-            }
-        }
-        head["encoding"] = enc.into();
-        let mut cmp = v.comparison.clone();
-        let map = |d: Option<&Decoding>, s: Span| match d {
-            Some(d) => {
-                let (start, end) = d.offsets.range_to_original(s.start, s.end);
-                Span::new(start, end)
-            }
-            None => s,
-        };
-        cmp.map_spans(|s| map(da, s), |s| map(db, s));
-        serde_json::to_string(&cmp)?
-    };
-    let head = head.to_string();
-    // Flatten: the comparison's fields follow the pair's own at top level.
-    let body = cmp.strip_prefix('{').unwrap_or(&cmp);
-    let head = head.strip_suffix('}').unwrap_or(&head);
-    if body.starts_with('}') {
-        writeln!(w, "{head}}}")?;
-    } else {
-        writeln!(w, "{head},{body}")?;
-    }
-    Ok(())
+    o
 }
 
 fn side_str(s: Option<Side>) -> Option<&'static str> {
@@ -656,14 +544,15 @@ fn side_str(s: Option<Side>) -> Option<&'static str> {
 }
 
 fn build_report(
-    scanner: &Scanner,
-    ids: &[String],
-    decodings: &HashMap<u32, Decoding>,
+    scanner: &dyn ScanView,
     edges: &[PairEdge],
-    fams: &[stemma_scan::family::Family],
+    fams: &[Family],
+    candidate_pairs: usize,
     view_pairs: usize,
     notes: &mut Vec<String>,
-) -> anyhow::Result<Report> {
+) -> Result<Report, SinkError> {
+    let ids: Vec<&str> = scanner.docs().iter().map(|d| d.id.as_str()).collect();
+    use std::collections::HashMap;
     const MAX_REPORT_EDGES: usize = 50_000;
     let mut doc_index: HashMap<u32, usize> = HashMap::new();
     let mut docs = Vec::new();
@@ -671,11 +560,11 @@ fn build_report(
         *doc_index.entry(d).or_insert_with(|| {
             let info = &scanner.docs()[d as usize];
             docs.push(ReportDoc {
-                id: ids[d as usize].clone(),
+                id: ids[d as usize].to_string(),
                 date: info.date,
                 source: info.source.clone(),
                 len: info.len,
-                encoding: decodings.get(&d).map(Decoding::describe),
+                encoding: info.decoding.as_deref().map(Decoding::describe),
             });
             docs.len() - 1
         })
@@ -727,7 +616,7 @@ fn build_report(
         .take(view_pairs.min(MAX_REPORT_EDGES))
         .copied()
         .collect();
-    let fragments: Vec<anyhow::Result<String>> = {
+    let fragments: Vec<Result<String, stemma_scan::ScanError>> = {
         use rayon::prelude::*;
         chosen
             .par_iter()
@@ -735,10 +624,19 @@ fn build_report(
             .map(|(k, &i)| {
                 let e = &edges[i];
                 let (ta, tb, cmp) = scanner.compare_pair(e.a, e.b)?;
+                let info = scanner.docs();
                 Ok(stemma_render::html::fragment(
                     &cmp,
-                    &report_input(&ids[e.a as usize], &ta, decodings.get(&e.a)),
-                    &report_input(&ids[e.b as usize], &tb, decodings.get(&e.b)),
+                    &report_input(
+                        ids[e.a as usize],
+                        &ta,
+                        info[e.a as usize].decoding.as_deref(),
+                    ),
+                    &report_input(
+                        ids[e.b as usize],
+                        &tb,
+                        info[e.b as usize].decoding.as_deref(),
+                    ),
                     &format!("p{k}-"),
                 ))
             })
@@ -802,7 +700,7 @@ fn build_report(
             .map(|l| ReportLink {
                 doc: doc_of(l.doc, &mut docs),
                 other: doc_of(l.other, &mut docs),
-                family: l.family + 1,
+                family: l.family.map(|x| x + 1),
                 score: l.score,
                 pair: pair_index
                     .get(&(l.doc.min(l.other), l.doc.max(l.other)))
@@ -826,10 +724,9 @@ fn build_report(
              ({MAX_REPORT_EDGES} edges in all); the full graphs are in families.jsonl."
         ));
     }
-    let stats = scanner.candidate_stats();
     let summary = vec![
         ("documents".to_string(), scanner.docs().len().to_string()),
-        ("candidate pairs".to_string(), stats.pairs.to_string()),
+        ("candidate pairs".to_string(), candidate_pairs.to_string()),
         ("related pairs".to_string(), edges.len().to_string()),
         ("families".to_string(), fams.len().to_string()),
     ];
@@ -844,7 +741,7 @@ fn build_report(
 }
 
 /// A document as the side-by-side view shows it: its id, its (decoded) text, and its encoding
-/// when it was not plain UTF-8.
+/// when it was not plain UTF-8 (the view's spans index the decoded text).
 fn report_input<'a>(
     id: &'a str,
     text: &'a str,
@@ -858,24 +755,5 @@ fn report_input<'a>(
             original_len: d.offsets.original_len(),
         }),
         None => input,
-    }
-}
-
-/// Parses a date field: any form `stemma_compare::parse_date` knows, or integer epoch seconds.
-fn parse_date(s: &str) -> Option<i64> {
-    stemma_compare::parse_date(s).or_else(|| s.trim().parse::<i64>().ok())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_date;
-
-    #[test]
-    fn dates_parse() {
-        assert_eq!(parse_date("1970-01-02"), Some(86_400));
-        assert_eq!(parse_date("2020-05-05T10:00:00Z"), Some(1_588_672_800));
-        assert_eq!(parse_date("26-FEB-1987 15:01:01.79"), Some(541_350_061));
-        assert_eq!(parse_date("12345"), Some(12345));
-        assert_eq!(parse_date("yesterday"), None);
     }
 }

@@ -81,15 +81,15 @@ pub struct ReportFamily {
     pub links: Vec<ReportLink>,
 }
 
-/// Partial reuse between a family member and a document of another family.
+/// A derivation relation of a family member that is not a tree edge.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportLink {
     /// Index into [`Report::docs`] of the member.
     pub doc: usize,
     /// Index into [`Report::docs`] of the other document.
     pub other: usize,
-    /// Id of the other family (as in `families.jsonl`).
-    pub family: usize,
+    /// Id of the other document's family (as in `families.jsonl`), if it has one.
+    pub family: Option<usize>,
     /// Relation score.
     pub score: f64,
     /// Index into [`Report::pairs`], when listed.
@@ -238,7 +238,7 @@ const REPORT_JS: &str = r#"
       if (f.link_count) d.appendChild(el('p', 'rp-muted', 'partial reuse linking other families' + (f.links.length < f.link_count ? ' (showing ' + f.links.length + ' of ' + f.link_count + ', all in families.jsonl)' : '') + ':'));
       f.links.forEach(function (l) {
         var r = el('div', 'rp-edge');
-        r.appendChild(el('span', null, doc(l.doc).id + ' ↔ ' + doc(l.other).id + ' (family ' + l.family + ')'));
+        r.appendChild(el('span', null, doc(l.doc).id + ' ↔ ' + doc(l.other).id + (l.family ? ' (family ' + l.family + ')' : '')));
         r.appendChild(rel('partial'));
         r.appendChild(el('span', 'rp-muted', 'score ' + l.score.toFixed(2)));
         if (l.pair != null) r.appendChild(openLink(l.pair));
@@ -347,7 +347,7 @@ mod tests {
                 links: vec![ReportLink {
                     doc: 1,
                     other: 0,
-                    family: 2,
+                    family: Some(2),
                     score: 0.4,
                     pair: None,
                 }],

@@ -29,6 +29,7 @@ fn main() {
             text: text.to_string(),
             date: None,
             source: None,
+            decoding: None,
         });
     }
     scanner.add_batch(batch).expect("sketch");

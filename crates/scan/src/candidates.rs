@@ -23,8 +23,10 @@
 //! `u32` per document) for the fraction test.
 
 use crate::index::{DocId, Index, MemIndex, Saturation};
+use crate::lsh::MinHashLsh;
+use crate::unionfind::UnionFind;
 pub use stemma_sketch::lsh::LshParams;
-use stemma_sketch::minhash::MinHasher;
+use stemma_sketch::minhash::Scheme;
 use stemma_sketch::passage::{PassageParams, document_keys};
 use stemma_sketch::shingle;
 use stemma_text::PreparedText;
@@ -159,7 +161,7 @@ pub struct DocSketch {
 #[derive(Debug, Clone)]
 pub struct Sketcher {
     opts: CandidateOptions,
-    hasher: MinHasher,
+    minhash: MinHashLsh,
 }
 
 /// Seed of the scan's MinHash functions.
@@ -170,7 +172,13 @@ impl Sketcher {
     pub fn new(opts: &CandidateOptions) -> Self {
         Sketcher {
             opts: opts.clone(),
-            hasher: MinHasher::new(opts.num_perm.max(1), MINHASH_SEED),
+            minhash: MinHashLsh::new(
+                Scheme::OnePermutation,
+                opts.num_perm,
+                MINHASH_SEED,
+                opts.ngram,
+                opts.lsh,
+            ),
         }
     }
 
@@ -193,10 +201,8 @@ impl Sketcher {
             out.exact = Some(shingle::text_hash_of_words(&words));
         }
         if use_sig(Signal::MinHash) && opts.lsh.bands * opts.lsh.rows <= opts.num_perm {
-            let mut sh = Vec::new();
-            shingle::shingle_hashes(&words, opts.ngram.max(1), &mut sh);
-            let sig = self.hasher.signature(&sh);
-            out.lsh = opts.lsh.band_keys(&sig.0).collect();
+            let sig = self.minhash.signature(&words, &mut Vec::new());
+            out.lsh = self.minhash.band_keys(&sig).collect();
         }
         if use_sig(Signal::Passage) {
             out.passage = document_keys(prepared, &opts.passage);
@@ -269,7 +275,7 @@ pub struct CandidateFinder<I: Index = MemIndex> {
     max_per_cluster: usize,
     min_score: f32,
     /// Union-find over wholesale-similar candidate pairs (see [`CLUSTER_LINK`]).
-    cluster: Vec<DocId>,
+    cluster: UnionFind,
     links: Vec<DocId>,
     /// Date of every document ([`UNDATED`] if none).
     dates: Vec<i64>,
@@ -295,14 +301,6 @@ pub struct CandidateFinder<I: Index = MemIndex> {
 /// keys, reach this join one cluster of mutually similar documents (variants of one story);
 /// a document keeps at most [`CandidateOptions::max_per_cluster`] candidates per cluster.
 pub const CLUSTER_LINK: f32 = 0.5;
-
-fn find(parent: &mut [DocId], mut x: DocId) -> DocId {
-    while parent[x as usize] != x {
-        parent[x as usize] = parent[parent[x as usize] as usize];
-        x = parent[x as usize];
-    }
-    x
-}
 
 impl CandidateFinder<MemIndex> {
     /// A finder with in-memory indexes.
@@ -348,7 +346,7 @@ impl<I: Index> CandidateFinder<I> {
             group: Vec::new(),
             max_per_cluster: 0,
             min_score: 0.0,
-            cluster: Vec::new(),
+            cluster: UnionFind::default(),
             links: Vec::new(),
             dates: Vec::new(),
             pools: Vec::new(),
@@ -523,10 +521,7 @@ impl<I: Index> CandidateFinder<I> {
                 self.links.push(c.a);
             }
         }
-        if self.group.len() > self.cluster.len() {
-            let from = self.cluster.len() as DocId;
-            self.cluster.extend(from..self.group.len() as DocId);
-        }
+        self.cluster.grow(self.group.len());
         if self.min_score > 0.0 {
             let before = out.len();
             let floor = self.min_score;
@@ -560,10 +555,7 @@ impl<I: Index> CandidateFinder<I> {
         self.found = found;
         let links = std::mem::take(&mut self.links);
         for &a in links.iter().chain(rep.as_ref()) {
-            let (x, y) = (find(&mut self.cluster, a), find(&mut self.cluster, doc));
-            if x != y {
-                self.cluster[x.max(y) as usize] = x.min(y);
-            }
+            self.cluster.union(a as usize, doc as usize);
         }
         self.links = links;
         if let Some(r) = rep {
@@ -627,7 +619,7 @@ impl<I: Index> CandidateFinder<I> {
             let mut covered: Vec<u32> = Vec::new();
             let mut w = 0;
             for r in 0..pool.len() {
-                let root = find(&mut self.cluster, other(&pool[r].c));
+                let root = self.cluster.find(other(&pool[r].c) as usize) as DocId;
                 let i = match counts.iter().position(|x| x.0 == root) {
                     Some(i) => i,
                     None => {
@@ -681,6 +673,19 @@ impl<I: Index> CandidateFinder<I> {
         }
         self.stats.dropped += before + added - pool.len();
         self.pooled = self.pooled + pool.len() - before;
+    }
+
+    /// The candidates the last [`CandidateFinder::add`] found for its document, before the
+    /// pools chose among them (sorted by `a`). An incremental caller looks here for the pairs
+    /// offered to an earlier-read but later-dated document's pool.
+    pub fn last_found(&self) -> &[Candidate] {
+        &self.found
+    }
+
+    /// The representative of `doc`'s exact-duplicate group when collapsing made it a copy of
+    /// an earlier document (its pair with the representative is then its only candidate).
+    pub fn representative(&self, doc: DocId) -> Option<DocId> {
+        self.group.get(doc as usize).copied().filter(|&r| r != doc)
     }
 
     /// Candidate pairs selected so far (exact-copy pairs included); final after the last

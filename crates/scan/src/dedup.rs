@@ -16,10 +16,11 @@
 //! signature, band keys and a few numbers per document; [`Deduper::finish`] finds clusters
 //! and asks the caller for texts again only to verify pairs.
 
+use crate::lsh::MinHashLsh;
 use rayon::prelude::*;
 pub use stemma_sketch::lsh::LshParams;
 pub use stemma_sketch::minhash::Scheme;
-use stemma_sketch::minhash::{MinHasher, estimate_jaccard};
+use stemma_sketch::minhash::estimate_jaccard;
 use stemma_sketch::shingle;
 
 /// Which document of a cluster is kept.
@@ -195,7 +196,7 @@ impl Candidates {
 #[derive(Debug)]
 pub struct Deduper {
     opts: DedupOptions,
-    hasher: MinHasher,
+    minhash: MinHashLsh,
     lsh: LshParams,
     /// Flat signatures, `num_perm` per document (documents without words: all `u32::MAX`).
     sigs: Vec<u32>,
@@ -252,7 +253,7 @@ impl Deduper {
             }
         };
         Ok(Deduper {
-            hasher: MinHasher::with_scheme(opts.scheme, opts.num_perm, opts.seed),
+            minhash: MinHashLsh::new(opts.scheme, opts.num_perm, opts.seed, opts.ngram, lsh),
             lsh,
             opts,
             sigs: Vec::new(),
@@ -285,11 +286,10 @@ impl Deduper {
             words.clear();
             shingles.clear();
             shingle::word_hashes(text, words);
-            shingle::shingle_hashes(words, self.opts.ngram, shingles);
-            let sig = self.hasher.signature(shingles).0;
+            let sig = self.minhash.signature(words, shingles);
             let has_words = !words.is_empty();
             let keys = if has_words {
-                self.lsh.band_keys(&sig).collect()
+                self.minhash.band_keys(&sig).collect()
             } else {
                 Vec::new()
             };
@@ -514,62 +514,14 @@ impl Deduper {
                 .expect("non-empty cluster"),
             Keep::Earliest => *cluster
                 .iter()
-                .min_by_key(|&&i| (self.date[i].is_none(), self.date[i], i))
+                .min_by_key(|&&i| (crate::date::date_key(self.date[i]), i))
                 .expect("non-empty cluster"),
         }
     }
 }
 
-/// Union-find with path halving and union by size.
-#[derive(Debug, Clone)]
-pub struct UnionFind {
-    parent: Vec<u32>,
-    size: Vec<u32>,
-}
-
-impl UnionFind {
-    /// `n` singletons.
-    pub fn new(n: usize) -> UnionFind {
-        UnionFind {
-            parent: (0..n as u32).collect(),
-            size: vec![1; n],
-        }
-    }
-    /// Root of `x`'s set.
-    pub fn find(&mut self, mut x: usize) -> usize {
-        while self.parent[x] as usize != x {
-            let p = self.parent[x] as usize;
-            self.parent[x] = self.parent[p];
-            x = self.parent[x] as usize;
-        }
-        x
-    }
-    /// Merges the sets of `a` and `b`; true if they were apart.
-    pub fn union(&mut self, a: usize, b: usize) -> bool {
-        let (mut ra, mut rb) = (self.find(a), self.find(b));
-        if ra == rb {
-            return false;
-        }
-        if self.size[ra] < self.size[rb] {
-            std::mem::swap(&mut ra, &mut rb);
-        }
-        self.parent[rb] = ra as u32;
-        self.size[ra] += self.size[rb];
-        true
-    }
-}
-
-/// Parses a date for [`Keep::Earliest`]: seconds since the Unix epoch, by
-/// [`stemma_compare::parse_date`] (ISO 8601, Reuters, RFC 2822, …), or a plain integer taken
-/// as Unix seconds.
-pub fn parse_date(s: &str) -> Option<i64> {
-    stemma_compare::parse_date(s).or_else(|| {
-        let t = s.trim();
-        (!t.is_empty() && t.len() <= 12 && t.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| t.parse().ok())
-            .flatten()
-    })
-}
+pub use crate::date::parse_date;
+pub use crate::unionfind::UnionFind;
 
 #[cfg(test)]
 mod tests {
@@ -794,16 +746,5 @@ mod tests {
         assert_eq!(parse_date("1700000000"), Some(1_700_000_000));
         assert_eq!(parse_date("yesterday"), None);
         assert_eq!(parse_date("2020-13-01"), None);
-    }
-
-    #[test]
-    fn union_find() {
-        let mut u = UnionFind::new(5);
-        assert!(u.union(0, 1));
-        assert!(u.union(3, 4));
-        assert!(!u.union(1, 0));
-        assert!(u.union(1, 4));
-        assert_eq!(u.find(0), u.find(3));
-        assert_ne!(u.find(2), u.find(0));
     }
 }

@@ -1,31 +1,33 @@
-//! Story families and their derivation graphs.
+//! Story families as derivation trees.
 //!
-//! A *family* is a group of documents derived wholesale from one another: connected components
-//! of `duplicate`, `near-duplicate` and `rewrite` pairs. `partial` reuse (a passage taken into
-//! another story) does not merge families — otherwise a few shared paragraphs chain unrelated
-//! stories into one giant component (75,903 of 100,000 generated documents before this rule):
+//! A *family* is an original and everything derived from it: a tree rooted at the original in
+//! which every other member hangs on its **best source** — one parent per document. Connected
+//! components of every derivation pair chain unrelated stories through shared copies and
+//! templated text (at 1M generated documents the largest component held 107,226 documents);
+//! a tree keeps each copy with the source it derives from most, and every other relation of a
+//! member stays visible as a [`FamilyLink`].
 //!
-//! - a document with no wholesale relation at all joins the family of its strongest `partial`
-//!   partner (one edge per such document: it can never merge two families);
-//! - every other `partial` pair between two families is a cross-family [`FamilyLink`], listed
-//!   on both families.
-//!
-//! `same-story` links independent coverage and neither joins nor links families. Inside a
-//! family every verified pair (wholesale or partial) becomes a `source → copy` edge:
-//!
-//! 1. Each edge gets a preferred orientation: both dates known and different → the earlier
-//!    document is the source (weight above any compare confidence); otherwise the direction
-//!    decided by compare, weighted by its confidence; otherwise none.
-//! 2. Oriented edges are accepted strongest first, unless they would close a cycle (a cycle
-//!    means contradictory evidence; the weaker edge loses).
-//! 3. The accepted edges are ordered topologically (ties: earlier date, then reading order);
-//!    the first document is the family's *root* (the earliest document that copies from no one).
-//!    Edges without a direction, and the rejected ones, point from the earlier document in
-//!    that order to the later, and are marked as such ([`Basis::Order`]).
+//! 1. Each derivation pair (`duplicate`, `near-duplicate`, `rewrite`, `partial`; `same-story`
+//!    is not derivation and is left out) is oriented `source → copy`: both dates known and
+//!    different → the earlier document is the source ([`Basis::Date`]); otherwise the
+//!    direction decided by compare ([`Basis::Compare`]); otherwise the family order — dated
+//!    before undated, earlier date, earlier reading ([`Basis::Order`]).
+//! 2. Pairs are taken best first — wholesale relations (`duplicate`, `near-duplicate`,
+//!    `rewrite`) before `partial`, then higher score, then the earlier source — and a pair
+//!    becomes its copy's *parent edge* when the copy has no parent yet and the source is not
+//!    already in the copy's tree (which would close a cycle: contradictory directions, the
+//!    weaker loses). Every document thus gets its best-scoring source that keeps the trees
+//!    acyclic.
+//! 3. Each tree of two or more documents is a family; its root is the one member without a
+//!    parent (the original). Every other derivation pair is a link, listed on the family of
+//!    each of its documents (once when both are in the same family), with the other
+//!    document's family if it has one.
 
+use crate::date::date_key;
 use crate::index::DocId;
+use crate::unionfind::UnionFind;
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
 use stemma_compare::{Relation, Side};
 
 /// A verified relation between two documents, as families need it.
@@ -57,10 +59,10 @@ pub enum Basis {
     Order,
 }
 
-/// A `source → copy` edge of a derivation graph.
+/// A `source → copy` edge of a derivation tree: the copy's parent.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FamilyEdge {
-    /// The document copied from.
+    /// The document copied from (the parent).
     pub source: DocId,
     /// The document that copies.
     pub copy: DocId,
@@ -72,29 +74,31 @@ pub struct FamilyEdge {
     pub basis: Basis,
 }
 
-/// A story family.
+/// A story family: a derivation tree.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Family {
-    /// Members in derivation order (root first).
+    /// Members, root first, every source before its copies (ties: earlier date, then reading
+    /// order).
     pub members: Vec<DocId>,
-    /// The root of the derivation graph.
+    /// The root: the original every other member derives from.
     pub root: DocId,
-    /// Derivation edges.
+    /// The tree: one edge per member but the root (in member order of the copy).
     pub edges: Vec<FamilyEdge>,
-    /// Partial reuse linking a member to a document of another family.
+    /// The members' derivation relations that are not tree edges.
     pub links: Vec<FamilyLink>,
 }
 
-/// A `partial` pair between two families.
+/// A derivation pair that is not a tree edge, seen from one family.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FamilyLink {
     /// The member of this family.
     pub doc: DocId,
-    /// The document of the other family.
+    /// The other document.
     pub other: DocId,
-    /// Index of the other family in the list [`families`] returns.
-    pub family: usize,
-    /// Relation of the pair (`partial`).
+    /// Index of the other document's family in the list [`families`] returns (`None` when it
+    /// belongs to no family).
+    pub family: Option<usize>,
+    /// Relation of the pair.
     pub relation: Relation,
     /// Score of the relation.
     pub score: f64,
@@ -107,247 +111,136 @@ fn is_wholesale(r: Relation) -> bool {
     )
 }
 
-fn find(parent: &mut [u32], mut x: u32) -> u32 {
-    while parent[x as usize] != x {
-        parent[x as usize] = parent[parent[x as usize] as usize];
-        x = parent[x as usize];
-    }
-    x
+/// A derivation pair oriented `from → to`.
+struct Oriented<'a> {
+    pair: &'a PairEdge,
+    from: DocId,
+    to: DocId,
+    basis: Basis,
 }
 
-/// Groups derivation pairs into families, largest first (ties by root reading order); see
-/// the module documentation for the rules. `dates[d]` is document `d`'s date; pairs naming a
-/// document at or above `dates.len()` are ignored.
+/// Builds the derivation trees of `pairs`, largest family first (ties by the root's reading
+/// order); see the module documentation for the rules. `dates[d]` is document `d`'s date;
+/// pairs naming a document at or above `dates.len()` are ignored.
 pub fn families(dates: &[Option<i64>], pairs: &[PairEdge]) -> Vec<Family> {
     let n = dates.len();
-    let mut parent: Vec<u32> = (0..n as u32).collect();
-    let edges: Vec<&PairEdge> = pairs
+    let order_key = |d: DocId| (date_key(dates[d as usize]), d);
+    let oriented: Vec<Oriented> = pairs
         .iter()
         .filter(|p| p.relation.is_derivation() && p.a != p.b)
         .filter(|p| (p.a as usize) < n && (p.b as usize) < n)
-        .collect();
-    let mut wholesale = vec![false; n];
-    let union = |parent: &mut Vec<u32>, a: DocId, b: DocId| {
-        let (x, y) = (find(parent, a), find(parent, b));
-        if x != y {
-            parent[x.max(y) as usize] = x.min(y);
-        }
-    };
-    for e in edges.iter().filter(|e| is_wholesale(e.relation)) {
-        union(&mut parent, e.a, e.b);
-        wholesale[e.a as usize] = true;
-        wholesale[e.b as usize] = true;
-    }
-    // A document only partially related joins its strongest partner (one edge each).
-    let mut best: Vec<Option<(f64, DocId)>> = vec![None; n];
-    for e in edges.iter().filter(|e| !is_wholesale(e.relation)) {
-        for (x, y) in [(e.a, e.b), (e.b, e.a)] {
-            if wholesale[x as usize] {
-                continue;
-            }
-            let b = &mut best[x as usize];
-            let better = match *b {
-                None => true,
-                Some((s, o)) => e.score > s || (e.score == s && y < o),
-            };
-            if better {
-                *b = Some((e.score, y));
-            }
-        }
-    }
-    for (x, b) in best.iter().enumerate() {
-        if let Some((_, y)) = *b {
-            union(&mut parent, x as DocId, y);
-        }
-    }
-    let mut groups: BTreeMap<u32, Vec<&PairEdge>> = BTreeMap::new();
-    let mut cross: Vec<&PairEdge> = Vec::new();
-    for e in edges {
-        let (ra, rb) = (find(&mut parent, e.a), find(&mut parent, e.b));
-        if ra == rb {
-            groups.entry(ra).or_default().push(e);
-        } else {
-            cross.push(e);
-        }
-    }
-    let mut out: Vec<(u32, Family)> = groups
-        .into_iter()
-        .map(|(r, es)| (r, build(dates, &es)))
-        .collect();
-    out.sort_by_key(|(_, f)| (Reverse(f.members.len()), f.root));
-    let index: std::collections::HashMap<u32, usize> =
-        out.iter().enumerate().map(|(i, (r, _))| (*r, i)).collect();
-    let mut out: Vec<Family> = out.into_iter().map(|(_, f)| f).collect();
-    for e in cross {
-        let (ra, rb) = (find(&mut parent, e.a), find(&mut parent, e.b));
-        // Both sides belong to a family: a partial pair's documents are wholesale members
-        // or joined a partner.
-        let (Some(&fa), Some(&fb)) = (index.get(&ra), index.get(&rb)) else {
-            continue;
-        };
-        for (f, doc, other, of) in [(fa, e.a, e.b, fb), (fb, e.b, e.a, fa)] {
-            out[f].links.push(FamilyLink {
-                doc,
-                other,
-                family: of,
-                relation: e.relation,
-                score: e.score,
-            });
-        }
-    }
-    out
-}
-
-/// Above this many edges a family skips the per-edge cycle check (quadratic): only date
-/// orientations are accepted (acyclic by construction), the rest follow the family order.
-const BIG_FAMILY_EDGES: usize = 2_000;
-
-fn build(dates: &[Option<i64>], es: &[&PairEdge]) -> Family {
-    let mut members: Vec<DocId> = es.iter().flat_map(|e| [e.a, e.b]).collect();
-    members.sort_unstable();
-    members.dedup();
-    let local = |d: DocId| members.binary_search(&d).unwrap_or(0);
-    let m = members.len();
-    // Preferred orientations.
-    struct Pref {
-        edge: usize,
-        from: usize,
-        to: usize,
-        weight: f64,
-        basis: Basis,
-    }
-    let mut prefs = Vec::new();
-    for (i, e) in es.iter().enumerate() {
-        let (a, b) = (local(e.a), local(e.b));
-        match (dates[e.a as usize], dates[e.b as usize]) {
-            (Some(x), Some(y)) if x != y => {
-                let (from, to) = if x < y { (a, b) } else { (b, a) };
-                prefs.push(Pref {
-                    edge: i,
-                    from,
-                    to,
-                    weight: 2.0 + e.score,
-                    basis: Basis::Date,
-                });
-            }
-            _ => match e.source {
-                Some(Side::A) => prefs.push(Pref {
-                    edge: i,
-                    from: a,
-                    to: b,
-                    weight: e.confidence,
-                    basis: Basis::Compare,
-                }),
-                Some(Side::B) => prefs.push(Pref {
-                    edge: i,
-                    from: b,
-                    to: a,
-                    weight: e.confidence,
-                    basis: Basis::Compare,
-                }),
-                None => {}
-            },
-        }
-    }
-    prefs.sort_by(|x, y| y.weight.total_cmp(&x.weight).then(x.edge.cmp(&y.edge)));
-    let mut adj: Vec<Vec<usize>> = vec![Vec::new(); m];
-    let mut accepted: Vec<Option<(usize, usize, Basis)>> = vec![None; es.len()];
-    let big = es.len() > BIG_FAMILY_EDGES;
-    for p in &prefs {
-        if !big && reaches(&adj, p.to, p.from) {
-            continue;
-        }
-        if big && p.basis != Basis::Date {
-            continue; // date orientation alone is acyclic; skip cycle checks on huge families
-        }
-        adj[p.from].push(p.to);
-        accepted[p.edge] = Some((p.from, p.to, p.basis));
-    }
-    // Topological order, ties by (date, reading order); undated after dated.
-    let key = |l: usize| {
-        let d = members[l];
-        (
-            dates[d as usize].is_none(),
-            dates[d as usize].unwrap_or(0),
-            d,
-        )
-    };
-    let mut indeg = vec![0usize; m];
-    for succ in &adj {
-        for &t in succ {
-            indeg[t] += 1;
-        }
-    }
-    let mut heap: BinaryHeap<Reverse<(OrderKey, usize)>> = (0..m)
-        .filter(|&l| indeg[l] == 0)
-        .map(|l| Reverse((key(l), l)))
-        .collect();
-    let mut order = Vec::with_capacity(m);
-    while let Some(Reverse((_, l))) = heap.pop() {
-        order.push(l);
-        for &t in &adj[l] {
-            indeg[t] -= 1;
-            if indeg[t] == 0 {
-                heap.push(Reverse((key(t), t)));
-            }
-        }
-    }
-    let mut pos = vec![0usize; m];
-    for (i, &l) in order.iter().enumerate() {
-        pos[l] = i;
-    }
-    let edges = es
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let (from, to, basis) = accepted[i].unwrap_or_else(|| {
-                let (a, b) = (local(e.a), local(e.b));
-                if pos[a] <= pos[b] {
-                    (a, b, Basis::Order)
-                } else {
-                    (b, a, Basis::Order)
+        .map(|p| {
+            let ((from, to), basis) = match (dates[p.a as usize], dates[p.b as usize]) {
+                (Some(x), Some(y)) if x != y => {
+                    (if x < y { (p.a, p.b) } else { (p.b, p.a) }, Basis::Date)
                 }
-            });
-            FamilyEdge {
-                source: members[from],
-                copy: members[to],
-                relation: e.relation,
-                score: e.score,
+                _ => match p.source {
+                    Some(Side::A) => ((p.a, p.b), Basis::Compare),
+                    Some(Side::B) => ((p.b, p.a), Basis::Compare),
+                    None if order_key(p.a) <= order_key(p.b) => ((p.a, p.b), Basis::Order),
+                    None => ((p.b, p.a), Basis::Order),
+                },
+            };
+            Oriented {
+                pair: p,
+                from,
+                to,
                 basis,
             }
         })
         .collect();
-    let ordered: Vec<DocId> = order.iter().map(|&l| members[l]).collect();
-    Family {
-        root: ordered[0],
-        members: ordered,
-        edges,
-        links: Vec::new(),
+    // Best first: wholesale, score, earlier source, input order.
+    let mut rank: Vec<usize> = (0..oriented.len()).collect();
+    rank.sort_by(|&x, &y| {
+        let (ex, ey) = (&oriented[x], &oriented[y]);
+        is_wholesale(ey.pair.relation)
+            .cmp(&is_wholesale(ex.pair.relation))
+            .then(ey.pair.score.total_cmp(&ex.pair.score))
+            .then(order_key(ex.from).cmp(&order_key(ey.from)))
+            .then(x.cmp(&y))
+    });
+    let mut trees = UnionFind::new(n);
+    let mut parent: Vec<Option<usize>> = vec![None; n];
+    let mut is_tree = vec![false; oriented.len()];
+    for i in rank {
+        let e = &oriented[i];
+        let (from, to) = (e.from as usize, e.to as usize);
+        if parent[to].is_none() && trees.find(from) != trees.find(to) {
+            trees.union(from, to);
+            parent[to] = Some(i);
+            is_tree[i] = true;
+        }
     }
-}
-
-/// Family order of a document: undated last, then date, then reading order.
-type OrderKey = (bool, i64, DocId);
-
-fn reaches(adj: &[Vec<usize>], from: usize, to: usize) -> bool {
-    if from == to {
-        return true;
+    // Families: trees of two or more documents, members grouped by tree.
+    let mut children: Vec<Vec<DocId>> = vec![Vec::new(); n];
+    let mut has_edge = vec![false; n];
+    for (d, p) in parent.iter().enumerate() {
+        if let Some(i) = *p {
+            children[oriented[i].from as usize].push(d as DocId);
+            has_edge[d] = true;
+            has_edge[oriented[i].from as usize] = true;
+        }
     }
-    let mut seen = vec![false; adj.len()];
-    let mut stack = vec![from];
-    seen[from] = true;
-    while let Some(x) = stack.pop() {
-        for &y in &adj[x] {
-            if y == to {
-                return true;
+    let mut out: Vec<Family> = Vec::new();
+    for root in 0..n {
+        if !has_edge[root] || parent[root].is_some() {
+            continue;
+        }
+        // Sources before copies; ties by (date, reading order).
+        let mut members = Vec::new();
+        let mut heap = BinaryHeap::from([Reverse((order_key(root as DocId), root as DocId))]);
+        while let Some(Reverse((_, d))) = heap.pop() {
+            members.push(d);
+            for &c in &children[d as usize] {
+                heap.push(Reverse((order_key(c), c)));
             }
-            if !seen[y] {
-                seen[y] = true;
-                stack.push(y);
+        }
+        let edges = members[1..]
+            .iter()
+            .map(|&c| {
+                let e = &oriented[parent[c as usize].expect("a member's parent")];
+                FamilyEdge {
+                    source: e.from,
+                    copy: e.to,
+                    relation: e.pair.relation,
+                    score: e.pair.score,
+                    basis: e.basis,
+                }
+            })
+            .collect();
+        out.push(Family {
+            root: root as DocId,
+            members,
+            edges,
+            links: Vec::new(),
+        });
+    }
+    out.sort_by_key(|f| (Reverse(f.members.len()), f.root));
+    let mut family_of: Vec<Option<usize>> = vec![None; n];
+    for (i, f) in out.iter().enumerate() {
+        for &d in &f.members {
+            family_of[d as usize] = Some(i);
+        }
+    }
+    for (e, _) in oriented.iter().zip(&is_tree).filter(|x| !*x.1) {
+        let p = e.pair;
+        let (fa, fb) = (family_of[p.a as usize], family_of[p.b as usize]);
+        for (doc, other, fd, fo) in [(p.a, p.b, fa, fb), (p.b, p.a, fb, fa)] {
+            if let Some(f) = fd {
+                out[f].links.push(FamilyLink {
+                    doc,
+                    other,
+                    family: fo,
+                    relation: p.relation,
+                    score: p.score,
+                });
+            }
+            if fa == fb {
+                break; // one family: listed once
             }
         }
     }
-    false
+    out
 }
 
 #[cfg(test)]
@@ -365,8 +258,20 @@ mod tests {
         }
     }
 
+    fn scored(a: u32, b: u32, rel: Relation, score: f64) -> PairEdge {
+        PairEdge {
+            score,
+            ..e(a, b, rel, None, 0.0)
+        }
+    }
+
+    fn sorted(mut v: Vec<DocId>) -> Vec<DocId> {
+        v.sort_unstable();
+        v
+    }
+
     #[test]
-    fn components_exclude_same_story_and_singletons() {
+    fn same_story_and_singletons_make_no_family() {
         let dates = vec![None; 6];
         let fams = families(
             &dates,
@@ -377,8 +282,9 @@ mod tests {
             ],
         );
         assert_eq!(fams.len(), 1);
-        assert_eq!(fams[0].members.len(), 3);
-        assert!(!fams[0].members.contains(&3));
+        assert_eq!(fams[0].members, vec![0, 1, 2]);
+        assert_eq!(fams[0].edges.len(), 2);
+        assert!(fams[0].links.is_empty());
     }
 
     #[test]
@@ -393,22 +299,86 @@ mod tests {
     }
 
     #[test]
-    fn cycles_are_broken_by_the_weakest_edge() {
-        let dates = vec![None; 3];
-        // 0→1 (0.9), 1→2 (0.8), 2→0 (0.3): the last closes a cycle and is reoriented.
-        let f = &families(
+    fn each_copy_hangs_on_its_best_source_and_keeps_the_rest_as_links() {
+        let day = |d: i64| Some(d * 86_400);
+        // Story S: 0 (original), 1 (rewrite of 0). Story T: 2 (original), 3 (copy of 2).
+        // 4 rewrites 1 closely and 0 less, and takes a passage of 2; 5 copies 3 closely but
+        // is a weaker rewrite of 1 too. Components would chain all six into one family.
+        let dates = vec![day(1), day(2), day(1), day(3), day(4), day(5)];
+        let fams = families(
             &dates,
             &[
-                e(0, 1, Relation::Rewrite, Some(Side::A), 0.9),
-                e(1, 2, Relation::Partial, Some(Side::A), 0.8),
-                e(2, 0, Relation::Partial, Some(Side::A), 0.3),
+                scored(0, 1, Relation::Rewrite, 0.9),
+                scored(2, 3, Relation::NearDuplicate, 0.95),
+                scored(1, 4, Relation::NearDuplicate, 0.92),
+                scored(0, 4, Relation::Rewrite, 0.7),
+                scored(2, 4, Relation::Partial, 0.95),
+                scored(3, 5, Relation::Rewrite, 0.85),
+                scored(1, 5, Relation::Rewrite, 0.6),
             ],
-        )[0];
+        );
+        assert_eq!(fams.len(), 2);
+        let (s, t) = (&fams[0], &fams[1]);
+        assert_eq!((s.root, sorted(s.members.clone())), (0, vec![0, 1, 4]));
+        assert_eq!((t.root, sorted(t.members.clone())), (2, vec![2, 3, 5]));
+        let tree = |f: &Family| {
+            sorted(
+                f.edges
+                    .iter()
+                    .map(|x| x.source * 10 + x.copy)
+                    .collect::<Vec<_>>(),
+            )
+        };
+        // 4 hangs on 1 (its best, wholesale), not on the partial source 2 (higher score).
+        assert_eq!(tree(s), vec![1, 14]);
+        assert_eq!(tree(t), vec![23, 35]);
+        // Every member but the root has exactly one parent.
+        for f in &fams {
+            assert_eq!(f.edges.len(), f.members.len() - 1);
+        }
+        // Links: 0–4 inside S (once), 2–4 and 1–5 across (on both families).
+        let links = |f: &Family| {
+            let mut l: Vec<_> = f.links.iter().map(|l| (l.doc, l.other, l.family)).collect();
+            l.sort();
+            l
+        };
+        assert_eq!(
+            links(s),
+            vec![(0, 4, Some(0)), (1, 5, Some(1)), (4, 2, Some(1))]
+        );
+        assert_eq!(links(t), vec![(2, 4, Some(0)), (5, 1, Some(0))]);
+    }
+
+    #[test]
+    fn cycles_are_broken_by_the_weakest_edge() {
+        let dates = vec![None; 3];
+        // Compare says 0→1 (0.9), 1→2 (0.8), 2→0 (0.3): the last would close a cycle.
+        let fams = families(
+            &dates,
+            &[
+                scored(0, 1, Relation::Rewrite, 0.9),
+                scored(1, 2, Relation::Rewrite, 0.8),
+                scored(2, 0, Relation::Rewrite, 0.3),
+            ]
+            .map(|p| PairEdge {
+                source: Some(Side::A),
+                confidence: 0.9,
+                ..p
+            }),
+        );
+        let f = &fams[0];
         assert_eq!(f.root, 0);
         assert_eq!(f.members, vec![0, 1, 2]);
-        let last = f.edges[2];
-        assert_eq!((last.source, last.copy, last.basis), (0, 2, Basis::Order));
-        assert_eq!(f.edges[0].basis, Basis::Compare);
+        assert!(f.edges.iter().all(|x| x.basis == Basis::Compare));
+        assert_eq!(
+            f.edges
+                .iter()
+                .map(|x| (x.source, x.copy))
+                .collect::<Vec<_>>(),
+            vec![(0, 1), (1, 2)]
+        );
+        assert_eq!(f.links.len(), 1);
+        assert_eq!((f.links[0].doc, f.links[0].other), (2, 0));
     }
 
     #[test]
@@ -421,7 +391,7 @@ mod tests {
                 e(0, 2, Relation::Duplicate, None, 0.0),
             ],
         )[0];
-        // Only doc 1 has a date (50, vs 0 undated): dated documents come first.
+        // Only doc 1 has a date: dated documents come first.
         assert_eq!(f.root, 1);
         assert_eq!(f.members, vec![1, 0, 2]);
         assert!(f.edges.iter().all(|e| e.basis == Basis::Order));
@@ -429,9 +399,10 @@ mod tests {
     }
 
     #[test]
-    fn big_families_stay_acyclic_and_rooted_at_the_earliest() {
-        // 1,200 documents, each linked to its two predecessors (2,397 edges), compare
-        // claiming the later one is the source; dates (every third document undated) win.
+    fn a_long_chain_is_one_tree_rooted_at_the_earliest() {
+        // 1,200 documents, each a rewrite of its predecessor and a partial copy of the one
+        // before; compare claims the later one is the source, dates (every third document
+        // undated) win where known.
         let n = 1200u32;
         let dates: Vec<Option<i64>> = (0..n)
             .map(|i| (i % 3 != 1).then_some(1000 + i as i64))
@@ -447,56 +418,19 @@ mod tests {
         assert_eq!(fams.len(), 1);
         let f = &fams[0];
         assert_eq!(f.members.len(), n as usize);
-        assert_eq!(f.edges.len(), pairs.len());
-        assert_eq!(f.root, 0);
+        assert_eq!(f.edges.len(), n as usize - 1);
+        assert_eq!(f.links.len(), pairs.len() - (n as usize - 1));
         let pos: std::collections::HashMap<u32, usize> =
             f.members.iter().enumerate().map(|(i, &d)| (d, i)).collect();
+        let mut parents = std::collections::HashSet::new();
         for x in &f.edges {
             assert!(pos[&x.source] < pos[&x.copy], "{x:?}");
+            assert!(parents.insert(x.copy), "two parents for {}", x.copy);
             if dates[x.source as usize].is_some() && dates[x.copy as usize].is_some() {
                 assert_eq!(x.basis, Basis::Date);
                 assert!(x.source < x.copy);
             }
         }
-    }
-
-    #[test]
-    fn partial_reuse_links_families_instead_of_merging_them() {
-        let dates = vec![None; 7];
-        let p = |a, b, score| PairEdge {
-            score,
-            ..e(a, b, Relation::Partial, None, 0.0)
-        };
-        let fams = families(
-            &dates,
-            &[
-                e(0, 1, Relation::Rewrite, Some(Side::A), 0.9),
-                e(2, 3, Relation::NearDuplicate, None, 0.0),
-                e(3, 4, Relation::Duplicate, None, 0.0),
-                // Between two wholesale families: a link, no merge.
-                p(1, 2, 0.5),
-                // Document 5 has partial relations only: it joins its strongest partner (3).
-                p(5, 0, 0.3),
-                p(5, 3, 0.6),
-                // Document 6 only relates partially to 5: it joins 5 (and so 3's family).
-                p(6, 5, 0.4),
-            ],
-        );
-        assert_eq!(fams.len(), 2);
-        let mut big = fams[0].members.clone();
-        big.sort();
-        assert_eq!(big, vec![2, 3, 4, 5, 6]);
-        assert_eq!(fams[1].members, vec![0, 1]);
-        // Links: 1–2 and 5–0, listed on both families.
-        let links = |f: &Family| {
-            let mut l: Vec<_> = f.links.iter().map(|l| (l.doc, l.other, l.family)).collect();
-            l.sort();
-            l
-        };
-        assert_eq!(links(&fams[0]), vec![(2, 1, 1), (5, 0, 1)]);
-        assert_eq!(links(&fams[1]), vec![(0, 5, 0), (1, 2, 0)]);
-        // The in-family partial edges are part of the derivation graph.
-        assert_eq!(fams[0].edges.len(), 4);
     }
 
     #[test]

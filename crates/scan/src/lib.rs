@@ -12,15 +12,33 @@
 //!    would run for a stream of new articles).
 //! 3. **Verify** ([`Scanner::verify`]): every candidate pair is re-prepared and compared with
 //!    `stemma_compare` (in parallel); relations the caller asked for are kept. [`family`] then
-//!    groups derivations into story families with a derivation graph.
+//!    hangs each copy on its best source: derivation trees rooted at originals.
+//!
+//! Front ends (the CLI, a server, the Python package) do not run these stages themselves:
+//! [`driver::ScanDriver`] checks the settings and runs the whole pipeline, pushing skipped
+//! records, pairs, families and progress to a [`driver::Sink`]; [`IncrementalScanner`] takes
+//! one document at a time and answers its relations to the documents before it, with the same
+//! pairs a batch scan of the same corpus (read in date order) gives.
 
 #![warn(missing_docs)]
 
 pub mod candidates;
+pub mod date;
 pub mod dedup;
+pub mod driver;
 pub mod family;
+mod incremental;
 pub mod index;
+pub mod lsh;
+pub mod output;
 pub mod store;
+pub mod unionfind;
+
+pub use driver::{Progress, ScanDriver, ScanDriverBuilder, ScanSummary, ScanView, Sink, SinkError};
+pub use incremental::IncrementalScanner;
+pub use stemma_compare::LexicalScorer;
+pub use stemma_compare::SentenceScorer;
+pub use stemma_corpus::Decoding;
 
 use candidates::{
     Candidate, CandidateFinder, CandidateOptions, CandidateStats, DocSketch, Sketcher,
@@ -29,7 +47,7 @@ use index::DocId;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
-use stemma_compare::{Comparer, Comparison, Document, Relation};
+use stemma_compare::{CompareOptions, Comparer, Comparison, Document, Relation};
 use store::{StoreError, TextStore};
 
 /// Settings of a scan.
@@ -77,6 +95,10 @@ pub struct InputDoc {
     pub date: Option<i64>,
     /// Publisher, if known.
     pub source: Option<String>,
+    /// How the text was decoded when its file was not plain UTF-8 (`Record::decoded` of
+    /// `stemma_corpus`): the encoding and the map from offsets in `text` back to the file's
+    /// bytes. `None` when `text` is the input itself (UTF-8 files, JSONL text fields).
+    pub decoding: Option<Decoding>,
 }
 
 /// What the scanner remembers of a document.
@@ -90,6 +112,9 @@ pub struct DocInfo {
     pub source: Option<String>,
     /// Length of the text in bytes.
     pub len: usize,
+    /// How the text was decoded ([`InputDoc::decoding`]): pair lines map this side's spans
+    /// back to the file's bytes with it ([`output::PairLine`]).
+    pub decoding: Option<Arc<Decoding>>,
 }
 
 /// Error of a scan.
@@ -98,6 +123,23 @@ pub enum ScanError {
     /// The text store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A setting of [`driver::ScanDriverBuilder`] is out of its range.
+    #[error("invalid scan setting `{option}`: {reason}")]
+    Invalid {
+        /// The setting (the builder method's name).
+        option: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A [`driver::Sink`] failed (e.g. could not write its file).
+    #[error("{0}")]
+    Sink(driver::SinkError),
+    /// Documents were added after [`Scanner::verify`] freed the candidate indexes (use an
+    /// [`IncrementalScanner`] to keep adding after a verification).
+    #[error(
+        "documents added after verification would find no candidate (the batch scanner freed its indexes; use IncrementalScanner)"
+    )]
+    IndexReleased,
     /// More documents than a scan can number.
     #[error("too many documents (more than {max})")]
     TooManyDocuments {
@@ -106,9 +148,9 @@ pub enum ScanError {
     },
 }
 
-/// A verified pair.
-#[derive(Debug, Clone)]
-pub struct Verified {
+/// A verified pair: two documents and how they relate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pair {
     /// Side A of the comparison (read first).
     pub a: DocId,
     /// Side B.
@@ -119,20 +161,58 @@ pub struct Verified {
     pub comparison: Comparison,
 }
 
-/// A streaming corpus scanner.
-#[derive(Debug)]
-pub struct Scanner {
+impl Pair {
+    /// The edge [`family::families`] needs.
+    pub fn edge(&self) -> family::PairEdge {
+        let c = &self.comparison;
+        family::PairEdge {
+            a: self.a,
+            b: self.b,
+            relation: c.relation,
+            score: c.score,
+            source: c.direction.source,
+            confidence: c.direction.confidence,
+        }
+    }
+}
+
+/// A streaming corpus scanner (the batch pipeline; see [`IncrementalScanner`] for one
+/// document at a time). Generic over the sentence scorer of its comparisons.
+pub struct Scanner<S: SentenceScorer = LexicalScorer> {
     opts: ScanOptions,
     finder: CandidateFinder,
     sketcher: Sketcher,
     store: TextStore,
     docs: Vec<DocInfo>,
     candidates: Vec<Candidate>,
-    comparer: Comparer,
+    /// Counts of the candidates in `candidates` (once finished).
+    stats: Option<CandidateStats>,
+    comparer: Comparer<S>,
     prepared_count: usize,
     released: Option<Released>,
     /// The last batch, sketched, not yet in the index (see [`Scanner::add_batch`]).
     pending: Vec<(InputDoc, DocSketch)>,
+}
+
+impl<S: SentenceScorer> std::fmt::Debug for Scanner<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scanner")
+            .field("opts", &self.opts)
+            .field("docs", &self.docs.len())
+            .field("candidates", &self.candidates.len())
+            .field("released", &self.released.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The number the next document gets, if there is one.
+fn next_id(docs: &[DocInfo]) -> Result<DocId, ScanError> {
+    DocId::try_from(docs.len())
+        .ok()
+        .filter(|&i| i <= index::MAX_DOC)
+        .ok_or(ScanError::TooManyDocuments {
+            max: index::MAX_DOC as u64 + 1,
+        })
 }
 
 /// Numbers the sketched documents, stores their texts and runs them through the index.
@@ -143,12 +223,7 @@ fn insert_sketched(
     batch: Vec<(InputDoc, DocSketch)>,
 ) -> Result<(), ScanError> {
     for (d, sk) in batch {
-        let id = DocId::try_from(docs.len())
-            .ok()
-            .filter(|&i| i <= index::MAX_DOC)
-            .ok_or(ScanError::TooManyDocuments {
-                max: index::MAX_DOC as u64 + 1,
-            })?;
+        let id = next_id(docs)?;
         store.push(&d.text)?;
         finder.add(id, d.date, &sk);
         docs.push(DocInfo {
@@ -156,6 +231,7 @@ fn insert_sketched(
             date: d.date,
             source: d.source,
             len: d.text.len(),
+            decoding: d.decoding.map(Arc::new),
         });
     }
     Ok(())
@@ -166,19 +242,26 @@ fn insert_sketched(
 struct Released {
     sizes: [(usize, usize); 3],
     heap_bytes: usize,
-    stats: CandidateStats,
 }
 
-impl Scanner {
-    /// A scanner with the given options.
+impl Scanner<LexicalScorer> {
+    /// A scanner with the given options and the lexical sentence scorer.
     pub fn new(opts: ScanOptions) -> Self {
+        Scanner::with_scorer(opts, LexicalScorer::default())
+    }
+}
+
+impl<S: SentenceScorer + Sync> Scanner<S> {
+    /// A scanner with the given options whose comparisons use `scorer`.
+    pub fn with_scorer(opts: ScanOptions, scorer: S) -> Self {
         Scanner {
             finder: CandidateFinder::in_memory(&opts.candidates),
             sketcher: Sketcher::new(&opts.candidates),
             store: TextStore::new(opts.text_memory_budget),
             docs: Vec::new(),
             candidates: Vec::new(),
-            comparer: Comparer::default(),
+            stats: None,
+            comparer: Comparer::with_scorer(CompareOptions::default(), scorer),
             prepared_count: 0,
             released: None,
             pending: Vec::new(),
@@ -192,7 +275,11 @@ impl Scanner {
     /// next one is sketched: [`Scanner::docs`] lags one batch behind until
     /// [`Scanner::finish_candidates`]. Returns the number of candidate pairs selected so far
     /// ([`Scanner::selected`]).
+    /// Fails with [`ScanError::IndexReleased`] after [`Scanner::verify`].
     pub fn add_batch(&mut self, batch: Vec<InputDoc>) -> Result<usize, ScanError> {
+        if self.released.is_some() {
+            return Err(ScanError::IndexReleased);
+        }
         // Pipelined: this batch is sketched (in parallel) while the previous one, already
         // sketched, goes through the index (serial) — the index loop would otherwise leave
         // a core idle.
@@ -236,6 +323,14 @@ impl Scanner {
             self.candidates.extend(more);
             self.candidates.sort_unstable_by_key(|c| (c.a, c.b));
         }
+        // The finder counts the pairs of its last `finish` only: count them all here.
+        let mut stats = self.finder.stats().clone();
+        let count = |s: candidates::Signal| self.candidates.iter().filter(|c| c.has(s)).count();
+        stats.pairs = self.candidates.len();
+        stats.exact = count(candidates::Signal::Exact);
+        stats.minhash = count(candidates::Signal::MinHash);
+        stats.passage = count(candidates::Signal::Passage);
+        self.stats = Some(stats);
         Ok(&self.candidates)
     }
 
@@ -249,12 +344,9 @@ impl Scanner {
         &self.candidates
     }
 
-    /// Candidate counts.
+    /// Candidate counts: final once [`Scanner::finish_candidates`] ran, so far before.
     pub fn candidate_stats(&self) -> &CandidateStats {
-        match &self.released {
-            Some(r) => &r.stats,
-            None => self.finder.stats(),
-        }
+        self.stats.as_ref().unwrap_or(self.finder.stats())
     }
 
     /// Keys and postings of the candidate indexes per signal (exact, minhash, passage) and
@@ -276,25 +368,29 @@ impl Scanner {
         Ok(self.store.get(doc as usize)?)
     }
 
+    /// The options.
+    pub fn options(&self) -> &ScanOptions {
+        &self.opts
+    }
+
+    /// The comparer (its sentence scorer) of the verification.
+    pub fn comparer(&self) -> &Comparer<S> {
+        &self.comparer
+    }
+
     /// Compares two documents again (e.g. to show a pair): their texts and the comparison.
     pub fn compare_pair(
         &self,
         a: DocId,
         b: DocId,
     ) -> Result<(String, String, Comparison), ScanError> {
-        let (ta, tb) = (self.text(a)?, self.text(b)?);
-        let (pa, pb) = (stemma_text::prepare(&ta), stemma_text::prepare(&tb));
-        let date = |d: DocId| self.docs.get(d as usize).and_then(|x| x.date);
-        let cmp = self.comparer.compare(
-            &Document::new(&ta, &pa).with_date(date(a)),
-            &Document::new(&tb, &pb).with_date(date(b)),
-        );
-        Ok((ta, tb, cmp))
+        compare_stored(&self.comparer, &self.store, &self.docs, a, b)
     }
 
     /// Verifies every candidate pair with compare, in parallel, handing kept pairs to `sink`
     /// chunk by chunk (in order of the later-read document `b`, then `a`). Ends candidate
-    /// generation and frees the candidate indexes (documents added afterwards find nothing). `progress` gets the
+    /// generation and frees the candidate indexes ([`Scanner::add_batch`] fails afterwards; an
+    /// [`IncrementalScanner`] keeps them). `progress` gets the
     /// number of pairs verified after each chunk.
     ///
     /// Candidates are taken in chunks of [`ScanOptions::verify_chunk`] pairs in order of `b`: the documents
@@ -305,8 +401,22 @@ impl Scanner {
     /// (in parallel).
     pub fn verify(
         &mut self,
-        mut sink: impl FnMut(Vec<Verified>),
+        mut sink: impl FnMut(Vec<Pair>),
         mut progress: impl FnMut(usize),
+    ) -> Result<(), ScanError> {
+        self.verify_with(|_, kept, done| {
+            sink(kept);
+            progress(done);
+            Ok(())
+        })
+    }
+
+    /// [`Scanner::verify`] with one callback that gets the scanner (its documents and texts),
+    /// the kept pairs of a chunk and the number of pairs verified so far, and may fail (the
+    /// error stops the verification and is returned).
+    pub fn verify_with(
+        &mut self,
+        mut each: impl FnMut(&Self, Vec<Pair>, usize) -> Result<(), ScanError>,
     ) -> Result<(), ScanError> {
         self.finish_candidates()?;
         // The indexes are not needed any more: their memory goes to verification.
@@ -314,7 +424,6 @@ impl Scanner {
             self.released = Some(Released {
                 sizes: self.finder.index_sizes(),
                 heap_bytes: self.finder.heap_bytes(),
-                stats: self.finder.stats().clone(),
             });
             self.finder = CandidateFinder::in_memory(&self.opts.candidates);
         }
@@ -322,6 +431,8 @@ impl Scanner {
         order.sort_unstable_by_key(|c| (c.b, c.a));
         let mut cache = PreparedCache::new(self.opts.prepared_cache);
         let mut done = 0;
+        let mut prepared_count = 0;
+        let this = &*self;
         for (round, chunk) in order.chunks(self.opts.verify_chunk.max(1)).enumerate() {
             let mut ids: Vec<DocId> = chunk.iter().flat_map(|c| [c.a, c.b]).collect();
             ids.sort_unstable();
@@ -330,12 +441,12 @@ impl Scanner {
             let prepared: Vec<(DocId, Arc<Prepared>)> = missing
                 .par_iter()
                 .map(|&d| {
-                    let text = self.text(d)?;
+                    let text = this.text(d)?;
                     let prepared = stemma_text::prepare(&text);
                     Ok((d, Arc::new(Prepared { text, prepared })))
                 })
                 .collect::<Result<_, ScanError>>()?;
-            self.prepared_count += prepared.len();
+            prepared_count += prepared.len();
             for (d, p) in prepared {
                 cache.insert(d, p, round);
             }
@@ -354,16 +465,16 @@ impl Scanner {
                     .binary_search_by_key(&d, |x| x.0)
                     .expect("document of the chunk");
                 let p = &docs[i].1;
-                Document::new(&p.text, &p.prepared).with_date(self.docs[d as usize].date)
+                Document::new(&p.text, &p.prepared).with_date(this.docs[d as usize].date)
             };
-            let kept: Vec<Verified> = chunk
+            let kept: Vec<Pair> = chunk
                 .par_iter()
                 .filter_map(|c| {
-                    let comparison = self.comparer.compare(&get(c.a), &get(c.b));
-                    self.opts
+                    let comparison = this.comparer.compare(&get(c.a), &get(c.b));
+                    this.opts
                         .relations
                         .contains(&comparison.relation)
-                        .then_some(Verified {
+                        .then_some(Pair {
                             a: c.a,
                             b: c.b,
                             signals: c.signals,
@@ -372,9 +483,9 @@ impl Scanner {
                 })
                 .collect();
             done += chunk.len();
-            sink(kept);
-            progress(done);
+            each(this, kept, done)?;
         }
+        self.prepared_count += prepared_count;
         Ok(())
     }
 
@@ -386,15 +497,33 @@ impl Scanner {
     }
 }
 
+/// Reads two stored documents back and compares them: their texts and the comparison.
+fn compare_stored<S: SentenceScorer>(
+    comparer: &Comparer<S>,
+    store: &TextStore,
+    docs: &[DocInfo],
+    a: DocId,
+    b: DocId,
+) -> Result<(String, String, Comparison), ScanError> {
+    let (ta, tb) = (store.get(a as usize)?, store.get(b as usize)?);
+    let (pa, pb) = (stemma_text::prepare(&ta), stemma_text::prepare(&tb));
+    let date = |d: DocId| docs.get(d as usize).and_then(|x| x.date);
+    let cmp = comparer.compare(
+        &Document::new(&ta, &pa).with_date(date(a)),
+        &Document::new(&tb, &pb).with_date(date(b)),
+    );
+    Ok((ta, tb, cmp))
+}
+
 /// A document's text and its preparation, shared by the pairs of a chunk.
 #[derive(Debug)]
-struct Prepared {
+pub(crate) struct Prepared {
     text: String,
     prepared: stemma_text::PreparedText,
 }
 
 /// The prepared texts of the documents used last (least recently used evicted first).
-struct PreparedCache {
+pub(crate) struct PreparedCache {
     cap: usize,
     map: HashMap<DocId, (Arc<Prepared>, usize)>,
 }
@@ -479,6 +608,7 @@ mod tests {
                     text: story[v].to_string(),
                     date: None,
                     source: None,
+                    decoding: None,
                 });
             }
         }

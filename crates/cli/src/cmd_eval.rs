@@ -369,7 +369,10 @@ fn run_pairs(args: PairsArgs) -> anyhow::Result<i32> {
         }
         if let (Some(src), true) = (pair.source, pair.relation.is_derivation()) {
             let mut x = [0.0; 3];
-            for (k, name) in stemma_compare::direction::DIRECTION_FEATURES.iter().enumerate() {
+            for (k, name) in stemma_compare::direction::DIRECTION_FEATURES
+                .iter()
+                .enumerate()
+            {
                 if let Some(e) = cmp.direction.evidence.iter().find(|e| e.kind == *name) {
                     x[k] = e.value;
                 }

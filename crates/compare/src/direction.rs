@@ -8,7 +8,6 @@ use crate::model::{Direction, Evidence, Side};
 use crate::{Document, Figures, is_name_token, used};
 use rustc_hash::FxHashSet as FastSet;
 
-
 fn name(i: usize) -> &'static str {
     if i == 0 { "A" } else { "B" }
 }
@@ -285,7 +284,10 @@ pub(crate) fn decide(
         e.weight = crate::verdict::sigmoid(c.abs()) * 2.0 - 1.0;
     }
     let p_a = crate::verdict::sigmoid(z);
-    if let Some(date) = evidence.iter().find(|e| e.kind == "date" && e.favours.is_some()) {
+    if let Some(date) = evidence
+        .iter()
+        .find(|e| e.kind == "date" && e.favours.is_some())
+    {
         let source = date.favours;
         return Direction {
             source,
@@ -374,7 +376,9 @@ impl DirectionModel {
         for _ in 0..2000 {
             let mut g = vec![0.0; n];
             for (x, &y) in feats.iter().zip(&labels) {
-                let z: f64 = (0..n).map(|i| w[i] * (x[i] / scale[i]).clamp(-3.0, 3.0)).sum();
+                let z: f64 = (0..n)
+                    .map(|i| w[i] * (x[i] / scale[i]).clamp(-3.0, 3.0))
+                    .sum();
                 let d = crate::verdict::sigmoid(z) - f64::from(u8::from(y));
                 for i in 0..n {
                     g[i] += d * (x[i] / scale[i]).clamp(-3.0, 3.0) / m;

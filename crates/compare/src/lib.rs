@@ -30,10 +30,10 @@ pub mod verdict;
 pub mod wording;
 
 pub use date::{format_date, parse_date};
-pub use model::*;
 pub use direction::DirectionModel;
-pub use verdict::{Contribution, FEATURE_NAMES, PairFeatures, VerdictModel};
+pub use model::*;
 pub use stemma_align::{AlignOptions, LexicalScorer, SentenceScorer};
+pub use verdict::{Contribution, FEATURE_NAMES, PairFeatures, VerdictModel};
 
 use stemma_align::{AlignInput, AlignResult, MatchKind, align_with, order_consistency};
 use stemma_text::{PreparedText, TokenKind};
@@ -552,7 +552,11 @@ fn slot_difference(a: &Document<'_>, b: &Document<'_>, res: &AlignResult) -> f64
     fn slots<'t>(d: &Document<'t>, r: &std::ops::Range<usize>) -> Vec<&'t str> {
         let p: &'t PreparedText = d.prepared;
         let mut out = Vec::new();
-        for s in p.sentences.get(r.start..r.end.min(p.sentences.len())).unwrap_or(&[]) {
+        for s in p
+            .sentences
+            .get(r.start..r.end.min(p.sentences.len()))
+            .unwrap_or(&[])
+        {
             let t = s.tokens.start.min(p.tokens.len())..s.tokens.end.min(p.tokens.len());
             for (k, t) in p.tokens[t].iter().enumerate() {
                 if t.kind == TokenKind::Number || (k > 0 && is_name_token(t) && !t.stop) {

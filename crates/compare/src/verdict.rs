@@ -13,6 +13,9 @@
 //! derivation. Which derived relation (near-duplicate, rewrite, partial) follows from how much
 //! of each side is covered, which is a description of the derivation, not a decision about it.
 
+// Index loops read best in the small dense linear algebra below.
+#![allow(clippy::needless_range_loop)]
+
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
@@ -373,6 +376,9 @@ mod tests {
     #[test]
     fn solver_solves() {
         let x = solve(vec![vec![2.0, 1.0], vec![1.0, 3.0]], vec![3.0, 5.0]);
-        assert!((x[0] - 0.8).abs() < 1e-12 && (x[1] - 1.4).abs() < 1e-12, "{x:?}");
+        assert!(
+            (x[0] - 0.8).abs() < 1e-12 && (x[1] - 1.4).abs() < 1e-12,
+            "{x:?}"
+        );
     }
 }

@@ -114,6 +114,8 @@ pub struct CompactPair<'a> {
     pub relation: Relation,
     /// Strength of the relation in `[0, 1]`.
     pub score: f64,
+    /// Probability of derivation given by the verdict model.
+    pub probability: f64,
     /// Which side is the source.
     pub direction: CompactDirection,
     /// Fraction of each text inside aligned passages.
@@ -189,6 +191,7 @@ impl<'a> PairLine<'a> {
                 encoding,
                 relation: c.relation,
                 score: c.score,
+                probability: c.probability,
                 direction: CompactDirection {
                     source: c.direction.source,
                     confidence: c.direction.confidence,

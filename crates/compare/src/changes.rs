@@ -440,7 +440,9 @@ pub(crate) fn added_clauses(
         // `speculation regarding his health`); only clauses after it extend the sentence.
         let kept = stems.iter().filter(|t| copy_stems.contains(*t)).count();
         let well_kept = kept as f64 >= KEPT_SOURCE * stems.len() as f64;
-        let last_hit = found.iter().rposition(|c| c.2 > 0);
+        // (A clause shares words with the source when more than a fifth of its content words are
+        // found there: one incidental shared word does not make it rewording.)
+        let last_hit = found.iter().rposition(|c| c.2 * 5 > c.1);
         for (k, &(span, terms, hits)) in found.iter().enumerate() {
             let trailing = last_hit.is_none_or(|l| k > l);
             if terms >= min_terms && hits * 5 <= terms && (well_kept || trailing) {

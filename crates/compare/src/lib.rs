@@ -368,7 +368,12 @@ impl<S: SentenceScorer> Comparer<S> {
             || (verbatim_sentences(a, res) >= 2 && m.verbatim_tokens >= opt.partial_min_tokens);
         // No aligned text at all: nothing to show as evidence of copying, whatever the
         // document-level figures say.
-        let derived_by_model = p >= opt.verdict.threshold && !res.groups.is_empty();
+        // One matched sentence in a longer text is a shared line (a quotation, a wire
+        // sentence), not reuse, unless it is most of the copy: the verbatim-reuse rule below
+        // decides such cases.
+        let derived_by_model = p >= opt.verdict.threshold
+            && !res.groups.is_empty()
+            && (res.groups.len() >= 2 || fig.cov[copy_side] >= opt.rewrite_coverage);
         let mut probability = p;
         let relation = if duplicate {
             rule = Some("exact-copy".to_string());

@@ -133,6 +133,7 @@ mod tests {
                 "direction",
                 "dropped",
                 "passages",
+                "probability",
                 "relation",
                 "score"
             ]
@@ -147,7 +148,7 @@ mod tests {
         let ev = &v["direction"]["evidence"][0];
         let mut ek: Vec<&str> = ev.as_object().unwrap().keys().map(String::as_str).collect();
         ek.sort();
-        assert_eq!(ek, ["detail", "favours", "kind", "weight"]);
+        assert_eq!(ek, ["detail", "favours", "kind", "value", "weight"]);
         assert!(v["coverage"]["a"].is_f64() && v["coverage"]["b"].is_f64());
         let al = &v["alignments"][0];
         let mut ak: Vec<&str> = al.as_object().unwrap().keys().map(String::as_str).collect();

@@ -108,10 +108,19 @@ fn pairs_and_families_lines_have_the_documented_shape() {
                 "score",
                 "direction",
                 "coverage",
-                "passages"
+                "passages",
+                "probability"
             ])
         );
-        for k in ["a_id", "b_id", "relation", "score", "coverage", "passages"] {
+        for k in [
+            "a_id",
+            "b_id",
+            "relation",
+            "score",
+            "probability",
+            "coverage",
+            "passages",
+        ] {
             assert_eq!(f[k], c[k], "{k}");
         }
         assert_eq!(f["direction"]["source"], c["direction"]["source"]);

@@ -6,9 +6,9 @@ import sys
 
 # Floors: a little under the figures measured when each gate was set (docs/benchmarks.md).
 FLOORS = {
-    "fixtures_derivation_accuracy": 0.75,  # derived-or-not decided right, all labelled pairs
+    "fixtures_derivation_accuracy": 0.85,  # derived-or-not decided right, all 451 labelled pairs (0.951 measured, semantic on)
     "fixtures_rewrite_precision": 0.85,  # rewrite vs same-story, self-made set
-    "fixtures_rewrite_recall": 0.55,
+    "fixtures_rewrite_recall": 0.80,  # 0.953 measured (semantic on), precision 0.936
     "generated_duplicate_f1": 0.97,  # exact copies collapse to their representative (docs/notes/scan.md)
     "generated_derivation_precision": 0.85,
     "generated_derivation_recall": 0.93,

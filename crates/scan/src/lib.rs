@@ -20,6 +20,7 @@ pub mod candidates;
 pub mod dedup;
 pub mod family;
 pub mod index;
+pub mod shard;
 pub mod store;
 
 use candidates::{

@@ -13,7 +13,7 @@ Functions return plain dicts and lists shaped as the CLI's JSON contract (docs/j
 ``stemma.spark`` runs scan and dedup on a Spark cluster with the same core.
 """
 
-from ._stemma import (
+from ._stemma import (  # noqa: F401 (re-exported)
     DedupSketcher,
     __version__,
     compare,

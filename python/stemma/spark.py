@@ -345,6 +345,423 @@ def _scored_removals(
 
 
 # ---------------------------------------------------------------------------------------
+# Scan: candidates as shuffles, the pools and verification by the Rust core in executors.
+
+_SCAN_SKETCH_SCHEMA = T.StructType(
+    [
+        T.StructField("_n", T.LongType(), False),
+        T.StructField("exact", T.LongType(), True),
+        T.StructField("lsh", T.ArrayType(T.LongType(), False), False),
+        T.StructField("passage", T.ArrayType(T.LongType(), False), False),
+        T.StructField("nkeys", T.LongType(), False),
+        T.StructField("nbands", T.LongType(), False),
+        T.StructField("date", T.LongType(), True),
+    ]
+)
+
+
+def _scan_sketch_partition(rows: Iterator[Any]) -> Iterator[tuple]:
+    from stemma import _stemma
+
+    sk = _stemma.ScanSketcher()
+    batch: list[Any] = []
+
+    def flush() -> Iterator[tuple]:
+        for r, (exact, lsh, passage) in zip(batch, sk.sketch([r[1] for r in batch])):
+            d = r[2]
+            date = _stemma.parse_date(str(d)) if d is not None else None
+            yield (r[0], exact, lsh, passage, len(passage), len(lsh), date)
+
+    for r in rows:
+        batch.append(r)
+        if len(batch) >= _SKETCH_BATCH:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()
+
+
+def _key_pairs(groups: DataFrame, cap: int, saturation: str) -> DataFrame:
+    """``(a, b, key)`` for every pair a key group yields (``groups``: ``key``, ``docs``
+    sorted ascending)."""
+
+    def run(it: Iterable[Any]) -> Iterator[tuple]:
+        from stemma import _stemma
+
+        for key, docs in it:
+            for i, j in _stemma.bucket_pairs(len(docs), cap, saturation):
+                yield (docs[i], docs[j], key)
+
+    schema = T.StructType(
+        [
+            T.StructField("a", T.LongType(), False),
+            T.StructField("b", T.LongType(), False),
+            T.StructField("key", T.LongType(), False),
+        ]
+    )
+    return groups.rdd.map(tuple).mapPartitions(run).toDF(schema)
+
+
+def scan_candidates(sk: DataFrame) -> DataFrame:
+    """Candidate pairs ``(a, b, signals)`` of sketched documents (``_SCAN_SKETCH_SCHEMA``),
+    with the caps and pools of ``stemma scan``."""
+    from stemma import _stemma
+
+    info = _stemma.ScanSketcher()
+    spark = sk.sparkSession
+    # Exact groups: each copy pairs with its group's first document (its representative)
+    # and with nothing else of the group.
+    grp = sk.select(
+        "_n",
+        F.when(
+            F.col("exact").isNotNull(), F.min("_n").over(Window.partitionBy("exact"))
+        ).otherwise(F.col("_n")).alias("g"),
+    ).localCheckpoint()
+    collapsed = grp.filter(F.col("g") != F.col("_n")).select(
+        F.col("g").alias("a"), F.col("_n").alias("b")
+    )
+    # LSH buckets (first `bucket_cap` members reachable) and passage keys (ignored beyond
+    # `passage_df_cap`), as the index would yield them.
+    lsh_groups = (
+        sk.select("_n", F.posexplode("lsh").alias("band", "k"))
+        .groupBy("band", "k")
+        .agg(F.sort_array(F.collect_list("_n")).alias("docs"))
+        .filter(F.size("docs") > 1)
+        .select(F.lit(0).cast("long").alias("key"), "docs")
+    )
+    lsh = (
+        _key_pairs(lsh_groups, info.bucket_cap, "keep_first")
+        .groupBy("a", "b")
+        .agg(F.count("*").alias("bands"))
+    )
+    pas_groups = (
+        sk.select("_n", F.explode("passage").alias("key"))
+        .groupBy("key")
+        .agg(F.sort_array(F.collect_list("_n")).alias("docs"))
+        .filter(F.size("docs") > 1)
+    )
+    pas = (
+        _key_pairs(pas_groups, info.passage_df_cap, "ignore")
+        .groupBy("a", "b")
+        .agg(F.collect_list("key").alias("keys"))
+    )
+    shared = lsh.join(pas, ["a", "b"], "full_outer")
+    side = sk.join(grp, "_n").select("_n", "g", "nkeys", "nbands", "date")
+    a = side.select(*(F.col(c).alias(c + "_a") for c in side.columns))
+    b = side.select(*(F.col(c).alias(c + "_b") for c in side.columns))
+    rows = (
+        shared.join(a, shared.a == a._n_a)
+        .join(b, shared.b == b._n_b)
+        .filter(F.col("g_a") != F.col("g_b"))
+        .select(
+            "a", "b", F.coalesce("bands", F.lit(0)).alias("bands"),
+            F.coalesce("keys", F.array().cast("array<long>")).alias("keys"),
+            "nkeys_a", "nkeys_b", "nbands_b", "date_a", "date_b",
+        )
+    )
+
+    def propose(it: Iterable[Any]) -> Iterator[tuple]:
+        from stemma import _stemma
+
+        for r in it:
+            p = _stemma.propose(*r)
+            if p is not None:
+                yield (r[0], r[1]) + tuple(p) + (r[3],)
+
+    prop_schema = T.StructType(
+        [
+            T.StructField("a", T.LongType(), False),
+            T.StructField("b", T.LongType(), False),
+            T.StructField("signals", T.IntegerType(), False),
+            T.StructField("shared_keys", T.LongType(), False),
+            T.StructField("shared_bands", T.LongType(), False),
+            T.StructField("score", T.DoubleType(), False),
+            T.StructField("link", T.BooleanType(), False),
+            T.StructField("chooser", T.LongType(), False),
+            T.StructField("keys", T.ArrayType(T.LongType(), False), False),
+        ]
+    )
+    proposed = rows.rdd.map(tuple).mapPartitions(propose).toDF(prop_schema).localCheckpoint()
+    # Clusters of mutually similar documents: components of the links and exact groups.
+    links = proposed.filter("link").select("a", "b").union(collapsed)
+    clusters = connected_components(links)
+    other = F.when(F.col("chooser") == F.col("a"), F.col("b")).otherwise(F.col("a"))
+    offers = (
+        proposed.withColumn("other", other)
+        .join(sk.select(F.col("_n").alias("other"), F.col("date").alias("other_date")), "other")
+        .join(
+            clusters.select(F.col("node").alias("other"), F.col("label").alias("cl")),
+            "other",
+            "left",
+        )
+        .withColumn("cl", F.coalesce("cl", "other"))
+        .join(sk.select(F.col("_n").alias("chooser"), F.col("nkeys").alias("ck")), "chooser")
+    )
+    bands = info.bands
+
+    def choose(kv: Any) -> Iterator[tuple]:
+        from stemma import _stemma
+
+        (chooser, ck), group = kv
+        offers = [
+            (r.a, r.b, r.signals, r.shared_keys, r.shared_bands, r.score, list(r.keys),
+             r.other_date, r.cl)
+            for r in group
+        ]
+        yield from _stemma.select(chooser, ck, bands, offers)
+
+    pair_schema = T.StructType(
+        [
+            T.StructField("a", T.LongType(), False),
+            T.StructField("b", T.LongType(), False),
+            T.StructField("signals", T.IntegerType(), False),
+        ]
+    )
+    chosen = (
+        offers.rdd.map(lambda r: ((r.chooser, r.ck), r)).groupByKey().flatMap(choose)
+    )
+    exact_bit = 1  # Signal::Exact
+    copies = collapsed.rdd.map(lambda r: (r.a, r.b, exact_bit))
+    return spark.createDataFrame(chosen.union(copies), pair_schema)
+
+
+_DEFAULT_RELATIONS = ("duplicate", "near-duplicate", "rewrite", "partial")
+
+
+def scan(
+    df: DataFrame,
+    id_col: str = "id",
+    text_col: str = "text",
+    date_col: str | None = None,
+    *,
+    relations: Iterable[str] = _DEFAULT_RELATIONS,
+) -> tuple[DataFrame, DataFrame]:
+    """Every reuse relation in ``df`` on Spark, with the engine of :func:`stemma.scan`.
+
+    Returns ``(pairs_df, families_df)`` with the schemas of ``pairs.jsonl`` and
+    ``families.jsonl`` (pairs ordered by the later document, then the earlier one).
+    """
+    for c in [id_col, text_col] + ([date_col] if date_col else []):
+        if c not in df.columns:
+            raise ValueError(f"column {c!r} not in the DataFrame (columns: {df.columns})")
+    keep = set(relations)
+    known = set(_DEFAULT_RELATIONS) | {"same-story"}
+    if not keep or not keep <= known:
+        raise ValueError(f"relations: expected a non-empty subset of {sorted(known)}")
+    spark = df.sparkSession
+    docs = _numbered(df, df.columns).localCheckpoint()
+    date_expr = F.col(date_col).cast("string") if date_col else F.lit(None).cast("string")
+    slim = docs.select("_n", F.col(text_col).alias("_text"), date_expr.alias("_date"))
+    sk = (
+        slim.rdd.map(tuple)
+        .mapPartitions(_scan_sketch_partition)
+        .toDF(_SCAN_SKETCH_SCHEMA)
+        .localCheckpoint()
+    )
+    cand = scan_candidates(sk).localCheckpoint()
+    side = docs.select("_n", F.col(id_col).cast("string").alias("id"), F.col(text_col).alias("t"))
+    side = side.join(sk.select("_n", "date"), "_n")
+    a = side.select(*(F.col(c).alias(c + "_a") for c in side.columns))
+    b = side.select(*(F.col(c).alias(c + "_b") for c in side.columns))
+    work = cand.join(a, cand.a == a._n_a).join(b, cand.b == b._n_b).select(
+        "a", "b", "signals", "id_a", "id_b", "t_a", "t_b", "date_a", "date_b"
+    )
+
+    def verify(it: Iterable[Any]) -> Iterator[tuple]:
+        import stemma
+        from stemma import _stemma
+
+        for r in it:
+            c = stemma.compare(r.t_a, r.t_b, date_a=r.date_a, date_b=r.date_b)
+            if c["relation"] in keep:
+                row = {"a_id": r.id_a, "b_id": r.id_b, "signals": _stemma.signals_of(r.signals)}
+                row.update(c)
+                d = c["direction"]
+                yield (r.a, r.b, c["relation"], float(c["score"]), d.get("source"),
+                       float(d.get("confidence") or 0.0), json.dumps(row, ensure_ascii=False))
+
+    v_schema = T.StructType(
+        [
+            T.StructField("a", T.LongType(), False),
+            T.StructField("b", T.LongType(), False),
+            T.StructField("relation", T.StringType(), False),
+            T.StructField("score", T.DoubleType(), False),
+            T.StructField("source", T.StringType(), True),
+            T.StructField("confidence", T.DoubleType(), False),
+            T.StructField("json", T.StringType(), False),
+        ]
+    )
+    verified = work.rdd.mapPartitions(verify).toDF(v_schema).localCheckpoint()
+    lines = verified.orderBy("b", "a").select("json")
+    pairs_df = spark.read.json(lines.rdd.map(lambda r: r.json))
+    families_df = _families(verified, docs.select("_n", F.col(id_col).cast("string").alias("id")), sk)
+    return pairs_df, families_df
+
+
+_FAMILY_SCHEMA = T.StructType(
+    [
+        T.StructField("label", T.LongType(), False),
+        T.StructField("root", T.LongType(), False),
+        T.StructField("size", T.LongType(), False),
+        T.StructField("members", T.ArrayType(T.LongType()), False),
+        T.StructField(
+            "edges",
+            T.ArrayType(
+                T.StructType(
+                    [
+                        T.StructField("source", T.LongType()),
+                        T.StructField("copy", T.LongType()),
+                        T.StructField("relation", T.StringType()),
+                        T.StructField("score", T.DoubleType()),
+                        T.StructField("basis", T.StringType()),
+                    ]
+                )
+            ),
+            False,
+        ),
+    ]
+)
+
+
+def _families(verified: DataFrame, ids: DataFrame, sk: DataFrame) -> DataFrame:
+    """families.jsonl rows: components of wholesale pairs (a document with only partial
+    pairs joins its strongest partner), computed in Spark; each component's derivation graph
+    by the Rust core in an executor; partial pairs across components become links."""
+    wholesale = verified.filter(F.col("relation").isin("duplicate", "near-duplicate", "rewrite"))
+    partial = verified.filter(F.col("relation") == "partial")
+    in_whole = wholesale.select(F.col("a").alias("d")).union(wholesale.select(F.col("b").alias("d"))).distinct()
+    ends = partial.select(F.col("a").alias("d"), F.col("b").alias("o"), "score").union(
+        partial.select(F.col("b").alias("d"), F.col("a").alias("o"), "score")
+    )
+    lonely = ends.join(in_whole, "d", "left_anti")
+    best = (
+        lonely.withColumn(
+            "_r", F.row_number().over(Window.partitionBy("d").orderBy(F.col("score").desc(), "o"))
+        )
+        .filter("_r = 1")
+        .select(F.col("d").alias("a"), F.col("o").alias("b"))
+    )
+    comp = connected_components(wholesale.select("a", "b").union(best)).localCheckpoint()
+    lab = comp.select(F.col("node").alias("_n"), "label")
+    e = (
+        verified.join(lab.select(F.col("_n").alias("a"), F.col("label").alias("la")), "a")
+        .join(lab.select(F.col("_n").alias("b"), F.col("label").alias("lb")), "b")
+    )
+    inside = e.filter(F.col("la") == F.col("lb"))
+    dates = sk.select("_n", "date")
+    members = lab.join(dates, "_n")
+
+    def build(kv: Any) -> Iterator[tuple]:
+        from stemma import _stemma
+
+        label, (mem, pairs) = kv
+        mem = sorted(mem)
+        local = {n: i for i, (n, _) in enumerate(mem)}
+        fams = _stemma.families_of(
+            [d for _, d in mem],
+            [(local[p[0]], local[p[1]], p[2], p[3], p[4], p[5]) for p in pairs],
+        )
+        for root, ms, edges, _links in fams:
+            g = [mem[i][0] for i in ms]
+            yield (
+                label,
+                mem[root][0],
+                len(g),
+                g,
+                [(mem[s][0], mem[c][0], r, sc, ba) for s, c, r, sc, ba in edges],
+            )
+
+    mem_rdd = members.rdd.map(lambda r: (r.label, (r._n, r.date))).groupByKey().mapValues(list)
+    pair_rdd = (
+        inside.rdd.map(lambda r: (r.la, (r.a, r.b, r.relation, r.score, r.source, r.confidence)))
+        .groupByKey()
+        .mapValues(list)
+    )
+    fam = (
+        mem_rdd.join(pair_rdd).flatMap(build).toDF(_FAMILY_SCHEMA).localCheckpoint()
+    )
+    fam = fam.withColumn(
+        "id", F.row_number().over(Window.orderBy(F.col("size").desc(), F.col("root")))
+    )
+    # Links: partial pairs across families, listed on both.
+    cross = e.filter((F.col("la") != F.col("lb")) & (F.col("relation") == "partial"))
+    fid = fam.select("label", "id")
+    both = cross.select(
+        F.col("la").alias("label"), F.col("a").alias("doc"), F.col("b").alias("other"),
+        F.col("lb").alias("olabel"), "relation", "score",
+    ).union(
+        cross.select(
+            F.col("lb").alias("label"), F.col("b").alias("doc"), F.col("a").alias("other"),
+            F.col("la").alias("olabel"), "relation", "score",
+        )
+    )
+    name = ids.select(F.col("_n"), F.col("id").alias("name"))
+    links = (
+        both.join(fid.withColumnRenamed("label", "olabel").withColumnRenamed("id", "family"), "olabel")
+        .join(name.withColumnRenamed("_n", "doc").withColumnRenamed("name", "doc_id"), "doc")
+        .join(name.withColumnRenamed("_n", "other").withColumnRenamed("name", "other_id"), "other")
+        .groupBy("label")
+        .agg(
+            F.sort_array(
+                F.collect_list(
+                    F.struct("doc", "other", "doc_id", "other_id", "family", "relation", "score")
+                )
+            ).alias("links")
+        )
+    )
+    names = ids.rdd.map(lambda r: (r._n, r.id)).collectAsMap()
+    bc = verified.sparkSession.sparkContext.broadcast(names)
+
+    def named(r: Any) -> tuple:
+        n = bc.value
+        return (
+            r.id,
+            n[r.root],
+            [n[m] for m in r.members],
+            [(n[x.source], n[x.copy], x.relation, x.score, x.basis) for x in r.edges],
+            [(x.doc_id, x.other_id, x.family, x.relation, x.score) for x in (r.links or [])],
+        )
+
+    out_schema = T.StructType(
+        [
+            T.StructField("id", T.LongType(), False),
+            T.StructField("root", T.StringType(), False),
+            T.StructField("members", T.ArrayType(T.StringType()), False),
+            T.StructField(
+                "edges",
+                T.ArrayType(
+                    T.StructType(
+                        [
+                            T.StructField("source", T.StringType()),
+                            T.StructField("copy", T.StringType()),
+                            T.StructField("relation", T.StringType()),
+                            T.StructField("score", T.DoubleType()),
+                            T.StructField("basis", T.StringType()),
+                        ]
+                    )
+                ),
+            ),
+            T.StructField(
+                "links",
+                T.ArrayType(
+                    T.StructType(
+                        [
+                            T.StructField("doc", T.StringType()),
+                            T.StructField("other", T.StringType()),
+                            T.StructField("family", T.LongType()),
+                            T.StructField("relation", T.StringType()),
+                            T.StructField("score", T.DoubleType()),
+                        ]
+                    )
+                ),
+            ),
+        ]
+    )
+    joined = fam.join(links, "label", "left").orderBy("id")
+    return verified.sparkSession.createDataFrame(joined.rdd.map(named), out_schema)
+
+
+# ---------------------------------------------------------------------------------------
 # Reading JSONL inputs in order, for the command line (python -m stemma.spark).
 
 
@@ -483,6 +900,38 @@ def _cmd_dedup(args: Any) -> int:
         )
         for s in skipped[:50]:
             print(f"  skipped {s['file']}:{s['line']}: {s['reason']}", file=sys.stderr)
+    return 3 if skipped else 0
+
+
+def _cmd_scan(args: Any) -> int:
+    import os
+    import sys
+
+    spark = session(args.master)
+    df, skipped = read_jsonl(
+        spark, args.inputs, args.id_field, args.text_field, args.date_field, args.source_field
+    )
+    pairs, fams = scan(df, date_col="date")
+    os.makedirs(args.out, exist_ok=True)
+    n_pairs = 0
+    with open(os.path.join(args.out, "pairs.jsonl"), "w", encoding="utf-8") as w:
+        for line in pairs.toJSON().toLocalIterator():
+            w.write(line + "\n")
+            n_pairs += 1
+    n_fam = 0
+    with open(os.path.join(args.out, "families.jsonl"), "w", encoding="utf-8") as w:
+        for line in fams.toJSON().toLocalIterator():
+            w.write(line + "\n")
+            n_fam += 1
+    with open(os.path.join(args.out, "skipped.jsonl"), "w", encoding="utf-8") as w:
+        for s in skipped:
+            w.write(json.dumps(s) + "\n")
+    if not args.quiet:
+        print(
+            f"stemma.spark scan: {len(skipped)} skipped; {n_pairs} pairs, {n_fam} families; "
+            f"output: {args.out}",
+            file=sys.stderr,
+        )
     return 3 if skipped else 0
 
 

@@ -79,3 +79,21 @@ def test_spark_dedup_refuses_bad_settings(spark):
         sspark.dedup(df, text_col="body")
     with pytest.raises(ValueError, match="threshold"):
         sspark.dedup(df, threshold=0)
+
+
+def test_spark_scan_matches_stemma_scan(spark, tmp_path):
+    from test_scan import docs
+
+    rows = docs() + [
+        {"id": "late-dup", "text": docs()[2]["text"], "date": "2024-05-09"},
+    ]
+    df = spark.createDataFrame(rows, "id string, text string, date string")
+    pairs, fams = sspark.scan(df, date_col="date")
+    want = stemma.scan(rows)
+    key = lambda p: (p["a_id"], p["b_id"], p["relation"], tuple(p["signals"]))  # noqa: E731
+    assert [key(p.asDict()) for p in pairs.collect()] == [key(p) for p in want["pairs"]]
+    got_f = [(f.id, f.root, sorted(f.members), len(f.edges)) for f in fams.collect()]
+    want_f = [(f["id"], f["root"], sorted(f["members"]), len(f["edges"])) for f in want["families"]]
+    assert got_f == want_f
+    with pytest.raises(ValueError, match="relations"):
+        sspark.scan(df, relations=["copied"])

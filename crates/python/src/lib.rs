@@ -18,6 +18,7 @@ use stemma_scan::dedup::{DedupDoc, DedupOptions, Deduper, Keep, LshParams, Schem
 
 mod convert;
 mod scan;
+mod shard;
 
 use convert::{Fields, to_py};
 
@@ -423,6 +424,7 @@ fn _stemma(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(relations, m)?)?;
     m.add_class::<DedupSketcher>()?;
     scan::register(m)?;
+    shard::register(m)?;
 
     Ok(())
 }

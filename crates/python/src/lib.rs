@@ -88,7 +88,7 @@ fn compare<'py>(
     }
     check_text("a", &a)?;
     check_text("b", &b)?;
-    let (da, db) = (date_a_or("date_a", date_a)?, date_a_or("date_b", date_b)?);
+    let (da, db) = (date_arg("date_a", date_a)?, date_arg("date_b", date_b)?);
     let value = py.detach(move || {
         guarded(|| {
             let (pa, pb) = (stemma_text::prepare(&a), stemma_text::prepare(&b));
@@ -101,10 +101,6 @@ fn compare<'py>(
     })?;
     let value = value.map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
     to_py(py, &value)
-}
-
-fn date_a_or(name: &str, v: Option<&Bound<'_, PyAny>>) -> PyResult<Option<i64>> {
-    date_arg(name, v)
 }
 
 /// Parses a MinHash scheme name.
@@ -335,6 +331,9 @@ fn shingle_jaccard(py: Python<'_>, a: String, b: String, ngram: usize) -> PyResu
     })
 }
 
+/// One dedup sketch as it crosses into Python: `(text_hash, has_words, band_keys, signature)`.
+type DedupSketchTuple = (u64, bool, Vec<u64>, Vec<u32>);
+
 /// Dedup sketches of many texts at once, for building LSH elsewhere (the Spark dedup).
 #[pyclass(frozen, module = "stemma._stemma")]
 struct DedupSketcher {
@@ -378,11 +377,7 @@ impl DedupSketcher {
     }
 
     /// `(text_hash, has_words, band_keys, signature)` per text (in parallel, without the GIL).
-    fn sketch(
-        &self,
-        py: Python<'_>,
-        texts: Vec<String>,
-    ) -> PyResult<Vec<(u64, bool, Vec<u64>, Vec<u32>)>> {
+    fn sketch(&self, py: Python<'_>, texts: Vec<String>) -> PyResult<Vec<DedupSketchTuple>> {
         let d = &self.inner;
         py.detach(|| {
             guarded(|| {

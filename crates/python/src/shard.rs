@@ -151,19 +151,21 @@ fn select(
     };
     let offers = offers
         .into_iter()
-        .map(|(a, b, signals, shared_keys, shared_bands, score, keys, date, cl)| Offer {
-            candidate: Candidate {
-                a,
-                b,
-                signals,
-                shared_keys,
-                shared_bands,
-                score,
+        .map(
+            |(a, b, signals, shared_keys, shared_bands, score, keys, date, cl)| Offer {
+                candidate: Candidate {
+                    a,
+                    b,
+                    signals,
+                    shared_keys,
+                    shared_bands,
+                    score,
+                },
+                shared: keys.into_iter().map(|k| k as u64).collect(),
+                other_date: date,
+                other_cluster: cl,
             },
-            shared: keys.into_iter().map(|k| k as u64).collect(),
-            other_date: date,
-            other_cluster: cl,
-        })
+        )
         .collect();
     select_pool(chooser, &limits, offers)
         .into_iter()
@@ -220,7 +222,15 @@ fn families_of(
                 f.members,
                 f.edges
                     .iter()
-                    .map(|e| (e.source, e.copy, e.relation.as_str(), e.score, basis(e.basis)))
+                    .map(|e| {
+                        (
+                            e.source,
+                            e.copy,
+                            e.relation.as_str(),
+                            e.score,
+                            basis(e.basis),
+                        )
+                    })
                     .collect(),
                 f.links
                     .iter()

@@ -453,6 +453,9 @@ def scan_candidates(sk: DataFrame) -> DataFrame:
         shared.join(a, shared.a == a._n_a)
         .join(b, shared.b == b._n_b)
         .filter(F.col("g_a") != F.col("g_b"))
+        # Most pairs share one passage key and no band: `propose` refuses them (fewer than
+        # `min_shared_keys`, 2 by default), so they are dropped here, before Python sees them.
+        .filter((F.col("bands") > 0) | (F.size("keys") >= 2))
         .select(
             "a", "b", F.coalesce("bands", F.lit(0)).alias("bands"),
             F.coalesce("keys", F.array().cast("array<long>")).alias("keys"),

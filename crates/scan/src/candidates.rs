@@ -588,89 +588,18 @@ impl<I: Index> CandidateFinder<I> {
         let pool = &mut self.pools[chooser as usize];
         let before = pool.len();
         pool.extend(new);
-        let (k, m) = (self.max_candidates, self.max_per_cluster);
-        let n = pool.len();
-        if (k > 0 && n > k) || (m > 0 && n > m) || (self.redundancy > 0.0 && n > 1) {
-            let other = |c: &Candidate| if c.a == chooser { c.b } else { c.a };
-            let dates = &self.dates;
-            // How much of the chooser an earlier document explains: the fraction of LSH bands
-            // or of the chooser's own passage keys shared (a short copy of a variant does not
-            // outrank the full source, as it would by the smaller document's fraction).
-            let (nb, kc) = (
-                self.bands.max(1) as f32,
-                self.key_counts[chooser as usize].max(1) as f32,
-            );
-            let rank = |c: &Candidate| {
-                if c.has(Signal::Exact) {
-                    2.0
-                } else {
-                    (c.shared_bands as f32 / nb).max(c.shared_keys as f32 / kc)
-                }
-            };
-            // Best first; ties: the earlier-dated, then earlier-read document.
-            pool.sort_unstable_by(|x, y| {
-                let (ox, oy) = (other(&x.c), other(&y.c));
-                rank(&y.c)
-                    .total_cmp(&rank(&x.c))
-                    .then(dates[ox as usize].cmp(&dates[oy as usize]))
-                    .then(ox.cmp(&oy))
-            });
-            let mut counts: Vec<(DocId, usize)> = Vec::new();
-            let mut covered: Vec<u32> = Vec::new();
-            let mut w = 0;
-            for r in 0..pool.len() {
-                let root = self.cluster.find(other(&pool[r].c) as usize) as DocId;
-                let i = match counts.iter().position(|x| x.0 == root) {
-                    Some(i) => i,
-                    None => {
-                        counts.push((root, 0));
-                        counts.len() - 1
-                    }
-                };
-                if (m > 0 && counts[i].1 >= m) || (k > 0 && w >= k) {
-                    continue;
-                }
-                // Redundant: what it shares with the chooser is (nearly) all shared with a
-                // better-ranked candidate already kept (a sibling copy, another variant).
-                let keys = &pool[r].keys;
-                if w > 0 && !keys.is_empty() && !pool[r].c.has(Signal::Exact) {
-                    let novel = keys
-                        .iter()
-                        .filter(|x| covered.binary_search(x).is_err())
-                        .count();
-                    if (novel as f32) < self.redundancy * keys.len() as f32 {
-                        // Of two candidates that explain the same (each nearly all of what
-                        // the other does), the earlier-dated is the likely original: it takes
-                        // the later one's place.
-                        let red = self.redundancy;
-                        let mutual = |x: &[u32], y: &[u32]| {
-                            let new_in = |p: &[u32], q: &[u32]| {
-                                let n = p.iter().filter(|k| !q.contains(k)).count();
-                                (n as f32) < red * p.len() as f32
-                            };
-                            new_in(x, y) && new_in(y, x)
-                        };
-                        let me = other(&pool[r].c);
-                        if let Some(j) = (0..w).find(|&j| {
-                            let them = other(&pool[j].c);
-                            dates[me as usize] < dates[them as usize]
-                                && !pool[j].c.has(Signal::Exact)
-                                && mutual(keys, &pool[j].keys)
-                        }) {
-                            pool.swap(j, r);
-                        }
-                        continue;
-                    }
-                }
-                covered.extend(keys.iter().copied());
-                covered.sort_unstable();
-                covered.dedup();
-                counts[i].1 += 1;
-                pool.swap(w, r);
-                w += 1;
-            }
-            pool.truncate(w);
-        }
+        let limits = PoolLimits {
+            max_candidates: self.max_candidates,
+            max_per_cluster: self.max_per_cluster,
+            redundancy: self.redundancy,
+            bands: self.bands,
+            chooser_keys: self.key_counts[chooser as usize],
+        };
+        let dates = &self.dates;
+        let cluster = &mut self.cluster;
+        prune_pool(pool, chooser, &limits, &|d| dates[d as usize], &mut |d| {
+            cluster.find(d as usize) as DocId
+        });
         self.stats.dropped += before + added - pool.len();
         self.pooled = self.pooled + pool.len() - before;
     }
@@ -719,6 +648,162 @@ impl<I: Index> CandidateFinder<I> {
         self.stats.passage = out.iter().filter(|c| c.has(Signal::Passage)).count();
         out
     }
+}
+
+/// The limits a pool is pruned to (see [`CandidateOptions::max_candidates`],
+/// [`CandidateOptions::max_per_cluster`], [`CandidateOptions::redundancy`]).
+#[derive(Debug, Clone, Copy)]
+pub struct PoolLimits {
+    /// Candidates kept (`0`: all).
+    pub max_candidates: usize,
+    /// Candidates kept per cluster (`0`: all).
+    pub max_per_cluster: usize,
+    /// Redundancy fraction (`0`: off).
+    pub redundancy: f32,
+    /// LSH bands per document.
+    pub bands: u32,
+    /// Passage keys of the choosing document.
+    pub chooser_keys: u32,
+}
+
+/// Keeps the best of `pool` (pairs chosen by `chooser`): at most `max_candidates`, at most
+/// `max_per_cluster` per cluster (`root_of`: a document's cluster), none redundant; ties go
+/// to the earlier-dated (`date_of`), then earlier-read document.
+fn prune_pool(
+    pool: &mut Vec<Pooled>,
+    chooser: DocId,
+    limits: &PoolLimits,
+    date_of: &dyn Fn(DocId) -> i64,
+    root_of: &mut dyn FnMut(DocId) -> DocId,
+) {
+    let (k, m) = (limits.max_candidates, limits.max_per_cluster);
+    let n = pool.len();
+    if (k > 0 && n > k) || (m > 0 && n > m) || (limits.redundancy > 0.0 && n > 1) {
+        let other = |c: &Candidate| if c.a == chooser { c.b } else { c.a };
+        // How much of the chooser an earlier document explains: the fraction of LSH bands
+        // or of the chooser's own passage keys shared (a short copy of a variant does not
+        // outrank the full source, as it would by the smaller document's fraction).
+        let (nb, kc) = (
+            limits.bands.max(1) as f32,
+            limits.chooser_keys.max(1) as f32,
+        );
+        let rank = |c: &Candidate| {
+            if c.has(Signal::Exact) {
+                2.0
+            } else {
+                (c.shared_bands as f32 / nb).max(c.shared_keys as f32 / kc)
+            }
+        };
+        // Best first; ties: the earlier-dated, then earlier-read document.
+        pool.sort_unstable_by(|x, y| {
+            let (ox, oy) = (other(&x.c), other(&y.c));
+            rank(&y.c)
+                .total_cmp(&rank(&x.c))
+                .then(date_of(ox).cmp(&date_of(oy)))
+                .then(ox.cmp(&oy))
+        });
+        let mut counts: Vec<(DocId, usize)> = Vec::new();
+        let mut covered: Vec<u32> = Vec::new();
+        let mut w = 0;
+        for r in 0..pool.len() {
+            let root = root_of(other(&pool[r].c));
+            let i = match counts.iter().position(|x| x.0 == root) {
+                Some(i) => i,
+                None => {
+                    counts.push((root, 0));
+                    counts.len() - 1
+                }
+            };
+            if (m > 0 && counts[i].1 >= m) || (k > 0 && w >= k) {
+                continue;
+            }
+            // Redundant: what it shares with the chooser is (nearly) all shared with a
+            // better-ranked candidate already kept (a sibling copy, another variant).
+            let keys = &pool[r].keys;
+            if w > 0 && !keys.is_empty() && !pool[r].c.has(Signal::Exact) {
+                let novel = keys
+                    .iter()
+                    .filter(|x| covered.binary_search(x).is_err())
+                    .count();
+                if (novel as f32) < limits.redundancy * keys.len() as f32 {
+                    // Of two candidates that explain the same (each nearly all of what
+                    // the other does), the earlier-dated is the likely original: it takes
+                    // the later one's place.
+                    let red = limits.redundancy;
+                    let mutual = |x: &[u32], y: &[u32]| {
+                        let new_in = |p: &[u32], q: &[u32]| {
+                            let n = p.iter().filter(|k| !q.contains(k)).count();
+                            (n as f32) < red * p.len() as f32
+                        };
+                        new_in(x, y) && new_in(y, x)
+                    };
+                    let me = other(&pool[r].c);
+                    if let Some(j) = (0..w).find(|&j| {
+                        let them = other(&pool[j].c);
+                        date_of(me) < date_of(them)
+                            && !pool[j].c.has(Signal::Exact)
+                            && mutual(keys, &pool[j].keys)
+                    }) {
+                        pool.swap(j, r);
+                    }
+                    continue;
+                }
+            }
+            covered.extend(keys.iter().copied());
+            covered.sort_unstable();
+            covered.dedup();
+            counts[i].1 += 1;
+            pool.swap(w, r);
+            w += 1;
+        }
+        pool.truncate(w);
+    }
+}
+
+/// A pair offered to a pool from elsewhere (e.g. a distributed scan), with what
+/// [`select_pool`] ranks it by.
+#[derive(Debug, Clone)]
+pub struct Offer {
+    /// The pair.
+    pub candidate: Candidate,
+    /// Passage keys the pair shares.
+    pub shared: Vec<u64>,
+    /// Date of the other document (not the chooser), if known.
+    pub other_date: Option<i64>,
+    /// Cluster of the other document (any id shared by the documents of one cluster).
+    pub other_cluster: DocId,
+}
+
+/// The pairs `chooser` keeps of `offers`, by the rules of [`CandidateFinder::add`]'s pools,
+/// applied once to the whole pool (the streaming finder prunes as offers arrive, with the
+/// clusters known so far).
+pub fn select_pool(chooser: DocId, limits: &PoolLimits, offers: Vec<Offer>) -> Vec<Candidate> {
+    let mut info: Vec<(DocId, i64, DocId)> = offers
+        .iter()
+        .map(|o| {
+            let c = &o.candidate;
+            let other = if c.a == chooser { c.b } else { c.a };
+            (other, o.other_date.unwrap_or(UNDATED), o.other_cluster)
+        })
+        .collect();
+    info.sort_unstable();
+    info.dedup_by_key(|x| x.0);
+    let look = |d: DocId| info.binary_search_by_key(&d, |x| x.0).ok().map(|i| info[i]);
+    let mut pool: Vec<Pooled> = offers
+        .into_iter()
+        .map(|o| Pooled {
+            c: o.candidate,
+            keys: o.shared.iter().map(|&k| fold32(k)).collect(),
+        })
+        .collect();
+    prune_pool(
+        &mut pool,
+        chooser,
+        limits,
+        &|d| look(d).map_or(UNDATED, |x| x.1),
+        &mut |d| look(d).map_or(d, |x| x.2),
+    );
+    pool.into_iter().map(|p| p.c).collect()
 }
 
 /// A pair in a pool, with the passage keys it shares (folded to 32 bits).

@@ -208,11 +208,19 @@ pub struct Deduper {
     date: Vec<Option<i64>>,
 }
 
-struct Sketch {
-    sig: Vec<u32>,
-    keys: Vec<u64>,
-    text_hash: u64,
-    has_words: bool,
+/// What a [`Deduper`] keeps of one document (see [`Deduper::sketch`]): enough to find its
+/// candidates and estimate its similarity anywhere else (e.g. on a cluster's executors).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sketch {
+    /// MinHash signature (`num_perm` values; all `u32::MAX` for a text without words).
+    pub sig: Vec<u32>,
+    /// One LSH key per band (empty for a text without words).
+    pub keys: Vec<u64>,
+    /// Hash of the normalized word sequence (of the trimmed bytes for a text without words):
+    /// equal hashes are exact duplicates.
+    pub text_hash: u64,
+    /// The text has at least one word (only such documents take part in LSH).
+    pub has_words: bool,
 }
 
 thread_local! {
@@ -280,7 +288,8 @@ impl Deduper {
         self.len.is_empty()
     }
 
-    fn sketch(&self, text: &str) -> Sketch {
+    /// The sketch of one text, exactly as [`Deduper::add_batch`] computes it.
+    pub fn sketch(&self, text: &str) -> Sketch {
         SCRATCH.with(|s| {
             let (words, shingles) = &mut *s.borrow_mut();
             words.clear();

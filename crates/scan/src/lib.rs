@@ -31,6 +31,7 @@ mod incremental;
 pub mod index;
 pub mod lsh;
 pub mod output;
+pub mod shard;
 pub mod store;
 pub mod unionfind;
 

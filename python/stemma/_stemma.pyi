@@ -1,0 +1,109 @@
+"""Type stubs of the Rust extension ``stemma._stemma`` (see the functions' docstrings)."""
+
+from typing import Any, Iterable, Mapping
+
+__version__: str
+
+def compare(
+    a: str,
+    b: str,
+    *,
+    date_a: str | int | None = None,
+    date_b: str | int | None = None,
+    semantic: None = None,
+) -> dict[str, Any]: ...
+def dedup(
+    records: Iterable[Mapping[str, Any] | str],
+    threshold: float = 0.8,
+    num_perm: int = 128,
+    ngram: int = 5,
+    keep: str = "first",
+    *,
+    bands: int | None = None,
+    rows: int | None = None,
+    weights: tuple[float, float] | None = None,
+    verify: bool = False,
+    seed: int = 1,
+    scheme: str = "oph",
+    id_field: str = "id",
+    text_field: str = "text",
+    date_field: str = "date",
+) -> dict[str, Any]: ...
+def scan(
+    records: Iterable[Mapping[str, Any] | str],
+    *,
+    relations: list[str] | None = None,
+    signals: list[str] | None = None,
+    max_candidates: int = 10,
+    max_per_cluster: int = 3,
+    min_score: float = 0.0,
+    redundancy: float = 0.2,
+    min_shared_keys: int = 2,
+    min_shared_fraction: float = 0.1,
+    id_field: str = "id",
+    text_field: str = "text",
+    date_field: str = "date",
+    source_field: str = "source",
+) -> dict[str, list[dict[str, Any]]]: ...
+def minhash(
+    text: str, num_perm: int = 128, ngram: int = 5, seed: int = 1, scheme: str = "oph"
+) -> list[int]: ...
+def shingles(text: str, ngram: int = 5) -> list[int]: ...
+def jaccard(a: list[int], b: list[int]) -> float: ...
+def shingle_jaccard(a: str, b: str, ngram: int = 5) -> float: ...
+def parse_date(s: str) -> int | None: ...
+def relations() -> list[str]: ...
+
+class DedupSketcher:
+    def __init__(
+        self,
+        threshold: float = 0.8,
+        num_perm: int = 128,
+        ngram: int = 5,
+        *,
+        bands: int | None = None,
+        rows: int | None = None,
+        weights: tuple[float, float] | None = None,
+        verify: bool = False,
+        seed: int = 1,
+        scheme: str = "oph",
+    ) -> None: ...
+    @property
+    def bands(self) -> int: ...
+    @property
+    def rows(self) -> int: ...
+    def sketch(self, texts: list[str]) -> list[tuple[int, bool, list[int], list[int]]]: ...
+
+class ScanSketcher:
+    def __init__(self) -> None: ...
+    @property
+    def bucket_cap(self) -> int: ...
+    @property
+    def passage_df_cap(self) -> int: ...
+    @property
+    def bands(self) -> int: ...
+    def sketch(self, texts: list[str]) -> list[tuple[int | None, list[int], list[int]]]: ...
+
+def bucket_pairs(len: int, cap: int, saturation: str) -> list[tuple[int, int]]: ...
+def propose(
+    a: int,
+    b: int,
+    bands: int,
+    keys: list[int],
+    keys_a: int,
+    keys_b: int,
+    bands_b: int,
+    date_a: int | None,
+    date_b: int | None,
+) -> tuple[int, int, int, float, bool, int] | None: ...
+def select(
+    chooser: int,
+    chooser_keys: int,
+    bands: int,
+    offers: list[tuple[int, int, int, int, int, float, list[int], int | None, int]],
+) -> list[tuple[int, int, int]]: ...
+def families_of(
+    dates: list[int | None],
+    pairs: list[tuple[int, int, str, float, str | None, float]],
+) -> list[tuple[int, list[int], list[tuple[int, int, str, float, str]], list[tuple[int, int, str, float]]]]: ...
+def signals_of(bits: int) -> list[str]: ...

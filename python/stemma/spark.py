@@ -1,0 +1,989 @@
+"""stemma on Spark: dedup (and scan) of corpora larger than one machine, on the same Rust core.
+
+The Spark side only moves data: documents are numbered in input order, sketched by the Rust
+core inside ``mapPartitions`` (exact hash, LSH band keys, signature), candidate pairs come
+from shuffles (every document of a group is paired with the group's first document, as the
+single-machine engine does), and clusters are connected components computed in Spark by
+iterative min-label propagation. Results are the ones ``stemma dedup`` gives on the same input
+in the same order (docs/benchmarks.md, "Python and Spark").
+
+Executors need the ``stemma`` wheel installed (see docs/python.md).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, Iterator
+
+from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+_U64 = 1 << 64
+_I64_MAX = (1 << 63) - 1
+
+# Documents sketched per call into the Rust core inside a partition.
+_SKETCH_BATCH = 1024
+
+
+def _signed(x: int) -> int:
+    """A u64 as the i64 with the same bits (Spark has no unsigned longs)."""
+    return x - _U64 if x > _I64_MAX else x
+
+
+def session(master: str | None = None, app: str = "stemma") -> SparkSession:
+    """The active Spark session, or a new one on ``master`` (default ``local[2]``).
+
+    Python workers run this interpreter unless ``PYSPARK_PYTHON`` says otherwise (they need
+    the ``stemma`` module)."""
+    import os
+    import sys
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    b = SparkSession.builder.appName(app)
+    if master:
+        b = b.master(master)
+    elif SparkSession.getActiveSession() is None:
+        b = b.master("local[2]")
+    return (
+        b.config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
+
+
+def _numbered(df: DataFrame, cols: list[str]) -> DataFrame:
+    """``df`` with a column ``_n``: the row's number in the DataFrame's order (from 0)."""
+    spark = df.sparkSession
+    schema = T.StructType(
+        list(df.schema.fields) + [T.StructField("_n", T.LongType(), False)]
+    )
+    rdd = df.rdd.zipWithIndex().map(lambda r: tuple(r[0]) + (r[1],))
+    return spark.createDataFrame(rdd, schema)
+
+
+def connected_components(edges: DataFrame, max_iter: int = 100) -> DataFrame:
+    """Connected components of an undirected graph given as ``(a, b)`` long pairs:
+    ``(node, label)`` for every node of an edge, ``label`` = the smallest node of its
+    component. Iterative min-label propagation (each round, a node takes the smallest label
+    among itself and its neighbours), in Spark; the number of rounds is the graph's diameter.
+    """
+    both = (
+        edges.select(F.col("a").alias("src"), F.col("b").alias("dst"))
+        .union(edges.select(F.col("b").alias("src"), F.col("a").alias("dst")))
+        .distinct()
+        .localCheckpoint()
+    )
+    labels = both.select(F.col("src").alias("node")).distinct()
+    labels = labels.withColumn("label", F.col("node")).localCheckpoint()
+    for _ in range(max_iter):
+        offered = (
+            both.join(labels, both.src == labels.node)
+            .groupBy("dst")
+            .agg(F.min("label").alias("offer"))
+        )
+        new = (
+            labels.join(offered, labels.node == offered.dst, "left")
+            .select(
+                "node",
+                F.least(F.col("label"), F.coalesce(F.col("offer"), F.col("label"))).alias(
+                    "label"
+                ),
+            )
+            .localCheckpoint()
+        )
+        changed = (
+            new.alias("x")
+            .join(labels.alias("y"), "node")
+            .filter(F.col("x.label") < F.col("y.label"))
+            .limit(1)
+            .count()
+        )
+        labels = new
+        if changed == 0:
+            return labels
+    raise RuntimeError(f"connected components did not converge in {max_iter} rounds")
+
+
+_SKETCH_SCHEMA = T.StructType(
+    [
+        T.StructField("_n", T.LongType(), False),
+        T.StructField("h", T.LongType(), False),
+        T.StructField("has_words", T.BooleanType(), False),
+        T.StructField("keys", T.ArrayType(T.LongType(), False), False),
+        T.StructField("sig", T.ArrayType(T.LongType(), False), False),
+        T.StructField("len", T.LongType(), False),
+        T.StructField("date", T.LongType(), True),
+    ]
+)
+
+
+def _sketch_partition(opts: dict[str, Any]):
+    def run(rows: Iterator[Any]) -> Iterator[tuple]:
+        import stemma
+
+        sk = stemma.DedupSketcher(**opts)
+        batch: list[Any] = []
+
+        def flush() -> Iterator[tuple]:
+            texts = [r[1] for r in batch]
+            for r, (h, words, keys, sig) in zip(batch, sk.sketch(texts)):
+                d = r[2]
+                date = stemma.parse_date(str(d)) if d is not None else None
+                yield (
+                    r[0],
+                    _signed(h),
+                    words,
+                    [_signed(k) for k in keys],
+                    list(sig),
+                    len(r[1].encode("utf-8")),
+                    date,
+                )
+
+        for r in rows:
+            batch.append(r)
+            if len(batch) >= _SKETCH_BATCH:
+                yield from flush()
+                batch = []
+        if batch:
+            yield from flush()
+
+    return run
+
+
+def dedup(
+    df: DataFrame,
+    id_col: str = "id",
+    text_col: str = "text",
+    threshold: float = 0.8,
+    num_perm: int = 128,
+    ngram: int = 5,
+    keep: str = "first",
+    *,
+    date_col: str | None = None,
+    bands: int | None = None,
+    rows: int | None = None,
+    weights: tuple[float, float] | None = None,
+    verify: bool = False,
+    seed: int = 1,
+    scheme: str = "oph",
+) -> tuple[DataFrame, DataFrame]:
+    """Near-duplicate removal on Spark, with the meanings of :func:`stemma.dedup`.
+
+    Documents are numbered in ``df``'s order (the order ``stemma dedup`` would read them).
+    Returns ``(kept_df, removed_df)``: ``kept_df`` holds the kept rows (``df``'s columns, in
+    order); ``removed_df`` holds the removed rows' columns plus ``cluster`` (0-based, clusters
+    ordered by their first document), ``kept_id``, ``exact``, ``estimated_jaccard`` and
+    ``true_jaccard`` (with ``verify``), as ``stemma dedup --removed`` writes them.
+    """
+    import stemma
+
+    if keep not in ("first", "longest", "earliest"):
+        raise ValueError(f'keep: expected "first", "longest" or "earliest", got {keep!r}')
+    for c in [id_col, text_col] + ([date_col] if date_col else []):
+        if c not in df.columns:
+            raise ValueError(f"column {c!r} not in the DataFrame (columns: {df.columns})")
+    opts = dict(
+        threshold=threshold,
+        num_perm=num_perm,
+        ngram=ngram,
+        bands=bands,
+        rows=rows,
+        weights=weights,
+        verify=verify,
+        seed=seed,
+        scheme=scheme,
+    )
+    stemma.DedupSketcher(**opts)  # checks the settings here, not in an executor
+    docs = _numbered(df, df.columns).localCheckpoint()
+    date_expr = F.col(date_col).cast("string") if date_col else F.lit(None).cast("string")
+    slim = docs.select("_n", F.col(text_col).alias("_text"), date_expr.alias("_date"))
+    sk = (
+        slim.rdd.map(tuple)
+        .mapPartitions(_sketch_partition(opts))
+        .toDF(_SKETCH_SCHEMA)
+        .localCheckpoint()
+    )
+    # Exact duplicates: each document with its group's first.
+    first_h = Window.partitionBy("h")
+    exact = (
+        sk.select("_n", "h", F.min("_n").over(first_h).alias("r"))
+        .filter(F.col("_n") != F.col("r"))
+        .select(F.col("r").alias("a"), F.col("_n").alias("b"))
+    )
+    # LSH buckets: each member with the bucket's first; pairs of equal text are exact anyway.
+    bucket = Window.partitionBy("band", "key")
+    lsh = (
+        sk.filter("has_words")
+        .select("_n", F.posexplode("keys").alias("band", "key"))
+        .select("_n", F.min("_n").over(bucket).alias("r"))
+        .filter(F.col("_n") != F.col("r"))
+        .select(F.col("r").alias("a"), F.col("_n").alias("b"))
+        .distinct()
+    )
+    h = sk.select("_n", "h")
+    lsh = (
+        lsh.join(h.withColumnRenamed("_n", "a").withColumnRenamed("h", "ha"), "a")
+        .join(h.withColumnRenamed("_n", "b").withColumnRenamed("h", "hb"), "b")
+        .filter(F.col("ha") != F.col("hb"))
+        .select("a", "b")
+    )
+    texts = docs.select("_n", F.col(text_col).alias("_text"))
+    if verify:
+        lsh = _verified(lsh, texts, threshold, ngram)
+    edges = exact.union(lsh)
+    comp = connected_components(edges)
+    members = comp.join(sk, comp.node == sk._n).select(
+        "_n", "label", "len", "date", "h", "sig"
+    )
+    w = Window.partitionBy("label")
+    if keep == "first":
+        order = [F.col("_n")]
+    elif keep == "longest":
+        order = [F.col("len").desc(), F.col("_n")]
+    else:
+        order = [F.col("date").isNull(), F.col("date"), F.col("_n")]
+    ranked = members.withColumn("_rank", F.row_number().over(w.orderBy(*order)))
+    kept_of = ranked.filter("_rank = 1").select(
+        "label",
+        F.col("_n").alias("_kept_n"),
+        F.col("h").alias("_kept_h"),
+        F.col("sig").alias("_kept_sig"),
+    )
+    cluster_no = kept_of.select(
+        "label", (F.dense_rank().over(Window.orderBy("label")) - 1).alias("cluster")
+    )
+    rem = (
+        ranked.filter("_rank > 1")
+        .join(kept_of, "label")
+        .join(cluster_no, "label")
+        .withColumn("exact", F.col("h") == F.col("_kept_h"))
+    )
+    kept_ids = docs.select(F.col("_n").alias("_kept_n"), F.col(id_col).alias("kept_id"))
+    rem = rem.join(kept_ids, "_kept_n")
+    rem_rows = rem.select("_n", "_kept_n", "cluster", "exact", "sig", "_kept_sig")
+    scored = _scored_removals(rem_rows, texts, verify, ngram)
+    removed_df = (
+        docs.join(scored, "_n")
+        .join(rem.select("_n", "kept_id"), "_n")
+        .orderBy("_n")
+    )
+    kept_df = docs.join(scored.select("_n"), "_n", "left_anti").orderBy("_n").drop("_n")
+    removed_df = removed_df.select(
+        *df.columns,
+        "cluster",
+        "kept_id",
+        "exact",
+        "estimated_jaccard",
+        "true_jaccard",
+    )
+    return kept_df, removed_df
+
+
+def _verified(pairs: DataFrame, texts: DataFrame, threshold: float, ngram: int) -> DataFrame:
+    """The pairs whose exact shingle Jaccard reaches ``threshold`` (computed in executors)."""
+    joined = (
+        pairs.join(texts.withColumnRenamed("_n", "a").withColumnRenamed("_text", "ta"), "a")
+        .join(texts.withColumnRenamed("_n", "b").withColumnRenamed("_text", "tb"), "b")
+        .select("a", "b", "ta", "tb")
+    )
+
+    def keep(rows: Iterable[Any]) -> Iterator[tuple[int, int]]:
+        import stemma
+
+        for a, b, ta, tb in rows:
+            if stemma.shingle_jaccard(ta, tb, ngram) >= threshold:
+                yield (a, b)
+
+    schema = T.StructType(
+        [T.StructField("a", T.LongType(), False), T.StructField("b", T.LongType(), False)]
+    )
+    return joined.rdd.map(tuple).mapPartitions(keep).toDF(schema)
+
+
+def _scored_removals(
+    rem: DataFrame, texts: DataFrame, verify: bool, ngram: int
+) -> DataFrame:
+    """Removed documents with their estimated (and, with ``verify``, true) Jaccard with the
+    kept one, computed by the Rust core in executors."""
+    if verify:
+        rem = (
+            rem.join(texts.withColumnRenamed("_text", "_t"), "_n")
+            .join(
+                texts.withColumnRenamed("_n", "_kept_n").withColumnRenamed("_text", "_kt"),
+                "_kept_n",
+            )
+        )
+    else:
+        rem = rem.withColumn("_t", F.lit(None).cast("string")).withColumn(
+            "_kt", F.lit(None).cast("string")
+        )
+    rows = rem.select("_n", "_kept_n", "cluster", "exact", "sig", "_kept_sig", "_t", "_kt")
+
+    def score(it: Iterable[Any]) -> Iterator[tuple]:
+        import stemma
+
+        for n, k, cluster, exact, sig, ksig, t, kt in it:
+            est = 1.0 if exact else stemma.jaccard(list(sig), list(ksig))
+            true = None
+            if verify:
+                true = 1.0 if exact else stemma.shingle_jaccard(t, kt, ngram)
+            yield (n, k, cluster, exact, est, true)
+
+    schema = T.StructType(
+        [
+            T.StructField("_n", T.LongType(), False),
+            T.StructField("_kept_n", T.LongType(), False),
+            T.StructField("cluster", T.LongType(), False),
+            T.StructField("exact", T.BooleanType(), False),
+            T.StructField("estimated_jaccard", T.DoubleType(), False),
+            T.StructField("true_jaccard", T.DoubleType(), True),
+        ]
+    )
+    return rows.rdd.map(tuple).mapPartitions(score).toDF(schema)
+
+
+# ---------------------------------------------------------------------------------------
+# Scan: candidates as shuffles, the pools and verification by the Rust core in executors.
+
+_SCAN_SKETCH_SCHEMA = T.StructType(
+    [
+        T.StructField("_n", T.LongType(), False),
+        T.StructField("exact", T.LongType(), True),
+        T.StructField("lsh", T.ArrayType(T.LongType(), False), False),
+        T.StructField("passage", T.ArrayType(T.LongType(), False), False),
+        T.StructField("nkeys", T.LongType(), False),
+        T.StructField("nbands", T.LongType(), False),
+        T.StructField("date", T.LongType(), True),
+    ]
+)
+
+
+def _scan_sketch_partition(rows: Iterator[Any]) -> Iterator[tuple]:
+    from stemma import _stemma
+
+    sk = _stemma.ScanSketcher()
+    batch: list[Any] = []
+
+    def flush() -> Iterator[tuple]:
+        for r, (exact, lsh, passage) in zip(batch, sk.sketch([r[1] for r in batch])):
+            d = r[2]
+            date = _stemma.parse_date(str(d)) if d is not None else None
+            yield (r[0], exact, lsh, passage, len(passage), len(lsh), date)
+
+    for r in rows:
+        batch.append(r)
+        if len(batch) >= _SKETCH_BATCH:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()
+
+
+def _key_pairs(groups: DataFrame, cap: int, saturation: str) -> DataFrame:
+    """``(a, b, key)`` for every pair a key group yields (``groups``: ``key``, ``docs``
+    sorted ascending)."""
+
+    def run(it: Iterable[Any]) -> Iterator[tuple]:
+        from stemma import _stemma
+
+        for key, docs in it:
+            for i, j in _stemma.bucket_pairs(len(docs), cap, saturation):
+                yield (docs[i], docs[j], key)
+
+    schema = T.StructType(
+        [
+            T.StructField("a", T.LongType(), False),
+            T.StructField("b", T.LongType(), False),
+            T.StructField("key", T.LongType(), False),
+        ]
+    )
+    return groups.rdd.map(tuple).mapPartitions(run).toDF(schema)
+
+
+def scan_candidates(sk: DataFrame) -> DataFrame:
+    """Candidate pairs ``(a, b, signals)`` of sketched documents (``_SCAN_SKETCH_SCHEMA``),
+    with the caps and pools of ``stemma scan``."""
+    from stemma import _stemma
+
+    info = _stemma.ScanSketcher()
+    spark = sk.sparkSession
+    # Exact groups: each copy pairs with its group's first document (its representative)
+    # and with nothing else of the group.
+    grp = sk.select(
+        "_n",
+        F.when(
+            F.col("exact").isNotNull(), F.min("_n").over(Window.partitionBy("exact"))
+        ).otherwise(F.col("_n")).alias("g"),
+    ).localCheckpoint()
+    collapsed = grp.filter(F.col("g") != F.col("_n")).select(
+        F.col("g").alias("a"), F.col("_n").alias("b")
+    )
+    # LSH buckets (first `bucket_cap` members reachable) and passage keys (ignored beyond
+    # `passage_df_cap`), as the index would yield them.
+    lsh_groups = (
+        sk.select("_n", F.posexplode("lsh").alias("band", "k"))
+        .groupBy("band", "k")
+        .agg(F.sort_array(F.collect_list("_n")).alias("docs"))
+        .filter(F.size("docs") > 1)
+        .select(F.lit(0).cast("long").alias("key"), "docs")
+    )
+    lsh = (
+        _key_pairs(lsh_groups, info.bucket_cap, "keep_first")
+        .groupBy("a", "b")
+        .agg(F.count("*").alias("bands"))
+    )
+    pas_groups = (
+        sk.select("_n", F.explode("passage").alias("key"))
+        .groupBy("key")
+        .agg(F.sort_array(F.collect_list("_n")).alias("docs"))
+        .filter(F.size("docs") > 1)
+    )
+    pas = (
+        _key_pairs(pas_groups, info.passage_df_cap, "ignore")
+        .groupBy("a", "b")
+        .agg(F.collect_list("key").alias("keys"))
+    )
+    shared = lsh.join(pas, ["a", "b"], "full_outer")
+    side = sk.join(grp, "_n").select("_n", "g", "nkeys", "nbands", "date")
+    a = side.select(*(F.col(c).alias(c + "_a") for c in side.columns))
+    b = side.select(*(F.col(c).alias(c + "_b") for c in side.columns))
+    rows = (
+        shared.join(a, shared.a == a._n_a)
+        .join(b, shared.b == b._n_b)
+        .filter(F.col("g_a") != F.col("g_b"))
+        # Most pairs share one passage key and no band: `propose` refuses them (fewer than
+        # `min_shared_keys`, 2 by default), so they are dropped here, before Python sees them.
+        .filter((F.col("bands") > 0) | (F.size("keys") >= 2))
+        .select(
+            "a", "b", F.coalesce("bands", F.lit(0)).alias("bands"),
+            F.coalesce("keys", F.array().cast("array<long>")).alias("keys"),
+            "nkeys_a", "nkeys_b", "nbands_b", "date_a", "date_b",
+        )
+    )
+
+    def propose(it: Iterable[Any]) -> Iterator[tuple]:
+        from stemma import _stemma
+
+        for r in it:
+            p = _stemma.propose(*r)
+            if p is not None:
+                yield (r[0], r[1]) + tuple(p) + (r[3],)
+
+    prop_schema = T.StructType(
+        [
+            T.StructField("a", T.LongType(), False),
+            T.StructField("b", T.LongType(), False),
+            T.StructField("signals", T.IntegerType(), False),
+            T.StructField("shared_keys", T.LongType(), False),
+            T.StructField("shared_bands", T.LongType(), False),
+            T.StructField("score", T.DoubleType(), False),
+            T.StructField("link", T.BooleanType(), False),
+            T.StructField("chooser", T.LongType(), False),
+            T.StructField("keys", T.ArrayType(T.LongType(), False), False),
+        ]
+    )
+    proposed = rows.rdd.map(tuple).mapPartitions(propose).toDF(prop_schema).localCheckpoint()
+    # Clusters of mutually similar documents: components of the links and exact groups.
+    links = proposed.filter("link").select("a", "b").union(collapsed)
+    clusters = connected_components(links)
+    other = F.when(F.col("chooser") == F.col("a"), F.col("b")).otherwise(F.col("a"))
+    offers = (
+        proposed.withColumn("other", other)
+        .join(sk.select(F.col("_n").alias("other"), F.col("date").alias("other_date")), "other")
+        .join(
+            clusters.select(F.col("node").alias("other"), F.col("label").alias("cl")),
+            "other",
+            "left",
+        )
+        .withColumn("cl", F.coalesce("cl", "other"))
+        .join(sk.select(F.col("_n").alias("chooser"), F.col("nkeys").alias("ck")), "chooser")
+    )
+    bands = info.bands
+
+    def choose(kv: Any) -> Iterator[tuple]:
+        from stemma import _stemma
+
+        (chooser, ck), group = kv
+        offers = [
+            (r.a, r.b, r.signals, r.shared_keys, r.shared_bands, r.score, list(r.keys),
+             r.other_date, r.cl)
+            for r in group
+        ]
+        yield from _stemma.select(chooser, ck, bands, offers)
+
+    pair_schema = T.StructType(
+        [
+            T.StructField("a", T.LongType(), False),
+            T.StructField("b", T.LongType(), False),
+            T.StructField("signals", T.IntegerType(), False),
+        ]
+    )
+    chosen = (
+        offers.rdd.map(lambda r: ((r.chooser, r.ck), r)).groupByKey().flatMap(choose)
+    )
+    exact_bit = 1  # Signal::Exact
+    copies = collapsed.rdd.map(lambda r: (r.a, r.b, exact_bit))
+    return spark.createDataFrame(chosen.union(copies), pair_schema)
+
+
+_DEFAULT_RELATIONS = ("duplicate", "near-duplicate", "rewrite", "partial")
+
+
+def scan(
+    df: DataFrame,
+    id_col: str = "id",
+    text_col: str = "text",
+    date_col: str | None = None,
+    *,
+    relations: Iterable[str] = _DEFAULT_RELATIONS,
+) -> tuple[DataFrame, DataFrame]:
+    """Every reuse relation in ``df`` on Spark, with the engine of :func:`stemma.scan`.
+
+    Returns ``(pairs_df, families_df)`` with the schemas of ``pairs.jsonl`` and
+    ``families.jsonl`` (pairs ordered by the later document, then the earlier one).
+    """
+    for c in [id_col, text_col] + ([date_col] if date_col else []):
+        if c not in df.columns:
+            raise ValueError(f"column {c!r} not in the DataFrame (columns: {df.columns})")
+    keep = set(relations)
+    known = set(_DEFAULT_RELATIONS) | {"same-story"}
+    if not keep or not keep <= known:
+        raise ValueError(f"relations: expected a non-empty subset of {sorted(known)}")
+    spark = df.sparkSession
+    docs = _numbered(df, df.columns).localCheckpoint()
+    date_expr = F.col(date_col).cast("string") if date_col else F.lit(None).cast("string")
+    slim = docs.select("_n", F.col(text_col).alias("_text"), date_expr.alias("_date"))
+    sk = (
+        slim.rdd.map(tuple)
+        .mapPartitions(_scan_sketch_partition)
+        .toDF(_SCAN_SKETCH_SCHEMA)
+        .localCheckpoint()
+    )
+    cand = scan_candidates(sk).localCheckpoint()
+    side = docs.select("_n", F.col(id_col).cast("string").alias("id"), F.col(text_col).alias("t"))
+    side = side.join(sk.select("_n", "date"), "_n")
+    a = side.select(*(F.col(c).alias(c + "_a") for c in side.columns))
+    b = side.select(*(F.col(c).alias(c + "_b") for c in side.columns))
+    work = cand.join(a, cand.a == a._n_a).join(b, cand.b == b._n_b).select(
+        "a", "b", "signals", "id_a", "id_b", "t_a", "t_b", "date_a", "date_b"
+    )
+
+    def verify(it: Iterable[Any]) -> Iterator[tuple]:
+        import stemma
+        from stemma import _stemma
+
+        for r in it:
+            c = stemma.compare(r.t_a, r.t_b, date_a=r.date_a, date_b=r.date_b)
+            if c["relation"] in keep:
+                row = {"a_id": r.id_a, "b_id": r.id_b, "signals": _stemma.signals_of(r.signals)}
+                row.update(c)
+                d = c["direction"]
+                yield (r.a, r.b, c["relation"], float(c["score"]), d.get("source"),
+                       float(d.get("confidence") or 0.0), json.dumps(row, ensure_ascii=False))
+
+    v_schema = T.StructType(
+        [
+            T.StructField("a", T.LongType(), False),
+            T.StructField("b", T.LongType(), False),
+            T.StructField("relation", T.StringType(), False),
+            T.StructField("score", T.DoubleType(), False),
+            T.StructField("source", T.StringType(), True),
+            T.StructField("confidence", T.DoubleType(), False),
+            T.StructField("json", T.StringType(), False),
+        ]
+    )
+    verified = work.rdd.mapPartitions(verify).toDF(v_schema).localCheckpoint()
+    lines = verified.orderBy("b", "a").select("json")
+    pairs_df = spark.read.json(lines.rdd.map(lambda r: r.json))
+    families_df = _families(verified, docs.select("_n", F.col(id_col).cast("string").alias("id")), sk)
+    return pairs_df, families_df
+
+
+_FAMILY_SCHEMA = T.StructType(
+    [
+        T.StructField("label", T.LongType(), False),
+        T.StructField("root", T.LongType(), False),
+        T.StructField("size", T.LongType(), False),
+        T.StructField("members", T.ArrayType(T.LongType()), False),
+        T.StructField(
+            "edges",
+            T.ArrayType(
+                T.StructType(
+                    [
+                        T.StructField("source", T.LongType()),
+                        T.StructField("copy", T.LongType()),
+                        T.StructField("relation", T.StringType()),
+                        T.StructField("score", T.DoubleType()),
+                        T.StructField("basis", T.StringType()),
+                    ]
+                )
+            ),
+            False,
+        ),
+    ]
+)
+
+
+def _families(verified: DataFrame, ids: DataFrame, sk: DataFrame) -> DataFrame:
+    """families.jsonl rows: components of wholesale pairs (a document with only partial
+    pairs joins its strongest partner), computed in Spark; each component's derivation graph
+    by the Rust core in an executor; partial pairs across components become links."""
+    wholesale = verified.filter(F.col("relation").isin("duplicate", "near-duplicate", "rewrite"))
+    partial = verified.filter(F.col("relation") == "partial")
+    in_whole = wholesale.select(F.col("a").alias("d")).union(wholesale.select(F.col("b").alias("d"))).distinct()
+    ends = partial.select(F.col("a").alias("d"), F.col("b").alias("o"), "score").union(
+        partial.select(F.col("b").alias("d"), F.col("a").alias("o"), "score")
+    )
+    lonely = ends.join(in_whole, "d", "left_anti")
+    best = (
+        lonely.withColumn(
+            "_r", F.row_number().over(Window.partitionBy("d").orderBy(F.col("score").desc(), "o"))
+        )
+        .filter("_r = 1")
+        .select(F.col("d").alias("a"), F.col("o").alias("b"))
+    )
+    comp = connected_components(wholesale.select("a", "b").union(best)).localCheckpoint()
+    lab = comp.select(F.col("node").alias("_n"), "label")
+    e = (
+        verified.join(lab.select(F.col("_n").alias("a"), F.col("label").alias("la")), "a")
+        .join(lab.select(F.col("_n").alias("b"), F.col("label").alias("lb")), "b")
+    )
+    inside = e.filter(F.col("la") == F.col("lb"))
+    dates = sk.select("_n", "date")
+    members = lab.join(dates, "_n")
+
+    def build(kv: Any) -> Iterator[tuple]:
+        from stemma import _stemma
+
+        label, (mem, pairs) = kv
+        mem = sorted(mem)
+        local = {n: i for i, (n, _) in enumerate(mem)}
+        fams = _stemma.families_of(
+            [d for _, d in mem],
+            [(local[p[0]], local[p[1]], p[2], p[3], p[4], p[5]) for p in pairs],
+        )
+        for root, ms, edges, _links in fams:
+            g = [mem[i][0] for i in ms]
+            yield (
+                label,
+                mem[root][0],
+                len(g),
+                g,
+                [(mem[s][0], mem[c][0], r, sc, ba) for s, c, r, sc, ba in edges],
+            )
+
+    mem_rdd = members.rdd.map(lambda r: (r.label, (r._n, r.date))).groupByKey().mapValues(list)
+    pair_rdd = (
+        inside.rdd.map(lambda r: (r.la, (r.a, r.b, r.relation, r.score, r.source, r.confidence)))
+        .groupByKey()
+        .mapValues(list)
+    )
+    fam = (
+        mem_rdd.join(pair_rdd).flatMap(build).toDF(_FAMILY_SCHEMA).localCheckpoint()
+    )
+    fam = fam.withColumn(
+        "id", F.row_number().over(Window.orderBy(F.col("size").desc(), F.col("root")))
+    )
+    # Links: partial pairs across families, listed on both.
+    cross = e.filter((F.col("la") != F.col("lb")) & (F.col("relation") == "partial"))
+    fid = fam.select("label", "id")
+    both = cross.select(
+        F.col("la").alias("label"), F.col("a").alias("doc"), F.col("b").alias("other"),
+        F.col("lb").alias("olabel"), "relation", "score",
+    ).union(
+        cross.select(
+            F.col("lb").alias("label"), F.col("b").alias("doc"), F.col("a").alias("other"),
+            F.col("la").alias("olabel"), "relation", "score",
+        )
+    )
+    name = ids.select(F.col("_n"), F.col("id").alias("name"))
+    links = (
+        both.join(fid.withColumnRenamed("label", "olabel").withColumnRenamed("id", "family"), "olabel")
+        .join(name.withColumnRenamed("_n", "doc").withColumnRenamed("name", "doc_id"), "doc")
+        .join(name.withColumnRenamed("_n", "other").withColumnRenamed("name", "other_id"), "other")
+        .groupBy("label")
+        .agg(
+            F.sort_array(
+                F.collect_list(
+                    F.struct("doc", "other", "doc_id", "other_id", "family", "relation", "score")
+                )
+            ).alias("links")
+        )
+    )
+    names = ids.rdd.map(lambda r: (r._n, r.id)).collectAsMap()
+    bc = verified.sparkSession.sparkContext.broadcast(names)
+
+    def named(r: Any) -> tuple:
+        n = bc.value
+        return (
+            r.id,
+            n[r.root],
+            [n[m] for m in r.members],
+            [(n[x.source], n[x.copy], x.relation, x.score, x.basis) for x in r.edges],
+            [(x.doc_id, x.other_id, x.family, x.relation, x.score) for x in (r.links or [])],
+        )
+
+    out_schema = T.StructType(
+        [
+            T.StructField("id", T.LongType(), False),
+            T.StructField("root", T.StringType(), False),
+            T.StructField("members", T.ArrayType(T.StringType()), False),
+            T.StructField(
+                "edges",
+                T.ArrayType(
+                    T.StructType(
+                        [
+                            T.StructField("source", T.StringType()),
+                            T.StructField("copy", T.StringType()),
+                            T.StructField("relation", T.StringType()),
+                            T.StructField("score", T.DoubleType()),
+                            T.StructField("basis", T.StringType()),
+                        ]
+                    )
+                ),
+            ),
+            T.StructField(
+                "links",
+                T.ArrayType(
+                    T.StructType(
+                        [
+                            T.StructField("doc", T.StringType()),
+                            T.StructField("other", T.StringType()),
+                            T.StructField("family", T.LongType()),
+                            T.StructField("relation", T.StringType()),
+                            T.StructField("score", T.DoubleType()),
+                        ]
+                    )
+                ),
+            ),
+        ]
+    )
+    joined = fam.join(links, "label", "left").orderBy("id")
+    return verified.sparkSession.createDataFrame(joined.rdd.map(named), out_schema)
+
+
+# ---------------------------------------------------------------------------------------
+# Reading JSONL inputs in order, for the command line (python -m stemma.spark).
+
+
+def read_jsonl(
+    spark: SparkSession,
+    paths: list[str],
+    id_field: str = "id",
+    text_field: str = "text",
+    date_field: str = "date",
+    source_field: str = "source",
+) -> tuple[DataFrame, list[dict[str, Any]]]:
+    """JSONL files as a DataFrame ``(id, text, date, source, raw)`` in input order (files in
+    the order given, lines in file order), and the records that could not be read
+    (``file``, ``line``, ``reason``), as ``stemma``'s corpus reader reports them."""
+    sc = spark.sparkContext
+    rdds = []
+    for fi, p in enumerate(paths):
+        rdds.append(sc.textFile(p).zipWithIndex().map(lambda x, fi=fi: (fi, x[1] + 1, x[0])))
+    lines = sc.union(rdds) if len(rdds) > 1 else rdds[0]
+    names = list(paths)
+
+    def parse(it: Iterable[Any]) -> Iterator[tuple]:
+        for fi, line_no, raw in it:
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+            except ValueError as e:
+                yield ("skip", names[fi], line_no, f"invalid JSON: {e}", None, None, None)
+                continue
+            if not isinstance(obj, dict):
+                yield ("skip", names[fi], line_no, "not a JSON object", None, None, None)
+                continue
+            text = obj.get(text_field)
+            if not isinstance(text, str) or not text.strip():
+                yield ("skip", names[fi], line_no, f"no text in field {text_field!r}", None, None, None)
+                continue
+            rid = obj.get(id_field)
+            rid = f"{names[fi]}:{line_no}" if rid is None else str(rid)
+            date = obj.get(date_field)
+            src = obj.get(source_field)
+            yield (
+                "ok",
+                rid,
+                None,
+                text,
+                None if date is None else str(date),
+                None if src is None else str(src),
+                raw,
+            )
+
+    parsed = lines.mapPartitions(parse).cache()
+    skipped = [
+        {"file": r[1], "line": r[2], "reason": r[3]}
+        for r in parsed.filter(lambda r: r[0] == "skip").collect()
+    ]
+    schema = T.StructType(
+        [
+            T.StructField("id", T.StringType(), False),
+            T.StructField("text", T.StringType(), False),
+            T.StructField("date", T.StringType(), True),
+            T.StructField("source", T.StringType(), True),
+            T.StructField("raw", T.StringType(), False),
+        ]
+    )
+    ok = parsed.filter(lambda r: r[0] == "ok").map(lambda r: (r[1], r[3], r[4], r[5], r[6]))
+    return spark.createDataFrame(ok, schema), skipped
+
+
+# ---------------------------------------------------------------------------------------
+# The command line: python -m stemma.spark {dedup,scan} INPUT... (the files stemma writes).
+
+
+def _removed_line(r: Any) -> str:
+    """One line of ``--removed``, with the fields in ``stemma dedup``'s order."""
+    return json.dumps(
+        {
+            "removed": r["id"],
+            "kept": r["kept_id"],
+            "cluster": r["cluster"],
+            "exact": r["exact"],
+            "estimated_jaccard": r["estimated_jaccard"],
+            "true_jaccard": r["true_jaccard"],
+        },
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+
+
+def _cmd_dedup(args: Any) -> int:
+    import sys
+
+    spark = session(args.master)
+    df, skipped = read_jsonl(
+        spark, args.inputs, args.id_field, args.text_field, args.date_field, args.source_field
+    )
+    weights = None
+    if args.weights:
+        fp, fn = args.weights.split(",")
+        weights = (float(fp), float(fn))
+    kept, removed = dedup(
+        df,
+        threshold=args.threshold,
+        num_perm=args.num_perm,
+        ngram=args.ngram,
+        keep=args.keep,
+        date_col="date",
+        bands=args.bands,
+        rows=args.rows,
+        weights=weights,
+        verify=args.verify,
+        seed=args.seed,
+        scheme=args.scheme,
+    )
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    n_kept = 0
+    for r in kept.select("raw").toLocalIterator():
+        out.write(r["raw"])
+        out.write("\n")
+        n_kept += 1
+    if args.out:
+        out.close()
+    n_removed = 0
+    if args.removed:
+        with open(args.removed, "w", encoding="utf-8") as w:
+            for r in removed.toLocalIterator():
+                w.write(_removed_line(r) + "\n")
+                n_removed += 1
+    else:
+        n_removed = removed.count()
+    if not args.quiet:
+        print(
+            f"stemma.spark dedup: {n_kept + n_removed} documents read, {len(skipped)} skipped; "
+            f"{n_removed} removed, {n_kept} kept",
+            file=sys.stderr,
+        )
+        for s in skipped[:50]:
+            print(f"  skipped {s['file']}:{s['line']}: {s['reason']}", file=sys.stderr)
+    return 3 if skipped else 0
+
+
+def _cmd_scan(args: Any) -> int:
+    import os
+    import sys
+
+    spark = session(args.master)
+    df, skipped = read_jsonl(
+        spark, args.inputs, args.id_field, args.text_field, args.date_field, args.source_field
+    )
+    pairs, fams = scan(df, date_col="date")
+    os.makedirs(args.out, exist_ok=True)
+    n_pairs = 0
+    with open(os.path.join(args.out, "pairs.jsonl"), "w", encoding="utf-8") as w:
+        for line in pairs.toJSON().toLocalIterator():
+            w.write(line + "\n")
+            n_pairs += 1
+    n_fam = 0
+    with open(os.path.join(args.out, "families.jsonl"), "w", encoding="utf-8") as w:
+        for line in fams.toJSON().toLocalIterator():
+            w.write(line + "\n")
+            n_fam += 1
+    with open(os.path.join(args.out, "skipped.jsonl"), "w", encoding="utf-8") as w:
+        for s in skipped:
+            w.write(json.dumps(s) + "\n")
+    if not args.quiet:
+        print(
+            f"stemma.spark scan: {len(skipped)} skipped; {n_pairs} pairs, {n_fam} families; "
+            f"output: {args.out}",
+            file=sys.stderr,
+        )
+    return 3 if skipped else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m stemma.spark``: run ``dedup`` or ``scan`` on Spark."""
+    import argparse
+
+    p = argparse.ArgumentParser(
+        prog="python -m stemma.spark",
+        description="stemma's dedup and scan on Spark (same core, same output files).",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("inputs", nargs="+", help="JSONL files (optionally .gz)")
+        sp.add_argument("--master", default=None, help="Spark master (default local[2])")
+        sp.add_argument("--id-field", default="id")
+        sp.add_argument("--text-field", default="text")
+        sp.add_argument("--date-field", default="date")
+        sp.add_argument("--source-field", default="source")
+        sp.add_argument("-q", "--quiet", action="store_true")
+
+    d = sub.add_parser("dedup", help="write the corpus back without its near-duplicates")
+    common(d)
+    d.add_argument("-o", "--out", help="kept records (JSONL); stdout when absent")
+    d.add_argument("--removed", help="one JSONL line per removed document")
+    d.add_argument("--threshold", type=float, default=0.8)
+    d.add_argument("--num-perm", type=int, default=128)
+    d.add_argument("--ngram", type=int, default=5)
+    d.add_argument("--bands", type=int)
+    d.add_argument("--rows", type=int)
+    d.add_argument("--weights", help="FP,FN banding weights")
+    d.add_argument("--verify", action="store_true")
+    d.add_argument("--keep", choices=["first", "longest", "earliest"], default="first")
+    d.add_argument("--seed", type=int, default=1)
+    d.add_argument("--scheme", choices=["oph", "perm"], default="oph")
+    d.set_defaults(run=_cmd_dedup)
+
+    if "_cmd_scan" in globals():
+        s = sub.add_parser("scan", help="every reuse relation: pairs.jsonl, families.jsonl")
+        common(s)
+        s.add_argument("-o", "--out", required=True, help="output folder")
+        s.set_defaults(run=globals()["_cmd_scan"])
+
+    args = p.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    import stemma.spark as _self
+
+    raise SystemExit(_self.main())

@@ -60,6 +60,71 @@ pub(crate) fn looks_like_boilerplate(s: &str, tokens: usize) -> bool {
         )
 }
 
+/// True for a sentence that is a publisher's standing line — a copyright or redistribution
+/// notice, an advertisement marker, a share/follow/subscribe prompt, a credit, a link — as
+/// opposed to article text. Unlike [`looks_like_boilerplate`] it does not take every short
+/// line without final punctuation: a headline shared by two documents is evidence, a footer
+/// that a site prints under all its articles is not.
+pub(crate) fn is_standing_line(s: &str) -> bool {
+    let lower = s.to_lowercase();
+    let starts = [
+        "follow us",
+        "share this",
+        "share on",
+        "sign up",
+        "subscribe",
+        "read more",
+        "related:",
+        "related articles",
+        "related stories",
+        "copyright",
+        "©",
+        "(c)",
+        "advertisement",
+        "reporting by",
+        "editing by",
+        "additional reporting",
+    ];
+    let contains = [
+        "all rights reserved",
+        "may not be republished",
+        "may not be reproduced",
+        "may not be published",
+        "redistribution prohibited",
+        "republished without",
+        "getty images",
+        "photo:",
+        "photos:",
+        "image:",
+        "credit:",
+        "http://",
+        "https://",
+        "www.",
+    ];
+    let t = lower.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '©' && c != '(');
+    starts.iter().any(|f| t.starts_with(f)) || contains.iter().any(|f| lower.contains(f))
+}
+
+/// Per sentence of `d`: true when it is page furniture rather than article text — a standing
+/// line ([`is_standing_line`]), or any sentence of a short paragraph (at most 40 tokens)
+/// holding one (the rest of a notice: "All rights reserved. This material may not be …").
+pub(crate) fn furniture_mask(d: &Document<'_>) -> Vec<bool> {
+    let p = d.prepared;
+    let mut mask: Vec<bool> = p
+        .sentences
+        .iter()
+        .map(|s| is_standing_line(d.text.get(s.span.start..s.span.end).unwrap_or("")))
+        .collect();
+    for para in &p.paragraphs {
+        let r = para.sentences.start.min(mask.len())..para.sentences.end.min(mask.len());
+        let tokens: usize = p.sentences[r.clone()].iter().map(|s| s.tokens.len()).sum();
+        if tokens <= 40 && mask[r.clone()].iter().any(|&m| m) {
+            mask[r].iter_mut().for_each(|m| *m = true);
+        }
+    }
+    mask
+}
+
 /// Distinct names and numbers of the sentences of `p` that are article text.
 fn specifics<'d>(d: &Document<'d>, content: &[bool]) -> FastSet<&'d str> {
     let p: &'d PreparedText = d.prepared;

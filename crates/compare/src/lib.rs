@@ -246,10 +246,13 @@ impl<S: SentenceScorer> Comparer<S> {
         // 1. Align.
         let res = align_with(&self.scorer, &opt.align, ia, &fa.scorer, ib, &fb.scorer);
         let strong = self.scorer.thresholds().strong;
-        let fig = figures(a, b, &res, strong);
-        // 2. Features, 3. verdict.
-        let m = measures(a, fa, b, fb, &res, &fig);
-        let v = self.verdict(a, b, fa, fb, &res, &fig, &m);
+        // 2. Features, 3. verdict — on the evidence: matches of page furniture on both sides
+        // (a site's copyright notice under two unrelated articles) are shown, not weighed.
+        let evidence = without_furniture(a, b, &res);
+        let fig_e = figures(a, b, &evidence.res, strong, evidence.skip.as_ref());
+        let m = measures(a, fa, b, fb, &evidence.res, &fig_e);
+        let v = self.verdict(a, b, fa, fb, &evidence.res, &fig_e, &m);
+        let fig = figures(a, b, &res, strong, None);
         let relation = v.relation;
         let derivation = relation.is_derivation();
         let direction = direction::decide(a, b, &res, &fig, derivation);
@@ -427,6 +430,63 @@ impl<S: SentenceScorer> Comparer<S> {
     }
 }
 
+/// The evidence of reuse in `res`: without the matches whose sentences are page furniture on
+/// both sides ([`direction::furniture_mask`]), and, per side, the sentences of those matches,
+/// which the verdict's coverage leaves out of the text (a copy that keeps its source's footer
+/// is covered as fully as one that drops it).
+struct ReuseEvidence<'r> {
+    res: std::borrow::Cow<'r, AlignResult>,
+    skip: Option<[Vec<bool>; 2]>,
+}
+
+fn without_furniture<'r>(
+    a: &Document<'_>,
+    b: &Document<'_>,
+    res: &'r AlignResult,
+) -> ReuseEvidence<'r> {
+    let (ma, mb) = (direction::furniture_mask(a), direction::furniture_mask(b));
+    let all = |m: &[bool], r: &std::ops::Range<usize>| {
+        !r.is_empty() && r.clone().all(|i| m.get(i).copied().unwrap_or(false))
+    };
+    let furniture = |g: &stemma_align::AlignedGroup| all(&ma, &g.a) && all(&mb, &g.b);
+    if !res.groups.iter().any(furniture) {
+        return ReuseEvidence {
+            res: std::borrow::Cow::Borrowed(res),
+            skip: None,
+        };
+    }
+    let mut skip = [
+        vec![false; a.prepared.sentences.len()],
+        vec![false; b.prepared.sentences.len()],
+    ];
+    for g in res.groups.iter().filter(|g| furniture(g)) {
+        for (side, r) in [&g.a, &g.b].into_iter().enumerate() {
+            for i in r.clone() {
+                if let Some(x) = skip[side].get_mut(i) {
+                    *x = true;
+                }
+            }
+        }
+    }
+    ReuseEvidence {
+        res: std::borrow::Cow::Owned(AlignResult {
+            groups: res
+                .groups
+                .iter()
+                .filter(|g| !furniture(g))
+                .cloned()
+                .collect(),
+            passages: res
+                .passages
+                .iter()
+                .filter(|p| !(all(&ma, &p.a) && all(&mb, &p.b)))
+                .cloned()
+                .collect(),
+        }),
+        skip: Some(skip),
+    }
+}
+
 /// The figures the verdict's features are made from.
 fn measures<F>(
     a: &Document<'_>,
@@ -554,6 +614,25 @@ fn verbatim_sentences(a: &Document<'_>, res: &AlignResult) -> usize {
 /// (0 when fewer than two differ on each side): high for one frame filled with other facts
 /// (a wire service's template), low for a copy, which keeps its source's specifics.
 fn slot_difference(a: &Document<'_>, b: &Document<'_>, res: &AlignResult) -> f64 {
+    // Only matches that keep the frame's wording word for word (a template's fixed text);
+    // paraphrases differ everywhere, not only in their slots.
+    let frame: Vec<&stemma_align::AlignedGroup> = res
+        .groups
+        .iter()
+        .filter(|g| g.token_similarity >= 0.5)
+        .collect();
+    if frame.len() < 2 || frame.len() * 2 < res.groups.len() {
+        return 0.0;
+    }
+    slot_difference_of(a, b, frame)
+}
+
+/// Share of the names and numbers of the sentences of `groups` found on one side only.
+fn slot_difference_of(
+    a: &Document<'_>,
+    b: &Document<'_>,
+    groups: Vec<&stemma_align::AlignedGroup>,
+) -> f64 {
     fn slots<'t>(d: &Document<'t>, r: &std::ops::Range<usize>) -> Vec<&'t str> {
         let p: &'t PreparedText = d.prepared;
         let mut out = Vec::new();
@@ -573,18 +652,8 @@ fn slot_difference(a: &Document<'_>, b: &Document<'_>, res: &AlignResult) -> f64
         out.dedup();
         out
     }
-    // Only matches that keep the frame's wording word for word (a template's fixed text);
-    // paraphrases differ everywhere, not only in their slots.
-    let frame: Vec<&stemma_align::AlignedGroup> = res
-        .groups
-        .iter()
-        .filter(|g| g.token_similarity >= 0.5)
-        .collect();
-    if frame.len() < 2 || frame.len() * 2 < res.groups.len() {
-        return 0.0;
-    }
     let (mut only_a, mut only_b, mut total) = (0usize, 0usize, 0usize);
-    for g in frame {
+    for g in groups {
         let (sa, sb) = (slots(a, &g.a), slots(b, &g.b));
         let shared = sa.iter().filter(|t| sb.binary_search(t).is_ok()).count();
         only_a += sa.len() - shared;
@@ -685,12 +754,24 @@ pub(crate) fn used(n: usize, res: &AlignResult, side_a: bool) -> Vec<bool> {
     v
 }
 
-fn figures(a: &Document<'_>, b: &Document<'_>, res: &AlignResult, strong: f64) -> Figures {
+/// Coverage figures of `res`; sentences marked in `skip` (per side) count neither as text nor
+/// as covered.
+fn figures(
+    a: &Document<'_>,
+    b: &Document<'_>,
+    res: &AlignResult,
+    strong: f64,
+    skip: Option<&[Vec<bool>; 2]>,
+) -> Figures {
     let mut f = Figures::default();
     for (side, d) in [a, b].iter().enumerate() {
         let p = d.prepared;
         let n = p.sentences.len();
-        let total: usize = (0..n).map(|i| sentence_bytes(p, i, d.text.len())).sum();
+        let kept = |i: &usize| !skip.is_some_and(|s| s[side].get(*i).copied().unwrap_or(false));
+        let total: usize = (0..n)
+            .filter(kept)
+            .map(|i| sentence_bytes(p, i, d.text.len()))
+            .sum();
         f.bytes[side] = total;
         let mut any = vec![false; n];
         let mut verb = vec![false; n];
@@ -710,7 +791,7 @@ fn figures(a: &Document<'_>, b: &Document<'_>, res: &AlignResult, strong: f64) -
                 return 0.0;
             }
             let covered: usize = (0..n)
-                .filter(|&i| mask[i])
+                .filter(|&i| mask[i] && kept(&i))
                 .map(|i| sentence_bytes(p, i, d.text.len()))
                 .sum();
             (covered as f64 / total as f64).clamp(0.0, 1.0)

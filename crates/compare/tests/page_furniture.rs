@@ -1,0 +1,53 @@
+//! A site prints the same notices under all its articles: two unrelated articles that share
+//! only that footer are not a derivation (the footer is shown as a weak alignment, not
+//! weighed), while a real copy that carries the footer stays one. Self-written texts.
+
+use stemma_compare::{Comparer, Document, Relation};
+
+const FOOTER: &str = "All rights reserved. This material may not be republished without permission.\n\nFollow us on social media for the latest updates.";
+
+const HARBOUR: &str = "The harbour authority of Lindqvist Bay approved a plan on Tuesday to dredge the northern channel before the autumn storms. The work will cost about 4.2 million crowns and take eleven weeks, the authority's chair, Marta Oden, told the council.\n\nFishing crews had complained for two seasons that their boats scraped the bottom at low tide. \"We lose a morning every week waiting for the water,\" said skipper Jonas Fell.";
+
+const ORCHESTRA: &str = "The city orchestra will tour four towns in the north this winter, its director announced, after a donor covered the cost of the bus and the hall rentals. Tickets go on sale on Friday.\n\nThe programme pairs two symphonies with a new piece by a local composer, Ines Harrow, who wrote it during the long closure of the concert hall.";
+
+fn compare(a: &str, b: &str) -> stemma_compare::Comparison {
+    let (pa, pb) = (stemma_text::prepare(a), stemma_text::prepare(b));
+    Comparer::default().compare(&Document::new(a, &pa), &Document::new(b, &pb))
+}
+
+#[test]
+fn a_shared_site_footer_is_shown_but_is_not_reuse() {
+    let a = format!("{HARBOUR}\n\n{FOOTER}");
+    let b = format!("{ORCHESTRA}\n\n{FOOTER}");
+    let c = compare(&a, &b);
+    assert!(
+        !c.relation.is_derivation(),
+        "{:?} {:?}",
+        c.relation,
+        c.verdict
+    );
+    // The footer is still reported, as weak evidence.
+    let footer_at = b.find("All rights reserved").expect("footer");
+    assert!(
+        c.alignments
+            .iter()
+            .any(|al| al.weak && al.b.start <= footer_at && footer_at < al.b.end),
+        "{:?}",
+        c.alignments
+    );
+}
+
+#[test]
+fn a_copy_that_keeps_the_footer_is_still_a_copy() {
+    let a = format!("{HARBOUR}\n\n{FOOTER}");
+    let b = format!(
+        "{}\n\n{FOOTER}",
+        HARBOUR.replace("approved a plan on Tuesday", "on Tuesday approved a plan")
+    );
+    let c = compare(&a, &b);
+    assert!(
+        matches!(c.relation, Relation::NearDuplicate | Relation::Duplicate),
+        "{:?}",
+        c.relation
+    );
+}

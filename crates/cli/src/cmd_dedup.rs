@@ -180,6 +180,8 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         text_field: args.text_field.clone(),
         date_field: args.date_field.clone(),
         source_field: args.source_field.clone(),
+        // Dedup compares and writes back the text field alone.
+        title_field: String::new(),
         max_bytes: args.max_bytes,
         format: match args.format {
             FormatArg::Auto => None,

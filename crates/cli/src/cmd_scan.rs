@@ -69,6 +69,10 @@ pub struct Args {
     /// JSONL field holding the source (publisher).
     #[arg(long, default_value = "source")]
     pub source_field: String,
+    /// JSONL field holding the headline, read as the document's first paragraph (spans then
+    /// count from the headline's start); `--title-field ''` reads the text field alone.
+    #[arg(long, default_value = "title")]
+    pub title_field: String,
     /// Relations to keep (comma-separated): duplicate, near-duplicate, rewrite, partial,
     /// same-story.
     #[arg(
@@ -386,6 +390,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         text_field: args.text_field.clone(),
         date_field: args.date_field.clone(),
         source_field: args.source_field.clone(),
+        title_field: args.title_field.clone(),
         encoding: match &args.encoding {
             Some(label) => Some(encoding_for_label(label).context("--encoding")?),
             None => None,

@@ -25,7 +25,7 @@ fn tok_text<'a>(d: &Document<'a>, t: &Token) -> &'a str {
     d.text.get(t.span.start..t.span.end).unwrap_or("")
 }
 
-fn month_or_weekday(norm: &str) -> Option<u8> {
+pub(crate) fn month_or_weekday(norm: &str) -> Option<u8> {
     use crate::date::{DAYS, MONTHS};
     let n = norm.trim_end_matches('.');
     if MONTHS.contains(&n)

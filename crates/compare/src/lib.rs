@@ -616,22 +616,65 @@ fn verbatim_sentences(a: &Document<'_>, res: &AlignResult) -> usize {
 fn slot_difference(a: &Document<'_>, b: &Document<'_>, res: &AlignResult) -> f64 {
     // Only matches that keep the frame's wording word for word (a template's fixed text);
     // paraphrases differ everywhere, not only in their slots.
-    let frame: Vec<&stemma_align::AlignedGroup> = res
+    let mut frame: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> = res
         .groups
         .iter()
         .filter(|g| g.token_similarity >= 0.5)
+        .map(|g| (g.a.clone(), g.b.clone()))
         .collect();
-    if frame.len() < 2 || frame.len() * 2 < res.groups.len() {
+    if frame.is_empty() || frame.len() * 2 < res.groups.len() {
         return 0.0;
     }
-    slot_difference_of(a, b, frame)
+    // A one-sentence frame (a dividend notice: "Qtly div 25 cts vs 25 cts prior Pay April 30
+    // Record April 16") is a template only when the headlines, unaligned, name others.
+    if frame.len() < 2 {
+        if !headlines_name_others(a, b, res) {
+            return 0.0;
+        }
+        frame.push((0..1, 0..1));
+    }
+    slot_difference_of(a, b, &frame)
 }
 
-/// Share of the names and numbers of the sentences of `groups` found on one side only.
+/// True when both documents open with a headline (a first sentence no match uses, followed by
+/// more text) holding at least two names each (dates aside), and at most a third of the
+/// names of the shorter one appear in the other.
+fn headlines_name_others(a: &Document<'_>, b: &Document<'_>, res: &AlignResult) -> bool {
+    fn names<'t>(d: &Document<'t>) -> Vec<&'t str> {
+        let p: &'t PreparedText = d.prepared;
+        let Some(s) = p.sentences.first() else {
+            return Vec::new();
+        };
+        let mut out: Vec<&str> = p.tokens
+            [s.tokens.start.min(p.tokens.len())..s.tokens.end.min(p.tokens.len())]
+            .iter()
+            .filter(|t| is_name_token(t) && !t.stop && changes::month_or_weekday(&t.norm).is_none())
+            .map(|t| t.norm.as_str())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+    if a.prepared.sentences.len() < 2 || b.prepared.sentences.len() < 2 {
+        return false;
+    }
+    if res.groups.iter().any(|g| g.a.start == 0 || g.b.start == 0) {
+        return false;
+    }
+    let (na, nb) = (names(a), names(b));
+    if na.len() < 2 || nb.len() < 2 {
+        return false;
+    }
+    let shared = na.iter().filter(|t| nb.binary_search(t).is_ok()).count();
+    shared * 3 <= na.len().min(nb.len())
+}
+
+/// Share of the names and numbers of the sentence ranges `groups` (A side, B side) found on
+/// one side only.
 fn slot_difference_of(
     a: &Document<'_>,
     b: &Document<'_>,
-    groups: Vec<&stemma_align::AlignedGroup>,
+    groups: &[(std::ops::Range<usize>, std::ops::Range<usize>)],
 ) -> f64 {
     fn slots<'t>(d: &Document<'t>, r: &std::ops::Range<usize>) -> Vec<&'t str> {
         let p: &'t PreparedText = d.prepared;
@@ -653,8 +696,8 @@ fn slot_difference_of(
         out
     }
     let (mut only_a, mut only_b, mut total) = (0usize, 0usize, 0usize);
-    for g in groups {
-        let (sa, sb) = (slots(a, &g.a), slots(b, &g.b));
+    for (ga, gb) in groups {
+        let (sa, sb) = (slots(a, ga), slots(b, gb));
         let shared = sa.iter().filter(|t| sb.binary_search(t).is_ok()).count();
         only_a += sa.len() - shared;
         only_b += sb.len() - shared;

@@ -1,6 +1,7 @@
 //! A site prints the same notices under all its articles: two unrelated articles that share
 //! only that footer are not a derivation (the footer is shown as a weak alignment, not
-//! weighed), while a real copy that carries the footer stays one. Self-written texts.
+//! weighed), while a real copy that carries the footer stays one; wire notices built from one
+//! template under headlines naming other companies are a `template`. Self-written texts.
 
 use stemma_compare::{Comparer, Document, Relation};
 
@@ -50,4 +51,27 @@ fn a_copy_that_keeps_the_footer_is_still_a_copy() {
         "{:?}",
         c.relation
     );
+}
+
+// Wire notices from one template: a one-sentence frame filled with other figures, under
+// headlines naming other companies (invented notices).
+const NOTICE_A: &str = "GRANITE HARBOR LUMBER CO <GHL> SETS QUARTERLY PAYOUT\n\nQtly div 12 cts vs 12 cts prior\n    Pay May 2\n    Record April 17";
+const NOTICE_B: &str = "VELLACOURT OPTICAL INSTRUMENTS <VOI> RAISES DIVIDEND\n\nQtly div 25 cts vs 25 cts prior\n    Pay May 9\n    Record April 17";
+
+#[test]
+fn notices_from_one_template_are_a_template_not_a_copy() {
+    let c = compare(NOTICE_A, NOTICE_B);
+    assert_eq!(c.relation, Relation::Template, "{:?}", c.verdict);
+    assert!(!c.relation.is_derivation());
+    // The headlines tell them apart: the bodies alone read as one notice reprinted.
+    let body = |t: &str| t.split_once("\n\n").expect("headline").1.to_string();
+    let bodies = compare(&body(NOTICE_A), &body(NOTICE_B));
+    assert!(bodies.relation.is_derivation(), "{:?}", bodies.relation);
+}
+
+#[test]
+fn a_notice_reprinted_under_its_own_headline_is_still_a_copy() {
+    let reprint = NOTICE_A.replace("SETS QUARTERLY PAYOUT", "DECLARES QUARTERLY DIVIDEND");
+    let c = compare(NOTICE_A, &reprint);
+    assert!(c.relation.is_derivation(), "{:?}", c.relation);
 }

@@ -86,7 +86,7 @@ impl<'de> DeserializeSeed<'de> for ScalarSeed {
 }
 
 /// Which configured field a key is (index into the names array), if any.
-struct KeySeed<'a>(&'a [&'a str; 4]);
+struct KeySeed<'a>(&'a [&'a str; 5]);
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
     type Value = Option<usize>;
@@ -106,9 +106,9 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
 }
 
 /// The configured fields of one JSON object (`None` = absent).
-pub(crate) type Fields = [Option<Scalar>; 4];
+pub(crate) type Fields = [Option<Scalar>; 5];
 
-struct ObjectSeed<'a>(&'a [&'a str; 4]);
+struct ObjectSeed<'a>(&'a [&'a str; 5]);
 
 impl<'de> DeserializeSeed<'de> for ObjectSeed<'_> {
     type Value = Fields;
@@ -123,7 +123,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_> {
         f.write_str("a JSON object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
-        let mut out: Fields = [None, None, None, None];
+        let mut out: Fields = [None, None, None, None, None];
         while let Some(k) = map.next_key_seed(KeySeed(self.0))? {
             match k {
                 Some(i) => out[i] = Some(map.next_value_seed(ScalarSeed)?),
@@ -137,8 +137,8 @@ impl<'de> Visitor<'de> for ObjectSeed<'_> {
 }
 
 /// Parses one line as a JSON object and extracts the fields named `names`
-/// (id, text, date, source). Errors are the parser's message.
-pub(crate) fn parse_fields(line: &str, names: &[&str; 4]) -> Result<Fields, String> {
+/// (id, text, date, source, title). Errors are the parser's message.
+pub(crate) fn parse_fields(line: &str, names: &[&str; 5]) -> Result<Fields, String> {
     let mut de = serde_json::Deserializer::from_str(line);
     let fields = ObjectSeed(names)
         .deserialize(&mut de)

@@ -95,6 +95,10 @@ pub struct Record {
     pub date: Option<String>,
     /// The source (publisher) field, when present.
     pub source: Option<String>,
+    /// The headline field, when present and not blank (JSONL only). Kept apart from
+    /// [`Record::text`] so that a record written back (dedup) keeps its fields as they were.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub title: Option<String>,
     /// Where the record was read.
     pub origin: Origin,
     /// The original JSONL line (without its line terminator), when
@@ -289,6 +293,9 @@ pub struct CorpusOptions {
     pub date_field: String,
     /// JSONL field holding the source (default `source`).
     pub source_field: String,
+    /// JSONL field holding the headline (default `title`; empty: none). A scan reads a
+    /// record's headline as the first paragraph of its document ([`Record::title`]).
+    pub title_field: String,
     /// Largest document (or JSONL line) accepted, in bytes (default 10 MB).
     pub max_bytes: usize,
     /// Force a format for every file instead of detecting it.
@@ -310,6 +317,7 @@ impl Default for CorpusOptions {
             text_field: "text".into(),
             date_field: "date".into(),
             source_field: "source".into(),
+            title_field: "title".into(),
             max_bytes: DEFAULT_MAX_BYTES,
             format: None,
             keep_raw: false,

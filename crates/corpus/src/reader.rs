@@ -384,6 +384,7 @@ impl Iterator for Corpus {
                         text: decoded.text,
                         date: None,
                         source: None,
+                        title: None,
                         origin: Origin { file, line: 0 },
                         raw: None,
                         decoded: decoding,
@@ -443,8 +444,9 @@ impl Iterator for Corpus {
                         o.text_field.as_str(),
                         o.date_field.as_str(),
                         o.source_field.as_str(),
+                        o.title_field.as_str(),
                     ];
-                    let [id, text, date, source] = match parse_fields(text_line, &names) {
+                    let [id, text, date, source, title] = match parse_fields(text_line, &names) {
                         Ok(f) => f,
                         Err(message) => return skip(SkipReason::MalformedJson { message }),
                     };
@@ -475,6 +477,9 @@ impl Iterator for Corpus {
                         text,
                         date: date.and_then(Scalar::into_text),
                         source: source.and_then(Scalar::into_text),
+                        title: title
+                            .and_then(Scalar::into_text)
+                            .filter(|t| !t.trim().is_empty()),
                         origin: Origin {
                             file: file.clone(),
                             line: lineno,

@@ -80,6 +80,35 @@ fn configurable_field_names_and_raw() {
 }
 
 #[test]
+fn the_title_field_is_read_apart_and_can_be_turned_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("t.jsonl");
+    write(
+        &p,
+        b"{\"id\":\"a\",\"title\":\"HARBOUR DREDGING APPROVED\",\"text\":\"The plan passed.\"}\n{\"id\":\"b\",\"title\":\"  \",\"text\":\"No headline.\"}\n{\"id\":\"c\",\"headline\":\"Other field\",\"text\":\"Plain.\"}\n",
+    );
+    let (recs, skips) = read_all(&[&p], CorpusOptions::default());
+    assert!(skips.is_empty());
+    assert_eq!(recs[0].title.as_deref(), Some("HARBOUR DREDGING APPROVED"));
+    assert_eq!(recs[0].text, "The plan passed.");
+    assert_eq!(recs[1].title, None, "a blank headline is no headline");
+    assert_eq!(recs[2].title, None);
+    let opts = CorpusOptions {
+        title_field: "headline".into(),
+        ..Default::default()
+    };
+    let (recs, _) = read_all(&[&p], opts);
+    assert_eq!(recs[0].title, None);
+    assert_eq!(recs[2].title.as_deref(), Some("Other field"));
+    let opts = CorpusOptions {
+        title_field: String::new(),
+        ..Default::default()
+    };
+    let (recs, _) = read_all(&[&p], opts);
+    assert!(recs.iter().all(|r| r.title.is_none()));
+}
+
+#[test]
 fn bad_jsonl_lines_are_skipped_with_reasons() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("bad.jsonl");

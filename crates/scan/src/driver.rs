@@ -867,7 +867,9 @@ impl Sink for CollectSink {
 }
 
 /// Documents from corpus records: the date field read by the shared date rule
-/// ([`crate::date::parse_date`]); a text file's decoding (`Record::decoded`) is kept, so pair
+/// ([`crate::date::parse_date`]); a record's headline (`Record::title`) becomes the first
+/// paragraph of its document — `title + "\n\n" + text`, so a JSONL record's spans count from
+/// the start of the headline —; a text file's decoding (`Record::decoded`) is kept, so pair
 /// lines give that document's spans in the file's original bytes.
 pub fn input_docs<I>(records: I) -> impl Iterator<Item = Result<InputDoc, Skipped>>
 where
@@ -877,7 +879,10 @@ where
         r.map(|rec| InputDoc {
             date: rec.date.as_deref().and_then(crate::date::parse_date),
             id: rec.id,
-            text: rec.text,
+            text: match rec.title {
+                Some(title) if rec.decoded.is_none() => format!("{}\n\n{}", title.trim(), rec.text),
+                _ => rec.text,
+            },
             source: rec.source,
             decoding: rec.decoded,
         })
@@ -910,6 +915,29 @@ mod tests {
         assert_eq!(name(b().batch_size(0)), "batch_size");
         assert_eq!(name(b().verify_chunk(0)), "verify_chunk");
         assert_eq!(name(b().passage_df_cap(0)), "passage_df_cap");
+    }
+
+    #[test]
+    fn a_headline_is_the_first_paragraph_of_the_document() {
+        let rec = |title: Option<&str>| stemma_corpus::Record {
+            id: "x".into(),
+            text: "Body text.".into(),
+            date: Some("2020-01-02".into()),
+            source: None,
+            title: title.map(str::to_string),
+            origin: stemma_corpus::Origin {
+                file: "c.jsonl".into(),
+                line: 1,
+            },
+            raw: None,
+            decoded: None,
+        };
+        let docs: Vec<InputDoc> = input_docs([Ok(rec(Some(" HEADLINE "))), Ok(rec(None))])
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(docs[0].text, "HEADLINE\n\nBody text.");
+        assert_eq!(docs[1].text, "Body text.");
+        assert!(docs[0].date.is_some());
     }
 
     #[test]

@@ -13,6 +13,7 @@ FLOORS = {
     "generated_derivation_precision": 0.85,
     "generated_derivation_recall": 0.93,
     "generated_plagdet": 0.80,
+    "generated_families_ari": 0.85,
     "generated_direction_accuracy": 0.90,
 }
 DERIVED = {"duplicate", "near-duplicate", "rewrite", "partial"}
@@ -126,6 +127,7 @@ def gate_generated(out):
     floor("generated_derivation_precision", p["derivation"]["precision"])
     floor("generated_derivation_recall", p["derivation"]["recall"])
     floor("generated_plagdet", r["passages"]["plagdet"])
+    floor("generated_families_ari", r["families_ari"])
     floor("generated_direction_accuracy", p["direction"]["accuracy"])
 
 

@@ -125,6 +125,56 @@ impl<S: SentenceScorer + Sync> IncrementalScanner<S> {
         Ok(kept)
     }
 
+    /// The relations `doc` would get if it were [added](IncrementalScanner::add) now — the same
+    /// pairs, numbered as the next document — without adding it: nothing the scanner holds
+    /// changes (a query-only pass over the candidate indexes and pools, then the same
+    /// verification, reading the other texts back without touching the prepared-text cache).
+    pub fn check(&self, doc: InputDoc) -> Result<Vec<Pair>, ScanError> {
+        let id = next_id(&self.docs)?;
+        let prepared = stemma_text::prepare(&doc.text);
+        let sketch = self.sketcher.sketch(&doc.text, &prepared);
+        let todo = self.finder.check(id, doc.date, &sketch);
+        let mut others: Vec<DocId> = todo.iter().map(|c| c.a).collect();
+        others.sort_unstable();
+        others.dedup();
+        let store = &self.store;
+        let read: Vec<(DocId, Prepared)> = others
+            .par_iter()
+            .map(|&d| {
+                let text = store.get(d as usize)?;
+                let prepared = stemma_text::prepare(&text);
+                Ok((d, Prepared { text, prepared }))
+            })
+            .collect::<Result<_, ScanError>>()?;
+        let new = Prepared {
+            text: doc.text,
+            prepared,
+        };
+        let get = |d: DocId| {
+            if d == id {
+                return Document::new(&new.text, &new.prepared).with_date(doc.date);
+            }
+            let i = read
+                .binary_search_by_key(&d, |x| x.0)
+                .expect("document of the pair");
+            let p = &read[i].1;
+            Document::new(&p.text, &p.prepared).with_date(self.docs[d as usize].date)
+        };
+        let (comparer, relations) = (&self.comparer, &self.opts.relations);
+        Ok(todo
+            .par_iter()
+            .filter_map(|c| {
+                let comparison = comparer.compare(&get(c.a), &get(c.b));
+                relations.contains(&comparison.relation).then_some(Pair {
+                    a: c.a,
+                    b: c.b,
+                    signals: c.signals,
+                    comparison,
+                })
+            })
+            .collect())
+    }
+
     /// Compares the new document `id` with the other side of each candidate, in parallel.
     fn verify(
         &mut self,

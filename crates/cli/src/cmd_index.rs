@@ -167,7 +167,11 @@ fn open_for_add(a: &AddArgs) -> anyhow::Result<DiskIndex> {
     let flags = a.relations.is_some() || a.same_story || a.max_candidates.is_some();
     let exists = std::fs::read_dir(&a.dir).is_ok_and(|mut d| d.next().is_some());
     if exists && !flags {
-        return open_existing(&a.dir);
+        match DiskIndex::open_existing(&a.dir) {
+            // A folder whose creation was interrupted before its first commit is created anew.
+            Err(stemma_index::IndexError::NotAnIndex { .. }) => {}
+            r => return r.with_context(|| format!("cannot open index {}", a.dir.display())),
+        }
     }
     let mut relations = match &a.relations {
         None => stemma_scan::ScanOptions::default().relations,
@@ -221,11 +225,9 @@ fn add(a: AddArgs) -> anyhow::Result<i32> {
                 eprintln!("skipped {s}");
             }
             Ok(d) => {
-                if index.doc_id(&d.id).is_some() || seen.contains(&d.id) {
-                    if a.skip_existing {
-                        existing += 1;
-                        continue;
-                    }
+                if a.skip_existing && (index.doc_id(&d.id).is_some() || seen.contains(&d.id)) {
+                    existing += 1;
+                    continue;
                 }
                 seen.insert(d.id.clone());
                 batch.push(d);

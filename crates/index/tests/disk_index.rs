@@ -155,3 +155,9 @@ fn damaged_partitions_are_reported_not_dropped() {
     assert!(matches!(err, IndexError::Corrupt { .. }), "{err}");
     assert!(err.to_string().contains("document 3"), "{err}");
 }
+
+#[test]
+fn the_index_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<DiskIndex>();
+}

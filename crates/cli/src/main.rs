@@ -14,6 +14,7 @@ mod cmd_compare;
 mod cmd_dedup;
 mod cmd_eval;
 mod cmd_generate;
+mod cmd_index;
 mod cmd_scan;
 
 /// Exit code: completed, every record read.
@@ -43,6 +44,8 @@ enum Command {
     Generate(cmd_generate::Args),
     /// Score stemma's output against labelled ground truth.
     Eval(cmd_eval::Args),
+    /// A persistent scan index on disk: add, query, export, stats.
+    Index(cmd_index::Args),
 }
 
 /// Writes `text` to standard output; a closed pipe (`| head`) is not an error.
@@ -115,6 +118,7 @@ fn main() {
         Command::Dedup(args) => cmd_dedup::run(args),
         Command::Generate(args) => cmd_generate::run(args),
         Command::Eval(args) => cmd_eval::run(args),
+        Command::Index(args) => cmd_index::run(args),
     };
     match result {
         Ok(code) => std::process::exit(code),

@@ -266,7 +266,6 @@ pub struct CandidateFinder<I: Index = MemIndex> {
     min_fraction: f64,
     /// Passage-key count of every document added (by id).
     key_counts: Vec<u32>,
-    scratch: Vec<(DocId, u32)>,
     stats: CandidateStats,
     max_candidates: usize,
     collapse_exact: bool,
@@ -276,21 +275,16 @@ pub struct CandidateFinder<I: Index = MemIndex> {
     min_score: f32,
     /// Union-find over wholesale-similar candidate pairs (see [`CLUSTER_LINK`]).
     cluster: UnionFind,
-    links: Vec<DocId>,
     /// Date of every document ([`UNDATED`] if none).
     dates: Vec<i64>,
     /// Pairs chosen by each document (it is their later-dated side), see
     /// [`CandidateFinder::add`].
     pools: Vec<Vec<Pooled>>,
-    /// Passage postings of the document being added, `(document, key index)`, and where
-    /// each document's run starts in it.
-    post: Vec<(DocId, u32)>,
-    post_at: Vec<u32>,
     redundancy: f32,
     /// Exact copies' pairs with their representative (never capped).
     collapsed_pairs: Vec<Candidate>,
-    /// Candidates of the document being added.
-    found: Vec<Candidate>,
+    /// Buffers of the last [`CandidateFinder::add`] (its candidates in `found`).
+    buf: Scratch,
     /// Pairs in the pools and exact-copy pairs.
     pooled: usize,
     /// LSH bands per document (the most seen).
@@ -339,7 +333,6 @@ impl<I: Index> CandidateFinder<I> {
             min_shared: min_shared_keys.max(1),
             min_fraction: min_shared_fraction.clamp(0.0, 1.0),
             key_counts: Vec::new(),
-            scratch: Vec::new(),
             stats: CandidateStats::default(),
             max_candidates: 0,
             collapse_exact: false,
@@ -347,14 +340,11 @@ impl<I: Index> CandidateFinder<I> {
             max_per_cluster: 0,
             min_score: 0.0,
             cluster: UnionFind::default(),
-            links: Vec::new(),
             dates: Vec::new(),
             pools: Vec::new(),
-            post: Vec::new(),
-            post_at: Vec::new(),
             redundancy: 0.0,
             collapsed_pairs: Vec::new(),
-            found: Vec::new(),
+            buf: Scratch::default(),
             pooled: 0,
             bands: 0,
         }
@@ -415,7 +405,63 @@ impl<I: Index> CandidateFinder<I> {
     /// earlier-read) document: of several equally good candidates, the oldest is the likely
     /// original. [`CandidateFinder::finish`] returns the selections.
     pub fn add(&mut self, doc: DocId, date: Option<i64>, sk: &DocSketch) {
-        let out = &mut self.found;
+        let mut buf = std::mem::take(&mut self.buf);
+        let date_b = date.unwrap_or(UNDATED);
+        let (rep, dropped) = self.probe(doc, sk, &mut buf);
+        if self.group.len() <= doc as usize {
+            self.group.resize(doc as usize + 1, DocId::MAX);
+            self.dates.resize(doc as usize + 1, UNDATED);
+            self.pools.resize_with(doc as usize + 1, Vec::new);
+        }
+        self.group[doc as usize] = rep.unwrap_or(doc);
+        self.dates[doc as usize] = date_b;
+        self.cluster.grow(self.group.len());
+        self.stats.dropped += dropped;
+        // Each pair goes to the pool of its later-dated document, with the passage keys it
+        // shares (folded to 32 bits).
+        self.set_key_count(doc, sk.passage.len() as u32);
+        self.bands = self.bands.max(sk.lsh.len() as u32);
+        let mut own: Vec<Pooled> = Vec::with_capacity(buf.found.len());
+        for c in &buf.found {
+            let p = buf.pooled(c, sk);
+            let da = self.dates[c.a as usize];
+            if da != UNDATED && date_b != UNDATED && da > date_b {
+                self.offer(c.a, vec![p]);
+            } else {
+                own.push(p);
+            }
+        }
+        self.offer(doc, own);
+        for &a in buf.links.iter().chain(rep.as_ref()) {
+            self.cluster.union(a as usize, doc as usize);
+        }
+        self.buf = buf;
+        let exact_keys: Vec<u64> = sk.exact.into_iter().collect();
+        if let Some(r) = rep {
+            self.collapsed_pairs.push(Candidate {
+                a: r,
+                b: doc,
+                signals: Signal::Exact.bit(),
+                shared_keys: 0,
+                shared_bands: 0,
+                score: 2.0,
+            });
+            self.stats.collapsed += 1;
+            self.pooled += 1;
+        } else {
+            self.exact.insert(doc, &exact_keys);
+        }
+        self.lsh.insert(doc, &sk.lsh);
+        self.passage.insert(doc, &sk.passage);
+        self.stats.documents += 1;
+    }
+
+    /// The query half of [`CandidateFinder::add`]: the candidates of `doc` among the documents
+    /// added so far (in `buf.found`, sorted by `a`, scored, over the score floor), the
+    /// documents its candidates link it to in one cluster (`buf.links`), its exact-copy
+    /// representative, and the number of candidates under the score floor. Changes nothing.
+    fn probe(&self, doc: DocId, sk: &DocSketch, buf: &mut Scratch) -> (Option<DocId>, usize) {
+        let out = &mut buf.found;
         out.clear();
         let push = |out: &mut Vec<Candidate>, a: DocId, f: &dyn Fn(&mut Candidate)| {
             if a == doc {
@@ -438,32 +484,28 @@ impl<I: Index> CandidateFinder<I> {
             }
         };
         let exact_keys: Vec<u64> = sk.exact.into_iter().collect();
-        self.scratch.clear();
-        self.exact.query(&exact_keys, &mut self.scratch);
+        let scratch = &mut buf.scratch;
+        scratch.clear();
+        self.exact.query(&exact_keys, scratch);
         // An exact copy (collapsing): one `exact` pair with its group's representative (the
         // group's first document), no pair with the group's other copies.
         let rep = if self.collapse_exact {
-            self.scratch.iter().map(|x| x.0).filter(|&a| a != doc).min()
+            scratch.iter().map(|x| x.0).filter(|&a| a != doc).min()
         } else {
             None
         };
-        if self.group.len() <= doc as usize {
-            self.group.resize(doc as usize + 1, DocId::MAX);
-            self.dates.resize(doc as usize + 1, UNDATED);
-            self.pools.resize_with(doc as usize + 1, Vec::new);
-        }
-        self.group[doc as usize] = rep.unwrap_or(doc);
-        self.dates[doc as usize] = date.unwrap_or(UNDATED);
         let group = &self.group;
-        let same_group = |a: DocId| rep.is_some_and(|r| group[a as usize] == r);
+        let same_group = |a: DocId| {
+            rep.is_some_and(|r| a == r || group.get(a as usize).is_some_and(|&g| g == r))
+        };
         if rep.is_none() {
-            for &(a, _) in &self.scratch {
+            for &(a, _) in scratch.iter() {
                 push(out, a, &|c| c.signals |= Signal::Exact.bit());
             }
         }
-        self.scratch.clear();
-        self.lsh.query(&sk.lsh, &mut self.scratch);
-        for &(a, n) in self.scratch.iter().filter(|x| !same_group(x.0)) {
+        scratch.clear();
+        self.lsh.query(&sk.lsh, scratch);
+        for &(a, n) in scratch.iter().filter(|x| !same_group(x.0)) {
             push(out, a, &|c| {
                 c.signals |= Signal::MinHash.bit();
                 c.shared_bands = n;
@@ -471,23 +513,24 @@ impl<I: Index> CandidateFinder<I> {
         }
         // Passage keys: which keys each earlier document shares (for the redundancy rule of
         // the pools), grouped by document; `scratch` gets (document, count).
-        self.post.clear();
-        self.passage.postings(&sk.passage, &mut self.post);
-        self.post.sort_unstable();
-        self.post.dedup();
-        self.scratch.clear();
-        self.post_at.clear();
-        for (i, &(d, _)) in self.post.iter().enumerate() {
-            match self.scratch.last_mut() {
+        let post = &mut buf.post;
+        post.clear();
+        self.passage.postings(&sk.passage, post);
+        post.sort_unstable();
+        post.dedup();
+        scratch.clear();
+        buf.post_at.clear();
+        for (i, &(d, _)) in post.iter().enumerate() {
+            match scratch.last_mut() {
                 Some(last) if last.0 == d => last.1 += 1,
                 _ => {
-                    self.scratch.push((d, 1));
-                    self.post_at.push(i as u32);
+                    scratch.push((d, 1));
+                    buf.post_at.push(i as u32);
                 }
             }
         }
-        self.post_at.push(self.post.len() as u32);
-        for &(a, n) in self.scratch.iter().filter(|x| !same_group(x.0)) {
+        buf.post_at.push(post.len() as u32);
+        for &(a, n) in scratch.iter().filter(|x| !same_group(x.0)) {
             let ka = self.key_counts.get(a as usize).copied().unwrap_or(0);
             let smaller = ka.min(sk.passage.len() as u32) as f64;
             if n >= self.min_shared && n as f64 >= self.min_fraction * smaller {
@@ -500,12 +543,12 @@ impl<I: Index> CandidateFinder<I> {
         // Scores (shared passage keys count for a pair proposed by other signals too).
         let nb = sk.lsh.len().max(1) as f32;
         let kb = sk.passage.len() as u32;
-        self.links.clear();
+        buf.links.clear();
         for c in out.iter_mut() {
             if c.shared_keys == 0
-                && let Ok(i) = self.scratch.binary_search_by_key(&c.a, |x| x.0)
+                && let Ok(i) = scratch.binary_search_by_key(&c.a, |x| x.0)
             {
-                c.shared_keys = self.scratch[i].1;
+                c.shared_keys = scratch[i].1;
             }
             let ka = self.key_counts.get(c.a as usize).copied().unwrap_or(0);
             let bands = c.shared_bands as f32 / nb;
@@ -518,63 +561,79 @@ impl<I: Index> CandidateFinder<I> {
             // Wholesale similarity (of the larger document too): joins the two clusters.
             let sym = c.shared_keys as f32 / ka.max(kb).max(1) as f32;
             if c.has(Signal::Exact) || bands.max(sym) >= CLUSTER_LINK {
-                self.links.push(c.a);
+                buf.links.push(c.a);
             }
         }
-        self.cluster.grow(self.group.len());
+        let mut dropped = 0;
         if self.min_score > 0.0 {
             let before = out.len();
             let floor = self.min_score;
             out.retain(|c| c.score >= floor);
-            self.stats.dropped += before - out.len();
+            dropped = before - out.len();
         }
-        // Each pair goes to the pool of its later-dated document, with the passage keys it
-        // shares (folded to 32 bits).
-        self.set_key_count(doc, sk.passage.len() as u32);
-        self.bands = self.bands.max(sk.lsh.len() as u32);
-        let date_b = self.dates[doc as usize];
-        let found = std::mem::take(&mut self.found);
-        let mut own: Vec<Pooled> = Vec::with_capacity(found.len());
-        for c in &found {
-            let keys: Box<[u32]> = match self.scratch.binary_search_by_key(&c.a, |x| x.0) {
-                Ok(g) => self.post[self.post_at[g] as usize..self.post_at[g + 1] as usize]
-                    .iter()
-                    .map(|&(_, i)| fold32(sk.passage[i as usize]))
-                    .collect(),
-                Err(_) => Box::new([]),
-            };
-            let p = Pooled { c: *c, keys };
-            let da = self.dates[c.a as usize];
-            if da != UNDATED && date_b != UNDATED && da > date_b {
-                self.offer(c.a, vec![p]);
+        (rep, dropped)
+    }
+
+    /// The candidate pairs [`CandidateFinder::add`] would select for `doc` (the next document
+    /// number) with this date and sketch, without adding it: its pair with its exact-copy
+    /// representative, the pairs its own pool keeps, and the pairs it would be offered to in
+    /// the pool of an earlier-read but later-dated document that would keep them — sorted by
+    /// `a`. Changes nothing: what the same `add` followed by [`CandidateFinder::pool`] (and
+    /// the pools of the documents it was offered to) would show.
+    pub fn check(&self, doc: DocId, date: Option<i64>, sk: &DocSketch) -> Vec<Candidate> {
+        let mut buf = Scratch::default();
+        let (rep, _) = self.probe(doc, sk, &mut buf);
+        let date_b = date.unwrap_or(UNDATED);
+        let bands = self.bands.max(sk.lsh.len() as u32);
+        let dates = &self.dates;
+        let date_of = |d: DocId| if d == doc { date_b } else { dates[d as usize] };
+        let cluster = &self.cluster;
+        let mut root_of = |d: DocId| {
+            if (d as usize) < cluster.len() {
+                cluster.root(d as usize) as DocId
             } else {
-                own.push(p);
+                d
             }
-        }
-        self.offer(doc, own);
-        self.found = found;
-        let links = std::mem::take(&mut self.links);
-        for &a in links.iter().chain(rep.as_ref()) {
-            self.cluster.union(a as usize, doc as usize);
-        }
-        self.links = links;
-        if let Some(r) = rep {
-            self.collapsed_pairs.push(Candidate {
+        };
+        let limits = |chooser_keys: u32| PoolLimits {
+            max_candidates: self.max_candidates,
+            max_per_cluster: self.max_per_cluster,
+            redundancy: self.redundancy,
+            bands,
+            chooser_keys,
+        };
+        let mut out: Vec<Candidate> = rep
+            .map(|r| Candidate {
                 a: r,
                 b: doc,
                 signals: Signal::Exact.bit(),
                 shared_keys: 0,
                 shared_bands: 0,
                 score: 2.0,
-            });
-            self.stats.collapsed += 1;
-            self.pooled += 1;
-        } else {
-            self.exact.insert(doc, &exact_keys);
+            })
+            .into_iter()
+            .collect();
+        let mut own: Vec<Pooled> = Vec::with_capacity(buf.found.len());
+        for c in &buf.found {
+            let p = buf.pooled(c, sk);
+            let da = dates[c.a as usize];
+            if da != UNDATED && date_b != UNDATED && da > date_b {
+                let mut pool = self.pools[c.a as usize].clone();
+                pool.push(p);
+                let lim = limits(self.key_counts[c.a as usize]);
+                prune_pool(&mut pool, c.a, &lim, &date_of, &mut root_of);
+                out.extend(pool.iter().map(|x| x.c).filter(|x| x.b == doc));
+            } else {
+                own.push(p);
+            }
         }
-        self.lsh.insert(doc, &sk.lsh);
-        self.passage.insert(doc, &sk.passage);
-        self.stats.documents += 1;
+        if !own.is_empty() {
+            let lim = limits(sk.passage.len() as u32);
+            prune_pool(&mut own, doc, &lim, &date_of, &mut root_of);
+            out.extend(own.iter().map(|x| x.c));
+        }
+        out.sort_unstable_by_key(|c| c.a);
+        out
     }
 
     /// Adds `new` candidate pairs to the pool of `chooser`, then keeps its best
@@ -608,7 +667,7 @@ impl<I: Index> CandidateFinder<I> {
     /// pools chose among them (sorted by `a`). An incremental caller looks here for the pairs
     /// offered to an earlier-read but later-dated document's pool.
     pub fn last_found(&self) -> &[Candidate] {
-        &self.found
+        &self.buf.found
     }
 
     /// The representative of `doc`'s exact-duplicate group when collapsing made it a copy of
@@ -806,8 +865,38 @@ pub fn select_pool(chooser: DocId, limits: &PoolLimits, offers: Vec<Offer>) -> V
     pool.into_iter().map(|p| p.c).collect()
 }
 
+/// Buffers of one query of the indexes (see [`CandidateFinder::probe`]).
+#[derive(Debug, Default)]
+struct Scratch {
+    /// Candidates of the document, sorted by `a`.
+    found: Vec<Candidate>,
+    /// `(document, count)` per index query; after the passage query, per document sharing
+    /// passage keys, sorted by document.
+    scratch: Vec<(DocId, u32)>,
+    /// Passage postings of the document, `(document, key index)`, and where each document's
+    /// run starts in it.
+    post: Vec<(DocId, u32)>,
+    post_at: Vec<u32>,
+    /// Documents the candidates link the document to in one cluster.
+    links: Vec<DocId>,
+}
+
+impl Scratch {
+    /// Candidate `c` of the last probe with the passage keys it shares (folded to 32 bits).
+    fn pooled(&self, c: &Candidate, sk: &DocSketch) -> Pooled {
+        let keys: Box<[u32]> = match self.scratch.binary_search_by_key(&c.a, |x| x.0) {
+            Ok(g) => self.post[self.post_at[g] as usize..self.post_at[g + 1] as usize]
+                .iter()
+                .map(|&(_, i)| fold32(sk.passage[i as usize]))
+                .collect(),
+            Err(_) => Box::new([]),
+        };
+        Pooled { c: *c, keys }
+    }
+}
+
 /// A pair in a pool, with the passage keys it shares (folded to 32 bits).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Pooled {
     c: Candidate,
     keys: Box<[u32]>,

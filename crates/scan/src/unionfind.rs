@@ -46,6 +46,14 @@ impl UnionFind {
         x
     }
 
+    /// Root of `x`'s set, without shortening paths (for readers holding `&self`).
+    pub fn root(&self, mut x: usize) -> usize {
+        while self.parent[x] as usize != x {
+            x = self.parent[x] as usize;
+        }
+        x
+    }
+
     /// Merges the sets of `a` and `b`; true if they were apart.
     pub fn union(&mut self, a: usize, b: usize) -> bool {
         let (mut ra, mut rb) = (self.find(a), self.find(b));

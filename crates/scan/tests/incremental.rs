@@ -139,3 +139,58 @@ fn a_source_added_after_its_copy_is_answered_as_its_source() {
     let f = &inc.families()[0];
     assert_eq!(inc.docs()[f.root as usize].id, "en01_orig");
 }
+
+/// The corpus in a fixed scrambled order (not by date: later-dated documents come first
+/// often, so pairs are offered to earlier-read documents' pools).
+fn scrambled() -> Vec<InputDoc> {
+    let mut docs = corpus();
+    docs.sort_by_key(|d| xxhash(&d.id));
+    docs
+}
+
+fn xxhash(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+#[test]
+fn check_answers_what_add_would_and_changes_nothing() {
+    for (k, docs) in [corpus(), scrambled()].into_iter().enumerate() {
+        let driver = || ScanDriver::builder().build().unwrap();
+        let mut checked = driver().incremental();
+        let mut plain = driver().incremental();
+        let mut found = 0;
+        let mut back_dated = 0;
+        for (i, d) in docs.iter().enumerate() {
+            let before = checked.pairs().len();
+            let probe = checked.check(d.clone()).unwrap();
+            // Checking some other document in between changes nothing either.
+            if i % 4 == 0 {
+                let other = &docs[(i * 7 + 3) % docs.len()];
+                checked.check(other.clone()).unwrap();
+            }
+            assert_eq!(checked.pairs().len(), before);
+            assert_eq!(checked.docs().len(), i);
+            let added = checked.add(d.clone()).unwrap();
+            assert_eq!(probe, added, "{}", d.id);
+            assert_eq!(plain.add(d.clone()).unwrap(), added, "{}", d.id);
+            found += added.len();
+            back_dated += added
+                .iter()
+                .filter(|p| {
+                    let da = checked.docs()[p.a as usize].date;
+                    da.is_some() && d.date.is_some() && da > d.date
+                })
+                .count();
+        }
+        assert!(found >= 40, "{found} pairs");
+        assert_eq!(checked.pairs(), plain.pairs());
+        assert_eq!(checked.docs(), plain.docs());
+        assert_eq!(checked.families(), plain.families());
+        // The scrambled order exercises pairs offered to earlier-read, later-dated documents.
+        if k == 1 {
+            assert!(back_dated > 0);
+        }
+    }
+}

@@ -184,8 +184,9 @@ pub struct Args {
     /// (`off` = none).
     #[arg(long, value_name = "SCORE|off", default_value = "0.3")]
     pub semantic_rescue: String,
-    /// Write one JSON line per pair the semantic pass compared again (ids, candidate score,
-    /// lexical and semantic relation and probability) to this file.
+    /// Write one JSON line per pair the semantic pass selected (ids, candidate score, lexical
+    /// relation and probability, and the semantic ones, `null` when the budget left the pair
+    /// lexical) to this file.
     #[arg(long, value_name = "FILE")]
     pub semantic_trace: Option<PathBuf>,
 }
@@ -684,7 +685,10 @@ fn write_trace(
             "b_id": ids.get(r.b as usize),
             "candidate_score": r.candidate_score,
             "lexical": {"relation": r.lexical, "probability": r.lexical_probability},
-            "semantic": {"relation": r.semantic, "probability": r.semantic_probability},
+            "semantic": r.semantic.map(|rel| serde_json::json!({
+                "relation": rel,
+                "probability": r.semantic_probability,
+            })),
         });
         writeln!(w, "{line}")?;
     }

@@ -56,7 +56,7 @@ pub struct SemanticPass {
     pub max_time: Option<Duration>,
     /// How cosines are mapped and blended ([`HybridScorer`]).
     pub calibration: SemanticCalibration,
-    /// Keep one [`Reverified`] record per pair compared again ([`SemanticStats::trace`]).
+    /// Keep one [`Reverified`] record per pair the band selects ([`SemanticStats::trace`]).
     pub trace: bool,
 }
 
@@ -131,10 +131,11 @@ pub struct Reverified {
     pub lexical: stemma_compare::Relation,
     /// Lexical probability of derivation.
     pub lexical_probability: f64,
-    /// Semantic relation (the pair's final one).
-    pub semantic: stemma_compare::Relation,
-    /// Semantic probability of derivation.
-    pub semantic_probability: f64,
+    /// Semantic relation (the pair's final one); `None` when the budget was spent and the
+    /// pair kept its lexical verdict.
+    pub semantic: Option<stemma_compare::Relation>,
+    /// Semantic probability of derivation (`None` as `semantic`).
+    pub semantic_probability: Option<f64>,
 }
 
 /// What the second pass did.
@@ -158,7 +159,8 @@ pub struct SemanticStats {
     pub sentences: usize,
     /// Time spent in the second pass (embedding and comparing again).
     pub time: Duration,
-    /// One record per pair compared again, when [`SemanticPass::trace`] is on.
+    /// One record per pair the band selected (compared again, or left lexical by the
+    /// budget), when [`SemanticPass::trace`] is on.
     pub trace: Vec<Reverified>,
 }
 
@@ -319,6 +321,17 @@ impl SemanticState {
                 chosen.push(i);
             } else {
                 inner.stats.over_budget += 1;
+                if self.pass.trace {
+                    inner.stats.trace.push(Reverified {
+                        a: c.a,
+                        b: c.b,
+                        candidate_score: c.score,
+                        lexical: compared[i].relation,
+                        lexical_probability: compared[i].probability,
+                        semantic: None,
+                        semantic_probability: None,
+                    });
+                }
             }
         }
         // Embed the new documents' sentences in one call (the encoder batches and
@@ -365,8 +378,8 @@ impl SemanticState {
                     candidate_score: c.score,
                     lexical: lexical.relation,
                     lexical_probability: lexical.probability,
-                    semantic: semantic.relation,
-                    semantic_probability: semantic.probability,
+                    semantic: Some(semantic.relation),
+                    semantic_probability: Some(semantic.probability),
                 });
             }
             inner.decided.insert((c.a, c.b));

@@ -178,7 +178,7 @@ pub struct Args {
     #[arg(long, value_name = "SECONDS")]
     pub semantic_seconds: Option<f64>,
     /// Lexical probabilities of derivation re-verified semantically: `LO,HI`.
-    #[arg(long, value_name = "LO,HI", default_value = "0.02,0.98")]
+    #[arg(long, value_name = "LO,HI", default_value = "0.2,0.8")]
     pub semantic_band: String,
     /// Lexically rejected pairs with a candidate score at least this are re-verified too
     /// (`off` = none).

@@ -30,7 +30,7 @@ use crate::candidates::Candidate;
 use crate::index::DocId;
 
 /// Default of [`SemanticPass::band`] (measured in `docs/notes/semantic.md`).
-pub const DEFAULT_BAND: (f64, f64) = (0.02, 0.98);
+pub const DEFAULT_BAND: (f64, f64) = (0.2, 0.8);
 /// Default of [`SemanticPass::rescue_score`].
 pub const DEFAULT_RESCUE_SCORE: f32 = 0.3;
 /// Default of [`SemanticPass::max_documents`].

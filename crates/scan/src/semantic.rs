@@ -34,7 +34,7 @@ pub const DEFAULT_BAND: (f64, f64) = (0.2, 0.8);
 /// Default of [`SemanticPass::rescue_score`].
 pub const DEFAULT_RESCUE_SCORE: f32 = 0.3;
 /// Default of [`SemanticPass::max_documents`].
-pub const DEFAULT_MAX_DOCUMENTS: usize = 2000;
+pub const DEFAULT_MAX_DOCUMENTS: usize = 1000;
 
 /// Settings of the semantic second pass (see the module docs).
 #[derive(Clone)]

@@ -43,6 +43,7 @@ use stemma_scan::candidates::{Candidate, Signal};
 use stemma_scan::driver::{JsonlSink, input_docs};
 use stemma_scan::family::{Family, PairEdge};
 use stemma_scan::output::Detail;
+use stemma_scan::semantic::SemanticPass;
 use stemma_scan::{Pair, Progress, ScanDriver, ScanSummary, ScanView, Sink, SinkError};
 
 /// Arguments of `stemma scan`.
@@ -164,6 +165,34 @@ pub struct Args {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Semantic second pass of verification: pairs the lexical verdict is unsure about are
+    /// compared again with sentence embeddings. `auto`: on when the model is found (as
+    /// `compare`); `on`: a missing model is an error; `off`: lexical only.
+    #[arg(long, default_value = "auto", value_name = "auto|on|off")]
+    pub semantic: String,
+    /// Sentence-embedding model file (e5-small-q4.bin); default: $STEMMA_MODEL, then the cache
+    /// folder (scripts/fetch-model.sh puts it there).
+    #[arg(long, value_name = "PATH")]
+    pub model: Option<PathBuf>,
+    /// Documents the semantic pass may embed at most (0 = no limit); pairs needing more keep
+    /// their lexical verdict. Embedding costs about 1 ms of one core per token.
+    #[arg(long, default_value_t = stemma_scan::semantic::DEFAULT_MAX_DOCUMENTS, value_name = "DOCS")]
+    pub semantic_budget: usize,
+    /// Seconds the semantic pass may spend at most (checked between verification chunks).
+    #[arg(long, value_name = "SECONDS")]
+    pub semantic_seconds: Option<f64>,
+    /// Lexical probabilities of derivation re-verified semantically: `LO,HI`.
+    #[arg(long, value_name = "LO,HI", default_value = "0.2,0.8")]
+    pub semantic_band: String,
+    /// Lexically rejected pairs with a candidate score at least this are re-verified too
+    /// (`off` = none).
+    #[arg(long, value_name = "SCORE|off", default_value = "0.3")]
+    pub semantic_rescue: String,
+    /// Write one JSON line per pair the semantic pass selected (ids, candidate score, lexical
+    /// relation and probability, and the semantic ones, `null` when the budget left the pair
+    /// lexical) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub semantic_trace: Option<PathBuf>,
 }
 
 /// Skipped records listed in the terminal summary.
@@ -203,6 +232,61 @@ fn parse_relations(args: &Args) -> anyhow::Result<Vec<Relation>> {
     Ok(rel)
 }
 
+/// The semantic second pass the flags ask for (`None` when off or, with `auto`, when no
+/// model is found: one line on stderr says so).
+fn semantic_pass(args: &Args) -> anyhow::Result<Option<SemanticPass>> {
+    let mode = args.semantic.trim();
+    let embedder = match mode {
+        "off" => return Ok(None),
+        "auto" => crate::semantic_embedder(args.model.as_deref(), false)?,
+        "on" => {
+            if args.model.is_none() && stemma_embed::Embedder::find(None).is_none() {
+                bail!(
+                    "--semantic on: no model found (run scripts/fetch-model.sh, pass --model PATH \
+                     or set {})",
+                    stemma_embed::MODEL_ENV
+                );
+            }
+            crate::semantic_embedder(args.model.as_deref(), false)?
+        }
+        other => bail!("unknown --semantic `{other}` (expected auto, on, off)"),
+    };
+    let Some(embedder) = embedder else {
+        return Ok(None);
+    };
+    let mut pass = SemanticPass::new(embedder);
+    let band: Vec<f64> = args
+        .semantic_band
+        .split(',')
+        .map(|x| x.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .ok()
+        .filter(|v: &Vec<f64>| v.len() == 2)
+        .with_context(|| {
+            format!(
+                "--semantic-band `{}`: expected two numbers LO,HI",
+                args.semantic_band
+            )
+        })?;
+    pass.band = (band[0], band[1]);
+    pass.rescue_score = match args.semantic_rescue.trim() {
+        "off" => None,
+        x => Some(
+            x.parse::<f32>()
+                .with_context(|| format!("--semantic-rescue `{x}`: expected a number or `off`"))?,
+        ),
+    };
+    pass.max_documents = args.semantic_budget;
+    if let Some(s) = args.semantic_seconds {
+        if !(s.is_finite() && s >= 0.0) {
+            bail!("--semantic-seconds {s}: expected a number of seconds");
+        }
+        pass.max_time = Some(Duration::from_secs_f64(s));
+    }
+    pass.trace = args.semantic_trace.is_some();
+    Ok(Some(pass))
+}
+
 /// The flags as a scan driver (the library checks the values).
 fn driver(args: &Args) -> anyhow::Result<ScanDriver> {
     let signals = args
@@ -226,7 +310,12 @@ fn driver(args: &Args) -> anyhow::Result<ScanDriver> {
         .collapse_exact(!args.no_collapse)
         .passage_df_cap(args.df_cap)
         .batch_size(args.batch)
-        .verify(!args.candidates_only);
+        .verify(!args.candidates_only)
+        .semantic(if args.candidates_only {
+            None
+        } else {
+            semantic_pass(args)?
+        });
     if let Some(t) = args.threshold {
         b = b.lsh_threshold(t);
     }
@@ -252,6 +341,8 @@ fn driver(args: &Args) -> anyhow::Result<ScanDriver> {
         "lsh_threshold" => "--threshold",
         "lsh_bands" => "--bands",
         "lsh_rows" => "--rows",
+        "semantic_band" => "--semantic-band",
+        "semantic_rescue" => "--semantic-rescue",
         _ => "a setting",
     };
     b.build().map_err(|e| match e {
@@ -297,6 +388,8 @@ struct CliSink {
     notes: Vec<String>,
     report_time: Duration,
     candidate_pairs: usize,
+    /// Document ids, filled at the end (for `--semantic-trace`).
+    ids: Vec<String>,
 }
 
 impl Sink for CliSink {
@@ -372,6 +465,13 @@ impl Sink for CliSink {
 
     fn finish(&mut self, scan: &dyn ScanView, summary: &ScanSummary) -> Result<(), SinkError> {
         self.reading.finish_and_clear();
+        if summary
+            .semantic
+            .as_ref()
+            .is_some_and(|s| !s.trace.is_empty())
+        {
+            self.ids = scan.docs().iter().map(|d| d.id.clone()).collect();
+        }
         self.files.finish(scan, summary)
     }
 }
@@ -431,6 +531,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         notes: Vec::new(),
         report_time: Duration::ZERO,
         candidate_pairs: 0,
+        ids: Vec::new(),
     };
     let result = driver.run(input_docs(corpus), &mut sink);
     sink.reading.finish_and_clear();
@@ -439,6 +540,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     }
     let sum = result.context("scan failed")?;
     let total = t0.elapsed();
+    if let (Some(path), Some(sem)) = (&args.semantic_trace, &sum.semantic) {
+        write_trace(path, &sink, sem)?;
+    }
     print!("{}", summary_text(&args, &sink, &sum, total));
     Ok(if sum.skipped > 0 {
         crate::EXIT_SKIPPED
@@ -515,6 +619,35 @@ fn summary_text(args: &Args, sink: &CliSink, sum: &ScanSummary, total: Duration)
             .max((sum.time_families + sink.report_time).as_secs_f64()),
         total.as_secs_f64()
     );
+    match &sum.semantic {
+        Some(s) => {
+            let _ = writeln!(
+                o,
+                "semantic: {} pairs re-verified with {} ({} changed relation: {} became derived, \
+                 {} no longer derived); {} documents ({} sentences) embedded in {:.2}s{}",
+                s.reverified,
+                s.model,
+                s.changed,
+                s.gained,
+                s.lost,
+                s.documents,
+                s.sentences,
+                s.time.as_secs_f64(),
+                if s.over_budget > 0 {
+                    format!(
+                        "; {} pairs kept their lexical verdict (--semantic-budget / --semantic-seconds spent)",
+                        s.over_budget
+                    )
+                } else {
+                    String::new()
+                }
+            );
+        }
+        None if sum.verified => {
+            let _ = writeln!(o, "semantic: off (lexical verification only)");
+        }
+        None => {}
+    }
     let sizes = sum.index_sizes;
     let _ = writeln!(
         o,
@@ -539,6 +672,33 @@ fn summary_text(args: &Args, sink: &CliSink, sum: &ScanSummary, total: Duration)
     }
     let _ = writeln!(o, "output: {}", args.out.display());
     o
+}
+
+/// Writes `--semantic-trace`: one line per pair the semantic pass compared again.
+fn write_trace(
+    path: &Path,
+    sink: &CliSink,
+    sem: &stemma_scan::semantic::SemanticStats,
+) -> anyhow::Result<()> {
+    let mut w = BufWriter::new(
+        File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
+    );
+    let ids = &sink.ids;
+    for r in &sem.trace {
+        let line = serde_json::json!({
+            "a_id": ids.get(r.a as usize),
+            "b_id": ids.get(r.b as usize),
+            "candidate_score": r.candidate_score,
+            "lexical": {"relation": r.lexical, "probability": r.lexical_probability},
+            "semantic": r.semantic.map(|rel| serde_json::json!({
+                "relation": rel,
+                "probability": r.semantic_probability,
+            })),
+        });
+        writeln!(w, "{line}")?;
+    }
+    w.flush()
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn side_str(s: Option<Side>) -> Option<&'static str> {

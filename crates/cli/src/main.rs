@@ -37,7 +37,7 @@ enum Command {
     /// Compare two documents: relation, aligned passages, direction and changes.
     Compare(cmd_compare::Args),
     /// Find every reuse relation in a corpus, with story families and a report.
-    Scan(cmd_scan::Args),
+    Scan(Box<cmd_scan::Args>),
     /// Write a corpus back without its near-duplicates.
     Dedup(cmd_dedup::Args),
     /// Generate a labelled rewrite benchmark corpus from real articles.
@@ -114,7 +114,7 @@ fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Compare(args) => cmd_compare::run(args),
-        Command::Scan(args) => cmd_scan::run(args),
+        Command::Scan(args) => cmd_scan::run(*args),
         Command::Dedup(args) => cmd_dedup::run(args),
         Command::Generate(args) => cmd_generate::run(args),
         Command::Eval(args) => cmd_eval::run(args),

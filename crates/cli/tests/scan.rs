@@ -235,3 +235,56 @@ fn scan_of_a_clean_corpus_exits_zero_and_bad_options_exit_two() {
     let o = run(&["scan", "/no/such/input", "--out", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// Runs `stemma scan` with `STEMMA_MODEL` pointing at a missing file: no model is found.
+fn run_without_model(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stemma"))
+        .args(args)
+        .env("STEMMA_MODEL", "/nonexistent/stemma-no-model.bin")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run stemma")
+}
+
+#[test]
+fn without_a_model_the_semantic_pass_is_off_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = write_corpus(dir.path());
+    let scan = |mode: &str| {
+        let out = dir.path().join(format!("out-{mode}"));
+        let o = run_without_model(&[
+            "scan",
+            corpus.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+            "--semantic",
+            mode,
+        ]);
+        (o, out)
+    };
+    let (auto, auto_dir) = scan("auto");
+    let (off, off_dir) = scan("off");
+    assert_eq!(auto.status.code(), Some(3), "{auto:?}"); // one broken record
+    assert_eq!(off.status.code(), Some(3), "{off:?}");
+    // `auto` says once on stderr that the layer is off; `off` was asked for and says nothing.
+    let err = String::from_utf8_lossy(&auto.stderr);
+    assert_eq!(err.matches("semantic layer off").count(), 1, "{err}");
+    assert!(!String::from_utf8_lossy(&off.stderr).contains("semantic layer off"));
+    assert!(String::from_utf8_lossy(&auto.stdout).contains("semantic: off"));
+    // Identical pairs, all decided by the lexical verdict.
+    let (a, b) = (
+        std::fs::read_to_string(auto_dir.join("pairs.jsonl")).unwrap(),
+        std::fs::read_to_string(off_dir.join("pairs.jsonl")).unwrap(),
+    );
+    assert_eq!(a, b);
+    let pairs = jsonl(&auto_dir.join("pairs.jsonl"));
+    assert!(pairs.len() >= 2, "{pairs:?}");
+    assert!(pairs.iter().all(|p| p["verdict"]["model"] == "lexical"));
+    // `on` without a model is an error naming the flag.
+    let (on, _) = scan("on");
+    assert_eq!(on.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&on.stderr).contains("--semantic on"));
+    let (bad, _) = scan("maybe");
+    assert_eq!(bad.status.code(), Some(2));
+}

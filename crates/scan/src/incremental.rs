@@ -31,6 +31,7 @@ pub struct IncrementalScanner<S: SentenceScorer = LexicalScorer> {
     store: TextStore,
     docs: Vec<DocInfo>,
     comparer: Comparer<S>,
+    semantic: Option<crate::semantic::SemanticState>,
     pairs: Vec<Pair>,
     cache: PreparedCache,
     round: usize,
@@ -63,6 +64,10 @@ impl<S: SentenceScorer + Sync> IncrementalScanner<S> {
             store: TextStore::new(opts.text_memory_budget),
             docs: Vec::new(),
             comparer: Comparer::with_scorer(CompareOptions::default(), scorer),
+            semantic: opts
+                .semantic
+                .as_ref()
+                .map(crate::semantic::SemanticState::new),
             pairs: Vec::new(),
             cache: PreparedCache::new(opts.prepared_cache),
             round: 0,
@@ -257,19 +262,13 @@ impl<S: SentenceScorer + Sync> IncrementalScanner<S> {
             let p = &docs[i].1;
             Document::new(&p.text, &p.prepared).with_date(self.docs[d as usize].date)
         };
-        let (comparer, relations) = (&self.comparer, &self.opts.relations);
-        Ok(todo
-            .par_iter()
-            .filter_map(|c| {
-                let comparison = comparer.compare(&get(c.a), &get(c.b));
-                relations.contains(&comparison.relation).then_some(Pair {
-                    a: c.a,
-                    b: c.b,
-                    signals: c.signals,
-                    comparison,
-                })
-            })
-            .collect())
+        Ok(crate::verify_chunk(
+            &self.comparer,
+            self.semantic.as_ref(),
+            &self.opts.relations,
+            todo,
+            &get,
+        ))
     }
 
     /// Every pair found so far, in the order [`IncrementalScanner::add`] returned them.
@@ -301,7 +300,21 @@ impl<S: SentenceScorer + Sync> IncrementalScanner<S> {
         a: DocId,
         b: DocId,
     ) -> Result<(String, String, Comparison), ScanError> {
-        crate::compare_stored(&self.comparer, &self.store, &self.docs, a, b)
+        crate::compare_stored(
+            &self.comparer,
+            self.semantic.as_ref(),
+            &self.store,
+            &self.docs,
+            a,
+            b,
+        )
+    }
+
+    /// What the semantic second pass did so far (`None` without one).
+    pub fn semantic_stats(&self) -> Option<crate::semantic::SemanticStats> {
+        self.semantic
+            .as_ref()
+            .map(crate::semantic::SemanticState::stats)
     }
 
     /// Candidate pairs verified so far.

@@ -31,6 +31,7 @@ mod incremental;
 pub mod index;
 pub mod lsh;
 pub mod output;
+pub mod semantic;
 pub mod shard;
 pub mod store;
 pub mod unionfind;
@@ -66,6 +67,8 @@ pub struct ScanOptions {
     /// Candidate pairs verified together (one parallel step; memory holds their prepared
     /// documents).
     pub verify_chunk: usize,
+    /// The semantic second pass of verification ([`semantic`]); `None` = lexical only.
+    pub semantic: Option<semantic::SemanticPass>,
 }
 
 impl Default for ScanOptions {
@@ -81,6 +84,7 @@ impl Default for ScanOptions {
             text_memory_budget: 256 << 20,
             prepared_cache: DEFAULT_PREPARED_CACHE,
             verify_chunk: VERIFY_CHUNK,
+            semantic: None,
         }
     }
 }
@@ -189,6 +193,7 @@ pub struct Scanner<S: SentenceScorer = LexicalScorer> {
     /// Counts of the candidates in `candidates` (once finished).
     stats: Option<CandidateStats>,
     comparer: Comparer<S>,
+    semantic: Option<semantic::SemanticState>,
     prepared_count: usize,
     released: Option<Released>,
     /// The last batch, sketched, not yet in the index (see [`Scanner::add_batch`]).
@@ -263,6 +268,7 @@ impl<S: SentenceScorer + Sync> Scanner<S> {
             candidates: Vec::new(),
             stats: None,
             comparer: Comparer::with_scorer(CompareOptions::default(), scorer),
+            semantic: opts.semantic.as_ref().map(semantic::SemanticState::new),
             prepared_count: 0,
             released: None,
             pending: Vec::new(),
@@ -385,7 +391,19 @@ impl<S: SentenceScorer + Sync> Scanner<S> {
         a: DocId,
         b: DocId,
     ) -> Result<(String, String, Comparison), ScanError> {
-        compare_stored(&self.comparer, &self.store, &self.docs, a, b)
+        compare_stored(
+            &self.comparer,
+            self.semantic.as_ref(),
+            &self.store,
+            &self.docs,
+            a,
+            b,
+        )
+    }
+
+    /// What the semantic second pass did so far (`None` without one).
+    pub fn semantic_stats(&self) -> Option<semantic::SemanticStats> {
+        self.semantic.as_ref().map(semantic::SemanticState::stats)
     }
 
     /// Verifies every candidate pair with compare, in parallel, handing kept pairs to `sink`
@@ -468,21 +486,13 @@ impl<S: SentenceScorer + Sync> Scanner<S> {
                 let p = &docs[i].1;
                 Document::new(&p.text, &p.prepared).with_date(this.docs[d as usize].date)
             };
-            let kept: Vec<Pair> = chunk
-                .par_iter()
-                .filter_map(|c| {
-                    let comparison = this.comparer.compare(&get(c.a), &get(c.b));
-                    this.opts
-                        .relations
-                        .contains(&comparison.relation)
-                        .then_some(Pair {
-                            a: c.a,
-                            b: c.b,
-                            signals: c.signals,
-                            comparison,
-                        })
-                })
-                .collect();
+            let kept = verify_chunk(
+                &this.comparer,
+                this.semantic.as_ref(),
+                &this.opts.relations,
+                chunk,
+                &get,
+            );
             done += chunk.len();
             each(this, kept, done)?;
         }
@@ -498,9 +508,40 @@ impl<S: SentenceScorer + Sync> Scanner<S> {
     }
 }
 
-/// Reads two stored documents back and compares them: their texts and the comparison.
+/// Compares every candidate pair of a chunk (in parallel), lets the semantic second pass
+/// compare the unsure ones again, and keeps the pairs whose relation was asked for.
+fn verify_chunk<'d, S: SentenceScorer + Sync>(
+    comparer: &Comparer<S>,
+    semantic: Option<&semantic::SemanticState>,
+    relations: &[Relation],
+    chunk: &[Candidate],
+    get: &(dyn Fn(DocId) -> Document<'d> + Sync),
+) -> Vec<Pair> {
+    let mut compared: Vec<Comparison> = chunk
+        .par_iter()
+        .map(|c| comparer.compare(&get(c.a), &get(c.b)))
+        .collect();
+    if let Some(sem) = semantic {
+        sem.second_pass(chunk, &mut compared, get);
+    }
+    chunk
+        .iter()
+        .zip(compared)
+        .filter(|(_, comparison)| relations.contains(&comparison.relation))
+        .map(|(c, comparison)| Pair {
+            a: c.a,
+            b: c.b,
+            signals: c.signals,
+            comparison,
+        })
+        .collect()
+}
+
+/// Reads two stored documents back and compares them: their texts and the comparison (with
+/// the semantic layer when the second pass decided the pair).
 fn compare_stored<S: SentenceScorer>(
     comparer: &Comparer<S>,
+    semantic: Option<&semantic::SemanticState>,
     store: &TextStore,
     docs: &[DocInfo],
     a: DocId,
@@ -509,10 +550,14 @@ fn compare_stored<S: SentenceScorer>(
     let (ta, tb) = (store.get(a as usize)?, store.get(b as usize)?);
     let (pa, pb) = (stemma_text::prepare(&ta), stemma_text::prepare(&tb));
     let date = |d: DocId| docs.get(d as usize).and_then(|x| x.date);
-    let cmp = comparer.compare(
-        &Document::new(&ta, &pa).with_date(date(a)),
-        &Document::new(&tb, &pb).with_date(date(b)),
+    let (da, db) = (
+        Document::new(&ta, &pa).with_date(date(a)),
+        Document::new(&tb, &pb).with_date(date(b)),
     );
+    let cmp = match semantic {
+        Some(sem) if sem.decided(a, b) => sem.compare(&da, &db),
+        _ => comparer.compare(&da, &db),
+    };
     Ok((ta, tb, cmp))
 }
 

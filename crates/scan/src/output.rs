@@ -98,6 +98,13 @@ pub struct CompactDirection {
     pub confidence: f64,
 }
 
+/// The verdict of a [`CompactPair`]: the model only.
+#[derive(Debug, Serialize)]
+pub struct CompactVerdict<'a> {
+    /// `lexical` or `semantic`.
+    pub model: &'a str,
+}
+
 /// One line of `pairs.jsonl` in [`Detail::Compact`].
 #[derive(Debug, Serialize)]
 pub struct CompactPair<'a> {
@@ -116,6 +123,10 @@ pub struct CompactPair<'a> {
     pub score: f64,
     /// Probability of derivation given by the verdict model.
     pub probability: f64,
+    /// Which verdict model decided (`lexical`, or `semantic` when the semantic second pass
+    /// compared the pair again); the same field as `verdict.model` of the full form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<CompactVerdict<'a>>,
     /// Which side is the source.
     pub direction: CompactDirection,
     /// Fraction of each text inside aligned passages.
@@ -192,6 +203,9 @@ impl<'a> PairLine<'a> {
                 relation: c.relation,
                 score: c.score,
                 probability: c.probability,
+                verdict: c.verdict.as_ref().map(|v| CompactVerdict {
+                    model: v.model.as_str(),
+                }),
                 direction: CompactDirection {
                     source: c.direction.source,
                     confidence: c.direction.confidence,

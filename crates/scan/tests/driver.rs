@@ -109,9 +109,13 @@ fn pairs_and_families_lines_have_the_documented_shape() {
                 "direction",
                 "coverage",
                 "passages",
-                "probability"
+                "probability",
+                "verdict"
             ])
         );
+        // The compact form names the verdict model as the full form does.
+        assert_eq!(keys(&c["verdict"]), sorted(["model"]));
+        assert_eq!(c["verdict"]["model"], f["verdict"]["model"]);
         for k in [
             "a_id",
             "b_id",

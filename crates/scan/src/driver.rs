@@ -26,7 +26,7 @@ use crate::{
 };
 use std::io::Write;
 use std::time::{Duration, Instant};
-use stemma_compare::{Comparison, LexicalScorer, Relation, SentenceScorer};
+use stemma_compare::{CompareOptions, Comparison, LexicalScorer, Relation, SentenceScorer};
 use stemma_corpus::Skipped;
 
 /// What a [`Sink`] may fail with (any error; the driver stops and returns it as
@@ -240,6 +240,7 @@ pub struct ScanDriverBuilder<S = LexicalScorer> {
     prepared_cache: usize,
     verify_chunk: usize,
     verify: bool,
+    compare: CompareOptions,
     scorer: S,
 }
 
@@ -270,6 +271,7 @@ impl Default for ScanDriverBuilder<LexicalScorer> {
             prepared_cache: DEFAULT_PREPARED_CACHE,
             verify_chunk: VERIFY_CHUNK,
             verify: true,
+            compare: CompareOptions::default(),
             scorer: LexicalScorer::default(),
         }
     }
@@ -453,6 +455,15 @@ impl<S> ScanDriverBuilder<S> {
         self
     }
 
+    /// Settings of the comparison that verifies candidates. Default:
+    /// [`CompareOptions::default`] (the verdict model fitted on lexical alignments); a
+    /// semantic scorer wants the verdict model fitted for it
+    /// (`VerdictModel::semantic()`), as `stemma compare` picks.
+    pub fn compare_options(mut self, options: CompareOptions) -> Self {
+        self.compare = options;
+        self
+    }
+
     /// The sentence scorer of the verification. Default: [`LexicalScorer`].
     pub fn scorer<T: SentenceScorer + Sync>(self, scorer: T) -> ScanDriverBuilder<T> {
         let ScanDriverBuilder {
@@ -478,6 +489,7 @@ impl<S> ScanDriverBuilder<S> {
             prepared_cache,
             verify_chunk,
             verify,
+            compare,
             scorer: _,
         } = self;
         ScanDriverBuilder {
@@ -503,6 +515,7 @@ impl<S> ScanDriverBuilder<S> {
             prepared_cache,
             verify_chunk,
             verify,
+            compare,
             scorer,
         }
     }
@@ -608,6 +621,7 @@ impl<S> ScanDriverBuilder<S> {
                 text_memory_budget: self.text_memory_budget,
                 prepared_cache: self.prepared_cache,
                 verify_chunk: self.verify_chunk,
+                compare: self.compare,
             },
             batch_size: self.batch_size,
             verify: self.verify,

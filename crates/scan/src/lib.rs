@@ -66,6 +66,9 @@ pub struct ScanOptions {
     /// Candidate pairs verified together (one parallel step; memory holds their prepared
     /// documents).
     pub verify_chunk: usize,
+    /// Settings of the comparison that verifies candidates (e.g. the verdict model fitted
+    /// for the sentence scorer in use).
+    pub compare: CompareOptions,
 }
 
 impl Default for ScanOptions {
@@ -81,6 +84,7 @@ impl Default for ScanOptions {
             text_memory_budget: 256 << 20,
             prepared_cache: DEFAULT_PREPARED_CACHE,
             verify_chunk: VERIFY_CHUNK,
+            compare: CompareOptions::default(),
         }
     }
 }
@@ -262,7 +266,7 @@ impl<S: SentenceScorer + Sync> Scanner<S> {
             docs: Vec::new(),
             candidates: Vec::new(),
             stats: None,
-            comparer: Comparer::with_scorer(CompareOptions::default(), scorer),
+            comparer: Comparer::with_scorer(opts.compare.clone(), scorer),
             prepared_count: 0,
             released: None,
             pending: Vec::new(),

@@ -945,4 +945,18 @@ mod tests {
         assert_eq!(d.options().candidates.num_perm, 160);
         assert_eq!(d.options().candidates.lsh.bands, 20);
     }
+
+    #[test]
+    fn compare_options_reach_the_scanners() {
+        // The lexical verdict model by default; the one a front end picks for its scorer
+        // otherwise, in the batch and the incremental scanner alike.
+        let d = ScanDriver::builder().build().unwrap();
+        assert_eq!(d.options().compare.verdict.name, "lexical");
+        let d = ScanDriver::builder()
+            .compare_options(CompareOptions::for_scorer(true))
+            .build()
+            .unwrap();
+        assert_eq!(d.options().compare.verdict.name, "semantic");
+        assert_eq!(d.incremental().options().compare.verdict.name, "semantic");
+    }
 }

@@ -7,13 +7,14 @@ Needs, in the running interpreter: stemma (`pip install .` or the wheel), datask
 gaoya and psutil (install them in a scratch venv, not in the repository). A tool that cannot
 be imported is reported as such and skipped.
 
-The parent process reads the corpus once and computes the ground truth: every pair of
+The parent process reads the corpus once; after the tools it computes the ground truth: every pair of
 documents whose exact Jaccard similarity of word-`ngram` shingle sets is at least the
 threshold (`bench/dedup/bench.py`'s exhaustive prefix-filtered join, stemma's tokenization:
 lowercase runs of letters and digits). Each tool then runs in a child forked from it, so
 that the tools share the parsed corpus and each one's peak memory is its own: the time is
 the call from texts to clusters (shingling, MinHash, LSH, grouping), the memory the peak
-resident size above the child's size before the call (sampled every 5 ms). Precision and
+resident size above the child's size before the call (sampled every 5 ms, after the heap's
+free pages are returned with `malloc_trim`). Precision and
 recall are over pairs: a pair is predicted when both documents end in one cluster.
 """
 
@@ -97,8 +98,15 @@ TOOLS = {
 
 def measured(fn, texts, a):
     """(seconds, peak RSS increase in bytes, clusters) of fn(texts, a) in this process."""
+    import ctypes
+    import gc
+
     import psutil
 
+    # Return the heap's free pages first, so that memory a tool reuses from the parent's
+    # freed objects counts as its own.
+    gc.collect()
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
     proc = psutil.Process()
     base = proc.memory_info().rss
     peak = [base]
@@ -163,10 +171,6 @@ def main():
     print(f"corpus {a.corpus}: {len(texts)} documents; threshold {a.threshold}, "
           f"{a.num_perm} permutations, {a.ngram}-word shingles; banding b={a.bands} r={a.rows} "
           f"(rensa b={a.rensa_bands}); stemma {stemma.__version__}, python {sys.version.split()[0]}")
-    t0 = time.perf_counter()
-    truth = bench.true_pairs(docs, a.ngram, a.threshold)
-    print(f"ground truth: {len(truth)} pairs with Jaccard >= {a.threshold} "
-          f"({time.perf_counter() - t0:.1f} s)")
     versions = {}
     for mod in ("datasketch", "rensa", "gaoya"):
         try:
@@ -176,12 +180,17 @@ def main():
         except Exception:  # noqa: BLE001
             versions[mod] = "not installed"
     print("peers: " + ", ".join(f"{k} {v}" for k, v in versions.items()))
+    results = [(name, in_child(name, texts, a)) for name in a.tools.split(",")]
+    # The ground truth after the tools, so that its memory is not in the children.
+    t0 = time.perf_counter()
+    truth = bench.true_pairs(docs, a.ngram, a.threshold)
+    print(f"ground truth: {len(truth)} pairs with Jaccard >= {a.threshold} "
+          f"({time.perf_counter() - t0:.1f} s)")
     print("\n| tool | wall s | docs/s | peak RSS increase MB | clusters | pairs predicted "
           "| precision | recall |")
     print("|---|---|---|---|---|---|---|---|")
     rows = []
-    for name in a.tools.split(","):
-        status, res = in_child(name, texts, a)
+    for name, (status, res) in results:
         if status != "ok":
             print(f"| {name} | failed: {res} | | | | | | |")
             continue

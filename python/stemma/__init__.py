@@ -6,6 +6,8 @@ Functions return plain dicts and lists shaped as the CLI's JSON contract (docs/j
   (``stemma compare --json``);
 - :func:`scan` — every reuse relation in a corpus: the rows of ``pairs.jsonl`` and
   ``families.jsonl`` (``stemma scan``);
+- :class:`Scanner` — the same, one document at a time: ``add`` returns the new document's
+  relations to the documents added before it;
 - :func:`dedup` — near-duplicate removal with datasketch/text-dedup parameters
   (``stemma dedup``);
 - :func:`minhash`, :func:`shingles`, :func:`jaccard` — signatures for your own LSH.
@@ -15,6 +17,7 @@ Functions return plain dicts and lists shaped as the CLI's JSON contract (docs/j
 
 from ._stemma import (  # noqa: F401 (re-exported)
     DedupSketcher,
+    Scanner,
     __version__,
     compare,
     dedup,
@@ -23,12 +26,14 @@ from ._stemma import (  # noqa: F401 (re-exported)
     parse_date,
     relations,
     scan,
+    semantic_model,
     shingle_jaccard,
     shingles,
 )
 
 __all__ = [
     "DedupSketcher",
+    "Scanner",
     "__version__",
     "compare",
     "dedup",
@@ -37,6 +42,7 @@ __all__ = [
     "parse_date",
     "relations",
     "scan",
+    "semantic_model",
     "shingle_jaccard",
     "shingles",
 ]

@@ -1,5 +1,6 @@
 from ._stemma import (
     DedupSketcher as DedupSketcher,
+    Scanner as Scanner,
     __version__ as __version__,
     compare as compare,
     dedup as dedup,
@@ -8,6 +9,7 @@ from ._stemma import (
     parse_date as parse_date,
     relations as relations,
     scan as scan,
+    semantic_model as semantic_model,
     shingle_jaccard as shingle_jaccard,
     shingles as shingles,
 )

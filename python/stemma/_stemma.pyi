@@ -1,6 +1,8 @@
 """Type stubs of the Rust extension ``stemma._stemma`` (see the functions' docstrings)."""
 
-from typing import Any, Iterable, Mapping
+import os
+import pathlib
+from typing import Any, Iterable, Literal, Mapping
 
 __version__: str
 
@@ -10,7 +12,8 @@ def compare(
     *,
     date_a: str | int | None = None,
     date_b: str | int | None = None,
-    semantic: None = None,
+    semantic: bool | None = None,
+    model: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]: ...
 def dedup(
     records: Iterable[Mapping[str, Any] | str],
@@ -34,17 +37,88 @@ def scan(
     *,
     relations: list[str] | None = None,
     signals: list[str] | None = None,
-    max_candidates: int = 10,
-    max_per_cluster: int = 3,
-    min_score: float = 0.0,
-    redundancy: float = 0.2,
-    min_shared_keys: int = 2,
-    min_shared_fraction: float = 0.1,
+    num_perm: int | None = None,
+    lsh_threshold: float | None = None,
+    lsh_bands: int | None = None,
+    lsh_rows: int | None = None,
+    ngram: int | None = None,
+    passage_anchors: int | None = None,
+    passage_sample: int | None = None,
+    min_shared_keys: int | None = None,
+    min_shared_fraction: float | None = None,
+    max_candidates: int | None = None,
+    max_per_cluster: int | None = None,
+    min_score: float | None = None,
+    redundancy: float | None = None,
+    collapse_exact: bool | None = None,
+    passage_df_cap: int | None = None,
+    batch_size: int | None = None,
+    text_memory_budget: int | None = None,
+    prepared_cache: int | None = None,
+    verify_chunk: int | None = None,
+    semantic: bool | None = None,
+    model: str | os.PathLike[str] | None = None,
+    detail: Literal["full", "compact"] | None = None,
     id_field: str = "id",
     text_field: str = "text",
     date_field: str = "date",
     source_field: str = "source",
 ) -> dict[str, list[dict[str, Any]]]: ...
+
+class Scanner:
+    """Documents one at a time (stemma_scan::IncrementalScanner); options as for scan()."""
+
+    def __init__(
+        self,
+        *,
+        relations: list[str] | None = None,
+        signals: list[str] | None = None,
+        num_perm: int | None = None,
+        lsh_threshold: float | None = None,
+        lsh_bands: int | None = None,
+        lsh_rows: int | None = None,
+        ngram: int | None = None,
+        passage_anchors: int | None = None,
+        passage_sample: int | None = None,
+        min_shared_keys: int | None = None,
+        min_shared_fraction: float | None = None,
+        max_candidates: int | None = None,
+        max_per_cluster: int | None = None,
+        min_score: float | None = None,
+        redundancy: float | None = None,
+        collapse_exact: bool | None = None,
+        passage_df_cap: int | None = None,
+        batch_size: int | None = None,
+        text_memory_budget: int | None = None,
+        prepared_cache: int | None = None,
+        verify_chunk: int | None = None,
+        semantic: bool | None = None,
+        model: str | os.PathLike[str] | None = None,
+        detail: Literal["full", "compact"] | None = None,
+    ) -> None: ...
+    def add(
+        self, id: str | int, text: str, date: str | int | None = None, source: str | None = None
+    ) -> list[dict[str, Any]]: ...
+    def pairs(self) -> list[dict[str, Any]]: ...
+    def families(self) -> list[dict[str, Any]]: ...
+    @property
+    def semantic(self) -> bool: ...
+    def __len__(self) -> int: ...
+
+def semantic_model(model: str | os.PathLike[str] | None = None) -> pathlib.Path | None: ...
+def pair_line(
+    id_a: str,
+    id_b: str,
+    signals: int,
+    text_a: str,
+    text_b: str,
+    date_a: int | None = None,
+    date_b: int | None = None,
+    *,
+    semantic: bool | None = None,
+    model: str | os.PathLike[str] | None = None,
+    detail: str = "full",
+) -> tuple[str, float, str | None, float, str]: ...
 def minhash(
     text: str, num_perm: int = 128, ngram: int = 5, seed: int = 1, scheme: str = "oph"
 ) -> list[int]: ...

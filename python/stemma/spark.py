@@ -402,6 +402,28 @@ def _key_pairs(groups: DataFrame, cap: int, saturation: str) -> DataFrame:
     return groups.rdd.map(tuple).mapPartitions(run).toDF(schema)
 
 
+#: The last scan's candidate pairs and documents (for ``--write-candidates``).
+_LAST_CANDIDATES: tuple[DataFrame, DataFrame] | None = None
+
+#: Wall seconds of the last scan's stages on the driver (``sketch``, ``keys``: the shuffle of
+#: keys into groups and the pairs each group yields, ``pairs``: candidate proposal, clusters
+#: and pools, ``verify``, ``families``), for measuring how the cost grows.
+STAGE_SECONDS: dict[str, float] = {}
+
+
+def _timed(name: str, df: DataFrame) -> DataFrame:
+    """``df`` materialized (a local checkpoint), its time added to ``STAGE_SECONDS[name]``
+    (counted from the end of the previous stage)."""
+    import time
+
+    out = df.localCheckpoint()
+    now = time.perf_counter()
+    last = STAGE_SECONDS.pop("_last", now)
+    STAGE_SECONDS[name] = STAGE_SECONDS.get(name, 0.0) + now - last
+    STAGE_SECONDS["_last"] = now
+    return out
+
+
 def scan_candidates(sk: DataFrame) -> DataFrame:
     """Candidate pairs ``(a, b, signals)`` of sketched documents (``_SCAN_SKETCH_SCHEMA``),
     with the caps and pools of ``stemma scan``."""
@@ -445,7 +467,7 @@ def scan_candidates(sk: DataFrame) -> DataFrame:
         .groupBy("a", "b")
         .agg(F.collect_list("key").alias("keys"))
     )
-    shared = lsh.join(pas, ["a", "b"], "full_outer")
+    shared = _timed("keys", lsh.join(pas, ["a", "b"], "full_outer"))
     side = sk.join(grp, "_n").select("_n", "g", "nkeys", "nbands", "date")
     a = side.select(*(F.col(c).alias(c + "_a") for c in side.columns))
     b = side.select(*(F.col(c).alias(c + "_b") for c in side.columns))
@@ -538,12 +560,35 @@ def scan(
     date_col: str | None = None,
     *,
     relations: Iterable[str] = _DEFAULT_RELATIONS,
+    semantic: bool | None = None,
+    model: str | None = None,
 ) -> tuple[DataFrame, DataFrame]:
     """Every reuse relation in ``df`` on Spark, with the engine of :func:`stemma.scan`.
 
     Returns ``(pairs_df, families_df)`` with the schemas of ``pairs.jsonl`` and
     ``families.jsonl`` (pairs ordered by the later document, then the earlier one).
+    ``semantic`` and ``model`` mean what they mean for :func:`stemma.compare`, in each
+    executor (the model file must be at the same path on every executor, or found there
+    through ``$STEMMA_MODEL`` or the cache folder).
     """
+    pairs_df, families_df, _ = _scan(
+        df, id_col, text_col, date_col, relations=relations, semantic=semantic, model=model
+    )
+    return pairs_df, families_df
+
+
+def _scan(
+    df: DataFrame,
+    id_col: str,
+    text_col: str,
+    date_col: str | None,
+    *,
+    relations: Iterable[str],
+    semantic: bool | None,
+    model: str | None,
+) -> tuple[DataFrame, DataFrame, DataFrame]:
+    """:func:`scan`, also returning the verified pairs with their pairs.jsonl lines (the
+    CLI's bytes) in column ``json``, for the command line."""
     for c in [id_col, text_col] + ([date_col] if date_col else []):
         if c not in df.columns:
             raise ValueError(f"column {c!r} not in the DataFrame (columns: {df.columns})")
@@ -551,17 +596,25 @@ def scan(
     known = set(_DEFAULT_RELATIONS) | {"same-story"}
     if not keep or not keep <= known:
         raise ValueError(f"relations: expected a non-empty subset of {sorted(known)}")
+    # Fail on the driver, not in every task, when the model asked for is missing.
+    from stemma import _stemma as _core
+
+    if semantic is not False and model is not None and _core.semantic_model(model) is None:
+        raise FileNotFoundError(f"model: {model}: no such file")
+    if semantic is True and _core.semantic_model(model) is None:
+        raise FileNotFoundError("semantic=True but no model found on the driver")
+    import time
+
     spark = df.sparkSession
+    STAGE_SECONDS.clear()
+    STAGE_SECONDS["_last"] = time.perf_counter()
     docs = _numbered(df, df.columns).localCheckpoint()
     date_expr = F.col(date_col).cast("string") if date_col else F.lit(None).cast("string")
     slim = docs.select("_n", F.col(text_col).alias("_text"), date_expr.alias("_date"))
-    sk = (
-        slim.rdd.map(tuple)
-        .mapPartitions(_scan_sketch_partition)
-        .toDF(_SCAN_SKETCH_SCHEMA)
-        .localCheckpoint()
+    sk = _timed(
+        "sketch", slim.rdd.map(tuple).mapPartitions(_scan_sketch_partition).toDF(_SCAN_SKETCH_SCHEMA)
     )
-    cand = scan_candidates(sk).localCheckpoint()
+    cand = _timed("pairs", scan_candidates(sk))
     side = docs.select("_n", F.col(id_col).cast("string").alias("id"), F.col(text_col).alias("t"))
     side = side.join(sk.select("_n", "date"), "_n")
     a = side.select(*(F.col(c).alias(c + "_a") for c in side.columns))
@@ -571,17 +624,17 @@ def scan(
     )
 
     def verify(it: Iterable[Any]) -> Iterator[tuple]:
-        import stemma
         from stemma import _stemma
 
         for r in it:
-            c = stemma.compare(r.t_a, r.t_b, date_a=r.date_a, date_b=r.date_b)
-            if c["relation"] in keep:
-                row = {"a_id": r.id_a, "b_id": r.id_b, "signals": _stemma.signals_of(r.signals)}
-                row.update(c)
-                d = c["direction"]
-                yield (r.a, r.b, c["relation"], float(c["score"]), d.get("source"),
-                       float(d.get("confidence") or 0.0), json.dumps(row, ensure_ascii=False))
+            # The pair's pairs.jsonl line is built by the Rust core (stemma_scan::output),
+            # the same typed line `stemma scan` writes.
+            rel, score, source, conf, line = _stemma.pair_line(
+                r.id_a, r.id_b, r.signals, r.t_a, r.t_b, r.date_a, r.date_b,
+                semantic=semantic, model=model,
+            )
+            if rel in keep:
+                yield (r.a, r.b, rel, float(score), source, float(conf), line)
 
     v_schema = T.StructType(
         [
@@ -594,11 +647,17 @@ def scan(
             T.StructField("json", T.StringType(), False),
         ]
     )
-    verified = work.rdd.mapPartitions(verify).toDF(v_schema).localCheckpoint()
+    verified = _timed("verify", work.rdd.mapPartitions(verify).toDF(v_schema))
     lines = verified.orderBy("b", "a").select("json")
     pairs_df = spark.read.json(lines.rdd.map(lambda r: r.json))
-    families_df = _families(verified, docs.select("_n", F.col(id_col).cast("string").alias("id")), sk)
-    return pairs_df, families_df
+    families_df = _timed(
+        "families",
+        _families(verified, docs.select("_n", F.col(id_col).cast("string").alias("id")), sk),
+    )
+    STAGE_SECONDS.pop("_last", None)
+    global _LAST_CANDIDATES
+    _LAST_CANDIDATES = (cand, side)
+    return pairs_df, families_df, verified
 
 
 _FAMILY_SCHEMA = T.StructType(
@@ -914,18 +973,36 @@ def _cmd_scan(args: Any) -> int:
     df, skipped = read_jsonl(
         spark, args.inputs, args.id_field, args.text_field, args.date_field, args.source_field
     )
-    pairs, fams = scan(df, date_col="date")
+    semantic = False if args.no_semantic else None
+    _, fams, verified = _scan(
+        df, "id", "text", "date", relations=_DEFAULT_RELATIONS, semantic=semantic, model=args.model
+    )
     os.makedirs(args.out, exist_ok=True)
     n_pairs = 0
+    # The lines as the Rust core wrote them (the bytes of `stemma scan`'s pairs.jsonl).
     with open(os.path.join(args.out, "pairs.jsonl"), "w", encoding="utf-8") as w:
-        for line in pairs.toJSON().toLocalIterator():
-            w.write(line + "\n")
+        for r in verified.orderBy("b", "a").select("json").toLocalIterator():
+            w.write(r.json + "\n")
             n_pairs += 1
     n_fam = 0
     with open(os.path.join(args.out, "families.jsonl"), "w", encoding="utf-8") as w:
         for line in fams.toJSON().toLocalIterator():
             w.write(line + "\n")
             n_fam += 1
+    if args.write_candidates and _LAST_CANDIDATES is not None:
+        cand, side = _LAST_CANDIDATES
+        ids = side.select("_n", "id")
+        named = (
+            cand.join(ids.withColumnRenamed("_n", "a").withColumnRenamed("id", "a_id"), "a")
+            .join(ids.withColumnRenamed("_n", "b").withColumnRenamed("id", "b_id"), "b")
+            .orderBy("a", "b")
+        )
+        from stemma import _stemma
+
+        with open(os.path.join(args.out, "candidates.jsonl"), "w", encoding="utf-8") as w:
+            for r in named.toLocalIterator():
+                line = {"a_id": r.a_id, "b_id": r.b_id, "signals": _stemma.signals_of(r.signals)}
+                w.write(json.dumps(line, ensure_ascii=False) + "\n")
     with open(os.path.join(args.out, "skipped.jsonl"), "w", encoding="utf-8") as w:
         for s in skipped:
             w.write(json.dumps(s) + "\n")
@@ -935,6 +1012,8 @@ def _cmd_scan(args: Any) -> int:
             f"output: {args.out}",
             file=sys.stderr,
         )
+        stages = ", ".join(f"{k} {v:.1f} s" for k, v in STAGE_SECONDS.items())
+        print(f"stemma.spark scan: stages: {stages}", file=sys.stderr)
     return 3 if skipped else 0
 
 
@@ -977,6 +1056,14 @@ def main(argv: list[str] | None = None) -> int:
         s = sub.add_parser("scan", help="every reuse relation: pairs.jsonl, families.jsonl")
         common(s)
         s.add_argument("-o", "--out", required=True, help="output folder")
+        s.add_argument(
+            "--write-candidates", action="store_true",
+            help="also write candidates.jsonl (a_id, b_id, signals of every candidate pair)",
+        )
+        s.add_argument("--model", help="semantic model file (default: as stemma compare finds it)")
+        s.add_argument(
+            "--no-semantic", action="store_true", help="score sentences lexically only"
+        )
         s.set_defaults(run=globals()["_cmd_scan"])
 
     args = p.parse_args(argv)

@@ -36,7 +36,7 @@ CASES = {
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_same_json_as_the_cli(case, tmp_path, stemma_bin):
-    # The binding scores lexically (no semantic layer yet): compare with the CLI's lexical mode.
+    # The lexical scorer on both sides (test_semantic.py compares the semantic layer).
     if stemma_bin is None:
         pytest.skip("no stemma binary (cargo build -p stemma, or set STEMMA_BIN)")
     a, b = CASES[case]
@@ -50,7 +50,7 @@ def test_same_json_as_the_cli(case, tmp_path, stemma_bin):
     ).stdout
     cli = json.loads(out)
     cli.pop("inputs", None)
-    assert stemma.compare(a, b) == cli
+    assert stemma.compare(a, b, semantic=False) == cli
 
 
 def test_relations_of_a_copy_a_rewrite_and_an_unrelated_text():
@@ -73,7 +73,9 @@ def test_bad_input_raises():
         stemma.compare(SOURCE, "abc\0def")
     with pytest.raises(ValueError, match="date_b: cannot read the date"):
         stemma.compare(SOURCE, REWRITE, date_b="yesterday")
-    with pytest.raises(NotImplementedError, match="semantic"):
+    with pytest.raises(TypeError):
         stemma.compare(SOURCE, REWRITE, semantic="e5-small")
+    with pytest.raises(FileNotFoundError, match="model: /nonexistent/model.bin"):
+        stemma.compare(SOURCE, REWRITE, model="/nonexistent/model.bin")
     with pytest.raises(TypeError):
         stemma.compare(SOURCE, 42)

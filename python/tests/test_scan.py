@@ -1,6 +1,7 @@
 """stemma.scan finds the relation of a copy to its source, as `stemma scan` does."""
 
 import json
+import os
 import subprocess
 
 import pytest
@@ -19,7 +20,7 @@ def docs():
 
 
 def test_scan_finds_copies_and_families():
-    out = stemma.scan(docs())
+    out = stemma.scan(docs(), semantic=False)
     got = {(p["a_id"], p["b_id"]): p["relation"] for p in out["pairs"]}
     assert got[("src", "dup")] == "duplicate"
     assert got[("src", "rw")] in ("rewrite", "near-duplicate")
@@ -29,22 +30,32 @@ def test_scan_finds_copies_and_families():
     assert sorted(fam[0]["members"]) == ["dup", "rw", "src"]
 
 
+def cli_scan(stemma_bin, tmp_path, records, *flags):
+    """pairs.jsonl and families.jsonl of `stemma scan` on `records` (lexical: the model
+    variable names no file, so a CLI that finds the model by default does not)."""
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in records))
+    out = tmp_path / "out"
+    subprocess.run(
+        [stemma_bin, "scan", str(path), "--out", str(out), "-q", "--semantic", "off", *flags],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "STEMMA_MODEL": str(tmp_path / "no-model.bin")},
+    )
+    read = lambda name: [json.loads(x) for x in (out / name).read_text().splitlines()]  # noqa: E731
+    return read("pairs.jsonl"), read("families.jsonl")
+
+
 def test_scan_same_pairs_as_the_cli(tmp_path, stemma_bin):
     if stemma_bin is None:
         pytest.skip("no stemma binary (cargo build -p stemma, or set STEMMA_BIN)")
-    path = tmp_path / "c.jsonl"
-    path.write_text("".join(json.dumps(d) + "\n" for d in docs()))
-    subprocess.run(
-        # The binding scans lexically: compare with the CLI's lexical mode (its semantic pass
-        # is on by default when a model is found).
-        [stemma_bin, "scan", str(path), "--out", str(tmp_path / "out"), "-q", "--semantic", "off"],
-        check=True,
-        capture_output=True,
-    )
-    lines = (tmp_path / "out/pairs.jsonl").read_text().splitlines()
-    assert stemma.scan(docs())["pairs"] == [json.loads(x) for x in lines]
-    fams = (tmp_path / "out/families.jsonl").read_text().splitlines()
-    assert stemma.scan(docs())["families"] == [json.loads(x) for x in fams]
+    pairs, fams = cli_scan(stemma_bin, tmp_path, docs())
+    out = stemma.scan(docs(), semantic=False)
+    assert out["pairs"] == pairs
+    assert out["families"] == fams
+    compact, _ = cli_scan(stemma_bin, tmp_path, docs(), "--detail", "compact")
+    assert stemma.scan(docs(), semantic=False, detail="compact")["pairs"] == compact
+    assert "alignments" in pairs[0] and "alignments" not in compact[0]
 
 
 def test_scan_bad_input():
@@ -54,3 +65,9 @@ def test_scan_bad_input():
         stemma.scan([{"id": "a", "text": "x"}, {"id": "b", "txt": "y"}])
     with pytest.raises(TypeError, match="iterable"):
         stemma.scan(3)
+    with pytest.raises(ValueError, match="min_score"):
+        stemma.scan(docs(), min_score=1.5)
+    with pytest.raises(ValueError, match="detail"):
+        stemma.scan(docs(), detail="short")
+    with pytest.raises(TypeError, match="unexpected option \"max_pairs\""):
+        stemma.scan(docs(), max_pairs=3)

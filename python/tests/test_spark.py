@@ -88,10 +88,17 @@ def test_spark_scan_matches_stemma_scan(spark, tmp_path):
         {"id": "late-dup", "text": docs()[2]["text"], "date": "2024-05-09"},
     ]
     df = spark.createDataFrame(rows, "id string, text string, date string")
-    pairs, fams = sspark.scan(df, date_col="date")
-    want = stemma.scan(rows)
+    # scan() is _scan() without the verified pairs' lines.
+    pairs, fams, verified = sspark._scan(
+        df, "id", "text", "date", relations=sspark._DEFAULT_RELATIONS, semantic=False, model=None
+    )
+    want = stemma.scan(rows, semantic=False)
     key = lambda p: (p["a_id"], p["b_id"], p["relation"], tuple(p["signals"]))  # noqa: E731
     assert [key(p.asDict()) for p in pairs.collect()] == [key(p) for p in want["pairs"]]
+    # The lines themselves are the core's typed lines: equal to stemma.scan's dicts.
+    assert set(sspark.STAGE_SECONDS) == {"sketch", "keys", "pairs", "verify", "families"}
+    lines = [json.loads(r.json) for r in verified.orderBy("b", "a").collect()]
+    assert lines == want["pairs"]
     got_f = [(f.id, f.root, sorted(f.members), len(f.edges)) for f in fams.collect()]
     want_f = [(f["id"], f["root"], sorted(f["members"]), len(f["edges"])) for f in want["families"]]
     assert got_f == want_f

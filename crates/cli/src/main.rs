@@ -94,11 +94,7 @@ pub(crate) fn semantic_embedder(
 /// Comparison options for the scorer in use: the verdict model fitted on alignments made with
 /// the semantic layer when it is on, the lexical one otherwise.
 pub(crate) fn compare_options(semantic: bool) -> stemma_compare::CompareOptions {
-    let mut o = stemma_compare::CompareOptions::default();
-    if semantic {
-        o.verdict = stemma_compare::VerdictModel::semantic().clone();
-    }
-    o
+    stemma_compare::CompareOptions::for_scorer(semantic)
 }
 
 /// True when `err` comes from writing to a pipe whose reader has gone (`stemma … | head`).

@@ -117,6 +117,19 @@ pub struct CompareOptions {
     pub passage_max_gap: usize,
 }
 
+impl CompareOptions {
+    /// The defaults for the sentence scorer in use: the verdict model fitted on alignments
+    /// made with the semantic layer when `semantic`, the lexical one otherwise. Every front
+    /// end (CLI, Python) picks the model through this.
+    pub fn for_scorer(semantic: bool) -> Self {
+        let mut o = CompareOptions::default();
+        if semantic {
+            o.verdict = VerdictModel::semantic().clone();
+        }
+        o
+    }
+}
+
 impl Default for CompareOptions {
     fn default() -> Self {
         CompareOptions {

@@ -9,15 +9,19 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use pyo3::exceptions::{PyNotImplementedError, PyRuntimeError, PyValueError};
+use std::path::PathBuf;
+
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use rayon::prelude::*;
-use stemma_compare::{Comparer, Document, Relation};
+use stemma_compare::{Comparer, Document, Relation, Side};
 use stemma_scan::dedup::{DedupDoc, DedupOptions, Deduper, Keep, LshParams, Scheme};
+use stemma_scan::output::PairLine;
 
 mod convert;
 mod scan;
+mod semantic;
 mod shard;
 
 use convert::{Fields, to_py};
@@ -72,27 +76,24 @@ fn check_text(name: &str, text: &str) -> PyResult<()> {
 /// Compares two texts and returns the comparison as a dict (the JSON contract of
 /// `stemma compare --json`, docs/json.md, without its optional `inputs` object).
 #[pyfunction]
-#[pyo3(signature = (a, b, *, date_a=None, date_b=None, semantic=None))]
+#[pyo3(signature = (a, b, *, date_a=None, date_b=None, semantic=None, model=None))]
 fn compare<'py>(
     py: Python<'py>,
     a: String,
     b: String,
     date_a: Option<&Bound<'py, PyAny>>,
     date_b: Option<&Bound<'py, PyAny>>,
-    semantic: Option<&Bound<'py, PyAny>>,
+    semantic: Option<bool>,
+    model: Option<PathBuf>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    if semantic.is_some_and(|s| !s.is_none()) {
-        return Err(PyNotImplementedError::new_err(
-            "semantic: this build of stemma has only the lexical scorer (pass semantic=None)",
-        ));
-    }
     check_text("a", &a)?;
     check_text("b", &b)?;
     let (da, db) = (date_arg("date_a", date_a)?, date_arg("date_b", date_b)?);
+    let sem = semantic::resolve(semantic, model)?;
     let value = py.detach(move || {
         guarded(|| {
             let (pa, pb) = (stemma_text::prepare(&a), stemma_text::prepare(&b));
-            let cmp = Comparer::default().compare(
+            let cmp = Comparer::with_scorer(sem.options, sem.scorer).compare(
                 &Document::new(&a, &pa).with_date(da),
                 &Document::new(&b, &pb).with_date(db),
             );
@@ -101,6 +102,70 @@ fn compare<'py>(
     })?;
     let value = value.map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
     to_py(py, &value)
+}
+
+/// Compares two documents of a candidate pair and returns `(relation, score, source,
+/// confidence, line)`: `line` is the pair's pairs.jsonl line (the CLI's typed line, as
+/// text), `source` "a", "b" or None. For the Spark scan's verification in executors.
+#[pyfunction]
+#[pyo3(signature = (id_a, id_b, signals, text_a, text_b, date_a=None, date_b=None, *,
+    semantic=None, model=None, detail="full"))]
+#[allow(clippy::too_many_arguments)]
+fn pair_line(
+    py: Python<'_>,
+    id_a: String,
+    id_b: String,
+    signals: u8,
+    text_a: String,
+    text_b: String,
+    date_a: Option<i64>,
+    date_b: Option<i64>,
+    semantic: Option<bool>,
+    model: Option<PathBuf>,
+    detail: &str,
+) -> PyResult<(&'static str, f64, Option<&'static str>, f64, String)> {
+    let detail = scan::detail_arg(detail)?;
+    let sem = semantic::resolve(semantic, model)?;
+    let out = py.detach(move || {
+        guarded(|| {
+            let (pa, pb) = (stemma_text::prepare(&text_a), stemma_text::prepare(&text_b));
+            let comparison = Comparer::with_scorer(sem.options, sem.scorer).compare(
+                &Document::new(&text_a, &pa).with_date(date_a),
+                &Document::new(&text_b, &pb).with_date(date_b),
+            );
+            let doc = |id: String, date: Option<i64>, len: usize| stemma_scan::DocInfo {
+                id,
+                date,
+                source: None,
+                len,
+                decoding: None,
+            };
+            let docs = [
+                doc(id_a, date_a, text_a.len()),
+                doc(id_b, date_b, text_b.len()),
+            ];
+            let pair = stemma_scan::Pair {
+                a: 0,
+                b: 1,
+                signals,
+                comparison,
+            };
+            let line = serde_json::to_string(&PairLine::new(&docs, &pair, detail))?;
+            let c = &pair.comparison;
+            let source = c.direction.source.map(|s| match s {
+                Side::A => "a",
+                Side::B => "b",
+            });
+            Ok::<_, serde_json::Error>((
+                c.relation.as_str(),
+                c.score,
+                source,
+                c.direction.confidence,
+                line,
+            ))
+        })
+    })?;
+    out.map_err(|e| PyRuntimeError::new_err(e.to_string()))
 }
 
 /// Parses a MinHash scheme name.
@@ -417,6 +482,8 @@ fn _stemma(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(shingle_jaccard, m)?)?;
     m.add_function(wrap_pyfunction!(parse_date, m)?)?;
     m.add_function(wrap_pyfunction!(relations, m)?)?;
+    m.add_function(wrap_pyfunction!(pair_line, m)?)?;
+    m.add_function(wrap_pyfunction!(semantic::semantic_model, m)?)?;
     m.add_class::<DedupSketcher>()?;
     scan::register(m)?;
     shard::register(m)?;

@@ -16,7 +16,7 @@ use stemma_scan::index::Saturation;
 use stemma_scan::shard::{self as core, Shared};
 
 use crate::guarded;
-use crate::scan::signal_names;
+use stemma_scan::output::signal_names;
 
 /// Scan sketches (exact hash, LSH band keys, passage keys) with the default scan options.
 #[pyclass(frozen, module = "stemma._stemma")]

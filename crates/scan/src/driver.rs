@@ -27,7 +27,7 @@ use crate::{
 };
 use std::io::Write;
 use std::time::{Duration, Instant};
-use stemma_compare::{Comparison, LexicalScorer, Relation, SentenceScorer};
+use stemma_compare::{CompareOptions, Comparison, LexicalScorer, Relation, SentenceScorer};
 use stemma_corpus::Skipped;
 
 /// What a [`Sink`] may fail with (any error; the driver stops and returns it as
@@ -244,6 +244,7 @@ pub struct ScanDriverBuilder<S = LexicalScorer> {
     verify_chunk: usize,
     verify: bool,
     semantic: Option<SemanticPass>,
+    compare: CompareOptions,
     scorer: S,
 }
 
@@ -275,6 +276,7 @@ impl Default for ScanDriverBuilder<LexicalScorer> {
             verify_chunk: VERIFY_CHUNK,
             verify: true,
             semantic: None,
+            compare: CompareOptions::default(),
             scorer: LexicalScorer::default(),
         }
     }
@@ -467,6 +469,15 @@ impl<S> ScanDriverBuilder<S> {
         self
     }
 
+    /// Settings of the comparison that verifies candidates. Default:
+    /// [`CompareOptions::default`] (the verdict model fitted on lexical alignments); a
+    /// semantic scorer wants the verdict model fitted for it
+    /// (`VerdictModel::semantic()`), as `stemma compare` picks.
+    pub fn compare_options(mut self, options: CompareOptions) -> Self {
+        self.compare = options;
+        self
+    }
+
     /// The sentence scorer of the verification. Default: [`LexicalScorer`].
     pub fn scorer<T: SentenceScorer + Sync>(self, scorer: T) -> ScanDriverBuilder<T> {
         let ScanDriverBuilder {
@@ -493,6 +504,7 @@ impl<S> ScanDriverBuilder<S> {
             verify_chunk,
             verify,
             semantic,
+            compare,
             scorer: _,
         } = self;
         ScanDriverBuilder {
@@ -519,6 +531,7 @@ impl<S> ScanDriverBuilder<S> {
             verify_chunk,
             verify,
             semantic,
+            compare,
             scorer,
         }
     }
@@ -629,6 +642,7 @@ impl<S> ScanDriverBuilder<S> {
                 prepared_cache: self.prepared_cache,
                 verify_chunk: self.verify_chunk,
                 semantic: self.semantic,
+                compare: self.compare,
             },
             batch_size: self.batch_size,
             verify: self.verify,
@@ -980,5 +994,19 @@ mod tests {
             .unwrap();
         assert_eq!(d.options().candidates.num_perm, 160);
         assert_eq!(d.options().candidates.lsh.bands, 20);
+    }
+
+    #[test]
+    fn compare_options_reach_the_scanners() {
+        // The lexical verdict model by default; the one a front end picks for its scorer
+        // otherwise, in the batch and the incremental scanner alike.
+        let d = ScanDriver::builder().build().unwrap();
+        assert_eq!(d.options().compare.verdict.name, "lexical");
+        let d = ScanDriver::builder()
+            .compare_options(CompareOptions::for_scorer(true))
+            .build()
+            .unwrap();
+        assert_eq!(d.options().compare.verdict.name, "semantic");
+        assert_eq!(d.incremental().options().compare.verdict.name, "semantic");
     }
 }

@@ -20,7 +20,7 @@ use crate::{DocInfo, InputDoc, Pair, Prepared, PreparedCache, ScanError, ScanOpt
 use rayon::prelude::*;
 use std::sync::Arc;
 use stemma_compare::SentenceScorer;
-use stemma_compare::{CompareOptions, Comparer, Comparison, Document, LexicalScorer};
+use stemma_compare::{Comparer, Comparison, Document, LexicalScorer};
 
 /// A scanner that takes one document at a time and answers its relations to the documents
 /// added before (see the module documentation for how it matches a batch scan).
@@ -63,7 +63,7 @@ impl<S: SentenceScorer + Sync> IncrementalScanner<S> {
             finder: CandidateFinder::in_memory(&opts.candidates),
             store: TextStore::new(opts.text_memory_budget),
             docs: Vec::new(),
-            comparer: Comparer::with_scorer(CompareOptions::default(), scorer),
+            comparer: Comparer::with_scorer(opts.compare.clone(), scorer),
             semantic: opts
                 .semantic
                 .as_ref()

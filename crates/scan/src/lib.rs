@@ -69,6 +69,9 @@ pub struct ScanOptions {
     pub verify_chunk: usize,
     /// The semantic second pass of verification ([`semantic`]); `None` = lexical only.
     pub semantic: Option<semantic::SemanticPass>,
+    /// Settings of the comparison that verifies candidates (e.g. the verdict model fitted
+    /// for the sentence scorer in use).
+    pub compare: CompareOptions,
 }
 
 impl Default for ScanOptions {
@@ -85,6 +88,7 @@ impl Default for ScanOptions {
             prepared_cache: DEFAULT_PREPARED_CACHE,
             verify_chunk: VERIFY_CHUNK,
             semantic: None,
+            compare: CompareOptions::default(),
         }
     }
 }
@@ -267,7 +271,7 @@ impl<S: SentenceScorer + Sync> Scanner<S> {
             docs: Vec::new(),
             candidates: Vec::new(),
             stats: None,
-            comparer: Comparer::with_scorer(CompareOptions::default(), scorer),
+            comparer: Comparer::with_scorer(opts.compare.clone(), scorer),
             semantic: opts.semantic.as_ref().map(semantic::SemanticState::new),
             prepared_count: 0,
             released: None,

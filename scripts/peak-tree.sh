@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# peak-tree.sh LOG CMD...: runs CMD (its output appended to LOG) and samples the summed
+# resident memory of its whole process tree every 0.5 s — for `python -m stemma.spark` that is
+# the Python driver, the JVM it starts and the Python workers, which `/usr/bin/time -v` (the
+# driver alone) does not see. Appends "peak_tree_rss_kb N wall_s S rc R" to LOG.
+set -u
+log=$1
+shift
+start=$(date +%s.%N)
+"$@" >>"$log" 2>&1 &
+pid=$!
+peak=0
+descendants() {
+  echo "$1"
+  local c
+  for c in $(pgrep -P "$1"); do descendants "$c"; done
+}
+while kill -0 "$pid" 2>/dev/null; do
+  sum=0
+  for p in $(descendants "$pid"); do
+    r=$(awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null)
+    sum=$((sum + ${r:-0}))
+  done
+  [ "$sum" -gt "$peak" ] && peak=$sum
+  sleep 0.5
+done
+wait "$pid"
+rc=$?
+end=$(date +%s.%N)
+echo "peak_tree_rss_kb $peak wall_s $(echo "$end - $start" | bc) rc $rc" >>"$log"

@@ -745,8 +745,14 @@ fn prune_pool(
                             && mutual(keys, &pool[j].keys)
                     }) {
                         pool.swap(j, r);
+                        continue;
                     }
-                    continue;
+                    // ... when it explains at least half as much as the best one kept.
+                    if !older_than_kept(me, &pool[..w], chooser, date_of)
+                        || 2 * pool[r].c.shared_keys < pool[0].c.shared_keys
+                    {
+                        continue;
+                    }
                 }
             }
             covered.extend(keys.iter().copied());
@@ -758,6 +764,26 @@ fn prune_pool(
         }
         pool.truncate(w);
     }
+}
+
+/// True when `me` is dated strictly before every candidate kept so far (`kept`, whose other
+/// side is not the chooser): it is then the likely original of what it shares with them, and
+/// a kept candidate covering its keys is more likely a sibling copy than its source. Such a
+/// candidate is not dropped as redundant — with heavy rewording a sibling copy can share a few
+/// chance synonyms with the chooser that the true source lacks, so the sibling outranks the
+/// source without the two being mutually redundant (see docs/notes/scan.md, heavy style).
+fn older_than_kept(
+    me: DocId,
+    kept: &[Pooled],
+    chooser: DocId,
+    date_of: &dyn Fn(DocId) -> i64,
+) -> bool {
+    let d = date_of(me);
+    d != UNDATED
+        && kept.iter().all(|p| {
+            let them = if p.c.a == chooser { p.c.b } else { p.c.a };
+            d < date_of(them)
+        })
 }
 
 /// A pair offered to a pool from elsewhere (e.g. a distributed scan), with what

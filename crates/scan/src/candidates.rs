@@ -747,9 +747,9 @@ fn prune_pool(
                         pool.swap(j, r);
                         continue;
                     }
-                    // ... when it explains at least half as much as the best one kept.
+                    // ... when it explains at least three quarters as much as the best one kept.
                     if !older_than_kept(me, &pool[..w], chooser, date_of)
-                        || 2 * pool[r].c.shared_keys < pool[0].c.shared_keys
+                        || 4 * pool[r].c.shared_keys < 3 * pool[0].c.shared_keys
                     {
                         continue;
                     }

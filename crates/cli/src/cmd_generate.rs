@@ -33,6 +33,11 @@ pub struct Args {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Copy style: `default` (the gated recipes) or `heavy` (spins that replace most
+    /// replaceable words and drop, swap and merge sentences; partial reuse of a third of a
+    /// source embedded in unrelated text).
+    #[arg(long, default_value = "default")]
+    pub style: stemma_eval::generate::Style,
 }
 
 /// Runs `stemma generate`; returns the process exit code.
@@ -51,6 +56,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             min_sentences: args.min_sentences,
             ..SourceFilter::default()
         },
+        style: args.style,
     };
     let start = std::time::Instant::now();
     let s = generate(&cfg).context("stemma generate")?;

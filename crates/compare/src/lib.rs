@@ -387,9 +387,15 @@ impl<S: SentenceScorer> Comparer<S> {
         // One matched sentence in a longer text is a shared line (a quotation, a wire
         // sentence), not reuse, unless it is most of the copy: the verbatim-reuse rule below
         // decides such cases.
+        // One passage that is a fifth of a (short) source and near-verbatim over
+        // `partial_min_tokens` is an excerpt of it, not a shared line of a longer text.
+        let excerpt_of_short = fig.cov[copy_side] >= opt.partial_coverage
+            && m.verbatim_tokens >= opt.partial_min_tokens;
         let derived_by_model = p >= opt.verdict.threshold
             && !res.groups.is_empty()
-            && (res.groups.len() >= 2 || fig.cov[copy_side] >= opt.rewrite_coverage);
+            && (res.groups.len() >= 2
+                || fig.cov[copy_side] >= opt.rewrite_coverage
+                || excerpt_of_short);
         let mut probability = p;
         let relation = if duplicate {
             rule = Some("exact-copy".to_string());

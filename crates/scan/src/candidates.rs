@@ -804,8 +804,14 @@ fn prune_pool(
                             && mutual(keys, &pool[j].keys)
                     }) {
                         pool.swap(j, r);
+                        continue;
                     }
-                    continue;
+                    // ... when it explains at least three quarters as much as the best one kept.
+                    if !older_than_kept(me, &pool[..w], chooser, date_of)
+                        || 4 * pool[r].c.shared_keys < 3 * pool[0].c.shared_keys
+                    {
+                        continue;
+                    }
                 }
             }
             covered.extend(keys.iter().copied());
@@ -817,6 +823,26 @@ fn prune_pool(
         }
         pool.truncate(w);
     }
+}
+
+/// True when `me` is dated strictly before every candidate kept so far (`kept`, whose other
+/// side is not the chooser): it is then the likely original of what it shares with them, and
+/// a kept candidate covering its keys is more likely a sibling copy than its source. Such a
+/// candidate is not dropped as redundant — with heavy rewording a sibling copy can share a few
+/// chance synonyms with the chooser that the true source lacks, so the sibling outranks the
+/// source without the two being mutually redundant (see docs/notes/scan.md, heavy style).
+fn older_than_kept(
+    me: DocId,
+    kept: &[Pooled],
+    chooser: DocId,
+    date_of: &dyn Fn(DocId) -> i64,
+) -> bool {
+    let d = date_of(me);
+    d != UNDATED
+        && kept.iter().all(|p| {
+            let them = if p.c.a == chooser { p.c.b } else { p.c.a };
+            d < date_of(them)
+        })
 }
 
 /// A pair offered to a pool from elsewhere (e.g. a distributed scan), with what
@@ -1159,6 +1185,41 @@ mod tests {
         keys2.sort_unstable();
         f.add(4, None, &sk(None, &[], &keys2));
         assert!(f.pool(4).iter().any(|c| c.a == 1), "{:?}", f.pool(4));
+    }
+
+    #[test]
+    fn an_older_source_is_kept_beside_a_later_sibling_that_covers_it() {
+        let opts = CandidateOptions {
+            max_per_cluster: 0,
+            min_shared_fraction: 0.0,
+            ..CandidateOptions::default()
+        };
+        let source: Vec<u64> = (0..20).map(|k| k * 7919 + 1).collect();
+        // The sibling copy shares 16 of the source's keys and 4 chance keys of its own.
+        let mut sib: Vec<u64> = source[..16].to_vec();
+        sib.extend([90_001, 90_002, 90_003, 90_004]);
+        sib.sort_unstable();
+        // The chooser shares 15 keys with the source and those plus the sibling's 4 with it:
+        // the sibling ranks first and covers everything the source explains.
+        let mut chooser: Vec<u64> = source[..15].to_vec();
+        chooser.extend([90_001, 90_002, 90_003, 90_004, 5, 6]);
+        chooser.sort_unstable();
+        let run = |dates: [i64; 3], source_keys: &[u64]| {
+            let mut f = CandidateFinder::in_memory(&opts);
+            f.add(0, Some(dates[0]), &sk(None, &[], source_keys));
+            f.add(1, Some(dates[1]), &sk(None, &[], &sib));
+            f.add(2, Some(dates[2]), &sk(None, &[], &chooser));
+            let mut got: Vec<DocId> = f.pool(2).iter().map(|c| c.a).collect();
+            got.sort_unstable();
+            got
+        };
+        // Source dated first: kept although redundant (the likely original).
+        assert_eq!(run([100, 200, 300], &source), vec![0, 1]);
+        // Source dated after the sibling: redundant, dropped.
+        assert_eq!(run([250, 200, 300], &source), vec![1]);
+        // Source explaining less than 3/4 of what the sibling does: dropped.
+        let thin: Vec<u64> = source[..12].iter().chain(&source[16..]).copied().collect();
+        assert_eq!(run([100, 200, 300], &thin), vec![1]);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! Output is streamed (memory does not grow with `docs`, beyond one 8-byte hash per document)
 //! and deterministic for a given seed and input.
 
+pub mod heavy;
 pub mod source;
 pub mod transform;
 pub mod wordnet;
@@ -19,6 +20,7 @@ use crate::EvalError;
 use crate::date::format_rfc3339;
 use crate::format::{CorpusDoc, TruthFamily, TruthPair};
 use crate::rng::{Rng, mix64};
+pub use heavy::Style;
 use source::{Article, SourceFilter, SourceStats};
 use transform::{Doc, Rendered};
 use wordnet::Synonyms;
@@ -38,6 +40,8 @@ pub struct GenerateConfig {
     pub wordnet: PathBuf,
     /// Which input articles are usable.
     pub filter: SourceFilter,
+    /// Which copies to make ([`Style::Default`] keeps the gated corpus byte-identical).
+    pub style: Style,
 }
 
 /// What a generation run produced.
@@ -103,6 +107,7 @@ struct Ctx<'a> {
     partners: Vec<Vec<usize>>,
     story: Vec<usize>,
     uses: Vec<u32>,
+    style: Style,
 }
 
 /// A generated document before writing.
@@ -257,6 +262,7 @@ pub fn generate_from(
         partners,
         story,
         uses: vec![0; articles.len()],
+        style: cfg.style,
     };
 
     let mut out = Writers::create(&cfg.out, cfg.seed)?;
@@ -302,7 +308,7 @@ pub fn generate_from(
         out.write_unit(unit, unit_no, cfg.docs - summary.docs, &mut summary)?;
     }
     out.finish()?;
-    let manifest = serde_json::json!({
+    let mut manifest = serde_json::json!({
         "generator": "stemma generate",
         "version": env!("CARGO_PKG_VERSION"),
         "seed": cfg.seed,
@@ -311,6 +317,9 @@ pub fn generate_from(
         "offsets": "characters (Unicode scalar values), half-open [start, end)",
         "summary": &summary,
     });
+    if cfg.style != Style::Default {
+        manifest["style"] = cfg.style.name().into();
+    }
     let mpath = cfg.out.join("manifest.json");
     std::fs::write(
         &mpath,
@@ -539,10 +548,12 @@ fn make_copy(
             vec![],
         ));
     }
+    let heavy = ctx.style == Style::Heavy;
+    let near_below = if heavy { 0.25 } else { 0.35 };
     for _attempt in 0..4 {
         let mut doc = v.doc.clone();
         let mut origins = Vec::new();
-        let (role, relation, obf) = if r < 0.35 {
+        let (role, relation, obf) = if r < near_below {
             let k = 1 + rng.below(2);
             let mut ops: Vec<&str> = Vec::new();
             while ops.len() < k {
@@ -582,6 +593,36 @@ fn make_copy(
                 }
             }
             ("near-duplicate", "near-duplicate", ops.join("+"))
+        } else if heavy && r < 0.6 {
+            heavy::spin(&mut doc, ctx.syn, rng);
+            ("rewrite", "rewrite", "heavy-spin".to_string())
+        } else if heavy {
+            let d = ctx.next_donor();
+            if d == v.base {
+                continue;
+            }
+            let host = ctx.variant(d, None);
+            let mut hdoc = Doc::foreign(&host.doc.texts());
+            origins.push(ctx.articles[d].id.clone());
+            let contiguous = rng.chance(0.5);
+            let mut part = Doc {
+                paras: vec![heavy::excerpt(&v.doc, contiguous, rng)],
+            };
+            let mut obf = String::from(if contiguous {
+                "heavy-partial-contiguous"
+            } else {
+                "heavy-partial-scattered"
+            });
+            if rng.chance(0.5) {
+                transform::synonyms(&mut part, 0.15, ctx.syn, rng);
+                obf.push_str("+synonym-0.15");
+            }
+            // A contiguous excerpt usually stays one block; scattered sentences are spread
+            // through the host.
+            let block = contiguous && rng.chance(0.7);
+            heavy::embed(&mut hdoc, part.paras.remove(0), block, rng);
+            doc = hdoc;
+            ("partial", "partial", obf)
         } else if r < 0.8 {
             let recipe = REWRITE_MENU[rng.below(REWRITE_MENU.len())];
             for op in recipe.split('+') {

@@ -195,7 +195,7 @@ fn is_stop(w: &str) -> bool {
 }
 
 /// Splits a sentence into runs of ASCII letters and everything else.
-fn word_runs(s: &str) -> Vec<(bool, &str)> {
+pub(crate) fn word_runs(s: &str) -> Vec<(bool, &str)> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut cur: Option<bool> = None;
@@ -225,7 +225,7 @@ fn capitalize(w: &str) -> String {
 
 /// How an inflected word relates to its WordNet lemma.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Inflection {
+pub(crate) enum Inflection {
     None,
     Plural,
     Past,
@@ -233,7 +233,7 @@ enum Inflection {
 }
 
 /// The lemma of `lower` that has synonyms, and how to inflect a synonym like `lower`.
-fn lemma_of<'a>(lower: &str, syn: &'a Synonyms) -> Option<(&'a [String], Inflection)> {
+pub(crate) fn lemma_of<'a>(lower: &str, syn: &'a Synonyms) -> Option<(&'a [String], Inflection)> {
     let try_base = |b: &str| -> Option<&'a [String]> {
         let c = syn.get(b);
         (!c.is_empty()).then_some(c)
@@ -276,7 +276,7 @@ fn lemma_of<'a>(lower: &str, syn: &'a Synonyms) -> Option<(&'a [String], Inflect
 }
 
 /// Inflects a lemma like the word it replaces (regular English rules).
-fn inflect(w: &str, how: Inflection) -> String {
+pub(crate) fn inflect(w: &str, how: Inflection) -> String {
     match how {
         Inflection::None => w.to_string(),
         Inflection::Plural => {
@@ -307,7 +307,7 @@ fn inflect(w: &str, how: Inflection) -> String {
     }
 }
 
-fn is_content(run: &str, lower: &str) -> bool {
+pub(crate) fn is_content(run: &str, lower: &str) -> bool {
     let cap = run.chars().next().is_some_and(|c| c.is_uppercase());
     // Capitalized words are left alone: names, and sentence-initial words that may be names.
     !cap && run.len() >= 3 && !is_stop(lower)
@@ -461,7 +461,7 @@ pub fn split_merge(doc: &mut Doc, syn: &Synonyms, rng: &mut Rng) -> usize {
     n
 }
 
-fn merge(a: &Sent, b: &Sent, syn: &Synonyms) -> Option<Sent> {
+pub(crate) fn merge(a: &Sent, b: &Sent, syn: &Synonyms) -> Option<Sent> {
     let at = a.text.trim_end();
     let at = at.strip_suffix('.')?;
     let first = b

@@ -15,6 +15,7 @@ mod cmd_dedup;
 mod cmd_eval;
 mod cmd_generate;
 mod cmd_scan;
+mod cmd_serve;
 
 /// Exit code: completed, every record read.
 pub const EXIT_OK: i32 = 0;
@@ -43,6 +44,8 @@ enum Command {
     Generate(cmd_generate::Args),
     /// Score stemma's output against labelled ground truth.
     Eval(cmd_eval::Args),
+    /// Serve an index over HTTP: add and check articles, browse families (docs/server.md).
+    Serve(cmd_serve::Args),
 }
 
 /// Writes `text` to standard output; a closed pipe (`| head`) is not an error.
@@ -115,6 +118,7 @@ fn main() {
         Command::Dedup(args) => cmd_dedup::run(args),
         Command::Generate(args) => cmd_generate::run(args),
         Command::Eval(args) => cmd_eval::run(args),
+        Command::Serve(args) => cmd_serve::run(args),
     };
     match result {
         Ok(code) => std::process::exit(code),

@@ -87,7 +87,7 @@ fn day(secs: i64, precise: bool) -> String {
 fn x_positions(nodes: &[GraphNode]) -> (Vec<f64>, f64, Option<(i64, i64, f64)>) {
     let dated: Vec<i64> = nodes.iter().filter_map(|n| n.date).collect();
     let n_dated = dated.len();
-    let span_w = (n_dated.max(2) as f64 * (NODE_W * 0.75)).clamp(NODE_W * 2.0, 1100.0);
+    let span_w = (n_dated.max(2) as f64 * (NODE_W * 1.2)).clamp(NODE_W * 2.0, 1100.0);
     let (lo, hi) = (
         dated.iter().copied().min().unwrap_or(0),
         dated.iter().copied().max().unwrap_or(0),

@@ -14,6 +14,7 @@ mod cmd_compare;
 mod cmd_dedup;
 mod cmd_eval;
 mod cmd_generate;
+mod cmd_index;
 mod cmd_scan;
 mod cmd_serve;
 
@@ -44,6 +45,8 @@ enum Command {
     Generate(cmd_generate::Args),
     /// Score stemma's output against labelled ground truth.
     Eval(cmd_eval::Args),
+    /// A persistent scan index on disk: add, query, export, stats.
+    Index(cmd_index::Args),
     /// Serve an index over HTTP: add and check articles, browse families (docs/server.md).
     Serve(cmd_serve::Args),
 }
@@ -118,6 +121,7 @@ fn main() {
         Command::Dedup(args) => cmd_dedup::run(args),
         Command::Generate(args) => cmd_generate::run(args),
         Command::Eval(args) => cmd_eval::run(args),
+        Command::Index(args) => cmd_index::run(args),
         Command::Serve(args) => cmd_serve::run(args),
     };
     match result {

@@ -12,7 +12,7 @@
 //! that keep it among their best candidates; a pair verified earlier is never taken back, so
 //! such a stream can hold a few pairs more than a batch scan of the same documents would.
 
-use crate::candidates::{Candidate, CandidateFinder, CandidateStats, Signal, Sketcher};
+use crate::candidates::{Candidate, CandidateFinder, CandidateStats, DocSketch, Signal, Sketcher};
 use crate::family::{Family, families};
 use crate::index::DocId;
 use crate::store::TextStore;
@@ -75,6 +75,13 @@ impl<S: SentenceScorer + Sync> IncrementalScanner<S> {
     /// whose relation is one of [`ScanOptions::relations`]), in order of the earlier document.
     /// Each pair is also kept for [`IncrementalScanner::pairs`].
     pub fn add(&mut self, doc: InputDoc) -> Result<Vec<Pair>, ScanError> {
+        self.add_sketched(doc).map(|x| x.0)
+    }
+
+    /// [`IncrementalScanner::add`], also returning the document's sketch (what a persistent
+    /// index stores to [restore](IncrementalScanner::restore) the document without
+    /// sketching it again).
+    pub fn add_sketched(&mut self, doc: InputDoc) -> Result<(Vec<Pair>, DocSketch), ScanError> {
         let id = next_id(&self.docs)?;
         let prepared = stemma_text::prepare(&doc.text);
         let sketch = self.sketcher.sketch(&doc.text, &prepared);
@@ -122,7 +129,32 @@ impl<S: SentenceScorer + Sync> IncrementalScanner<S> {
         self.candidates += todo.len();
         let kept = self.verify(id, doc.text, prepared, &todo)?;
         self.pairs.extend(kept.iter().cloned());
-        Ok(kept)
+        Ok((kept, sketch))
+    }
+
+    /// Puts back a document that an earlier scanner with the same options
+    /// [added](IncrementalScanner::add_sketched), from what it returned: its sketch and its
+    /// pairs (verified then, not again). Restoring every document in the order it was added
+    /// rebuilds the candidate indexes and pools exactly, so later additions and checks answer
+    /// as they would have in the first scanner. Returns the document's number.
+    pub fn restore(
+        &mut self,
+        doc: InputDoc,
+        sketch: &DocSketch,
+        pairs: Vec<Pair>,
+    ) -> Result<DocId, ScanError> {
+        let id = next_id(&self.docs)?;
+        self.store.push(&doc.text)?;
+        self.finder.add(id, doc.date, sketch);
+        self.docs.push(DocInfo {
+            id: doc.id,
+            date: doc.date,
+            source: doc.source,
+            len: doc.text.len(),
+            decoding: doc.decoding.map(Arc::new),
+        });
+        self.pairs.extend(pairs);
+        Ok(id)
     }
 
     /// The relations `doc` would get if it were [added](IncrementalScanner::add) now — the same

@@ -2,13 +2,15 @@
 //!
 //! Translates flags into a `stemma_server::ServerConfig` and a backend: the in-memory
 //! incremental scanner (optionally loaded with `--load CORPUS` first), or, with
-//! `--index DIR`, the persistent on-disk index. Routes and limits: docs/server.md.
+//! `--index DIR`, the persistent on-disk index (`stemma-index`, created when the folder is
+//! empty or missing). Routes and limits: docs/server.md.
 
 use anyhow::{Context as _, Result, bail};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use stemma_corpus::{Corpus, CorpusOptions};
-use stemma_server::{MemoryBackend, NewDocument, ServerConfig};
+use stemma_index::DiskIndex;
+use stemma_server::{DiskBackend, MemoryBackend, NewDocument, ServerConfig};
 
 /// Flags of `stemma serve`.
 #[derive(clap::Args, Debug)]
@@ -46,11 +48,28 @@ pub fn run(args: Args) -> Result<i32> {
     };
     config.check()?;
     if let Some(dir) = &args.index {
-        bail!(
-            "--index {}: the on-disk index backend is not built yet (stemma-index); \
-             run without --index for an in-memory index",
-            dir.display()
+        if !args.load.is_empty() {
+            bail!(
+                "--load fills the in-memory index; add to an on-disk one with `stemma index add`"
+            );
+        }
+        let exists = dir.is_dir() && std::fs::read_dir(dir)?.next().is_some();
+        let index = if exists {
+            DiskIndex::open_existing(dir)
+        } else {
+            DiskIndex::open(dir, stemma_scan::ScanOptions::default())
+        }
+        .with_context(|| format!("--index {}", dir.display()))?;
+        eprintln!(
+            "stemma: index {} ({} documents)",
+            dir.display(),
+            index.docs().len()
         );
+        let backend = stemma_server::shared(DiskBackend::new(index));
+        stemma_server::run(config, backend, |addr| {
+            eprintln!("stemma: serving on http://{addr}/ (Ctrl-C stops)");
+        })?;
+        return Ok(crate::EXIT_OK);
     }
     let mut backend = MemoryBackend::lexical(stemma_scan::ScanOptions::default());
     if !args.load.is_empty() {

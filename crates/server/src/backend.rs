@@ -224,10 +224,177 @@ pub trait Backend: Send + Sync + 'static {
 }
 
 /// The families of the pairs so far, computed once after each change.
-struct FamilyCache {
-    families: Vec<Family>,
+pub(crate) struct FamilyCache {
+    pub(crate) families: Vec<Family>,
     /// Document → index of its family.
-    of_doc: HashMap<DocId, usize>,
+    pub(crate) of_doc: HashMap<DocId, usize>,
+}
+
+impl FamilyCache {
+    /// The cached families in `slot`, computed with `compute` when the slot is empty.
+    pub(crate) fn get(
+        slot: &Mutex<Option<Arc<FamilyCache>>>,
+        compute: impl FnOnce() -> Vec<Family>,
+    ) -> Arc<FamilyCache> {
+        let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = &*slot {
+            return c.clone();
+        }
+        let families = compute();
+        let of_doc = families
+            .iter()
+            .enumerate()
+            .flat_map(|(i, f)| f.members.iter().map(move |&m| (m, i)))
+            .collect();
+        let cache = Arc::new(FamilyCache { families, of_doc });
+        *slot = Some(cache.clone());
+        cache
+    }
+}
+
+/// What the read answers need of an engine's documents, so both backends build them alike.
+pub(crate) trait Catalog {
+    /// Documents, by number.
+    fn infos(&self) -> &[stemma_scan::DocInfo];
+    /// The number of the document with this id.
+    fn lookup(&self, id: &str) -> Option<DocId>;
+    /// Its title.
+    fn title_of(&self, d: DocId) -> Option<&str>;
+
+    fn summary(&self, d: DocId) -> DocumentSummary {
+        let info = &self.infos()[d as usize];
+        DocumentSummary::new(
+            &info.id,
+            self.title_of(d),
+            info.date,
+            info.source.as_deref(),
+            info.len,
+        )
+    }
+
+    fn pair_json(&self, pair: &Pair) -> serde_json::Value {
+        to_value(&PairLine::new(self.infos(), pair, Detail::Full))
+    }
+
+    fn family_view(&self, cache: &FamilyCache, index: usize) -> Result<FamilyView, BackendError> {
+        let line = FamilyLine::new(self.infos(), &cache.families, index);
+        let family: FamilyJson = serde_json::from_value(to_value(&line))
+            .map_err(|e| BackendError::Engine(format!("family line: {e}")))?;
+        let documents = cache.families[index]
+            .members
+            .iter()
+            .map(|&m| self.summary(m))
+            .collect();
+        Ok(FamilyView { family, documents })
+    }
+
+    fn family_of(
+        &self,
+        cache: &FamilyCache,
+        id: &str,
+    ) -> Result<Option<Option<FamilyView>>, BackendError> {
+        let Some(d) = self.lookup(id) else {
+            return Ok(None);
+        };
+        match cache.of_doc.get(&d) {
+            Some(&i) => Ok(Some(Some(self.family_view(cache, i)?))),
+            None => Ok(Some(None)),
+        }
+    }
+
+    fn family_list(
+        &self,
+        cache: &FamilyCache,
+        offset: usize,
+        limit: usize,
+    ) -> (Vec<FamilySummary>, usize) {
+        let list = cache
+            .families
+            .iter()
+            .enumerate()
+            .skip(offset)
+            .take(limit)
+            .map(|(i, f)| FamilySummary {
+                id: i + 1,
+                root: self.summary(f.root),
+                size: f.members.len(),
+            })
+            .collect();
+        (list, cache.families.len())
+    }
+
+    fn search_docs(&self, query: &str, limit: usize) -> Vec<DocumentSummary> {
+        let exact = query.trim();
+        let q = exact.to_lowercase();
+        let mut out: Vec<DocumentSummary> = Vec::new();
+        if let Some(d) = self.lookup(exact) {
+            out.push(self.summary(d));
+        }
+        let n = self.infos().len();
+        if q.is_empty() {
+            // No query: the latest documents.
+            out.extend((0..n).rev().take(limit).map(|d| self.summary(d as DocId)));
+            out.truncate(limit);
+            return out;
+        }
+        for (d, info) in self.infos().iter().enumerate() {
+            if out.len() >= limit {
+                break;
+            }
+            let hit = info.id.to_lowercase().contains(&q)
+                || self
+                    .title_of(d as DocId)
+                    .is_some_and(|t| t.to_lowercase().contains(&q));
+            if hit && info.id != exact {
+                out.push(self.summary(d as DocId));
+            }
+        }
+        out.truncate(limit);
+        out
+    }
+
+    /// A stored document (A) compared with a text that is not stored (B).
+    fn compare_with_text<S: SentenceScorer>(
+        &self,
+        comparer: &Comparer<S>,
+        d: DocId,
+        text_a: String,
+        doc: &NewDocument,
+    ) -> ComparedPair {
+        let (pa, pb) = (
+            stemma_text::prepare(&text_a),
+            stemma_text::prepare(&doc.text),
+        );
+        let comparison = comparer.compare(
+            &Document::new(&text_a, &pa).with_date(self.infos()[d as usize].date),
+            &Document::new(&doc.text, &pb).with_date(doc.date),
+        );
+        ComparedPair {
+            a: self.summary(d),
+            b: DocumentSummary::new(
+                &doc.id,
+                doc.title.as_deref(),
+                doc.date,
+                doc.source.as_deref(),
+                doc.text.len(),
+            ),
+            text_a,
+            text_b: doc.text.clone(),
+            comparison,
+        }
+    }
+}
+
+impl<S: SentenceScorer + Sync> Catalog for MemoryBackend<S> {
+    fn infos(&self) -> &[stemma_scan::DocInfo] {
+        self.scanner.docs()
+    }
+    fn lookup(&self, id: &str) -> Option<DocId> {
+        self.by_id.get(id).copied()
+    }
+    fn title_of(&self, d: DocId) -> Option<&str> {
+        self.titles.get(d as usize).and_then(|t| t.as_deref())
+    }
 }
 
 /// A [`Backend`] in memory: an [`IncrementalScanner`] plus what the server shows and the
@@ -285,47 +452,8 @@ impl<S: SentenceScorer + Sync> MemoryBackend<S> {
         }
     }
 
-    fn summary(&self, d: DocId) -> DocumentSummary {
-        let info = &self.scanner.docs()[d as usize];
-        DocumentSummary::new(
-            &info.id,
-            self.titles[d as usize].as_deref(),
-            info.date,
-            info.source.as_deref(),
-            info.len,
-        )
-    }
-
-    fn pair_json(&self, pair: &Pair) -> serde_json::Value {
-        to_value(&PairLine::new(self.scanner.docs(), pair, Detail::Full))
-    }
-
     fn family_cache(&self) -> Arc<FamilyCache> {
-        let mut slot = self.families.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(c) = &*slot {
-            return c.clone();
-        }
-        let families = self.scanner.families();
-        let of_doc = families
-            .iter()
-            .enumerate()
-            .flat_map(|(i, f)| f.members.iter().map(move |&m| (m, i)))
-            .collect();
-        let cache = Arc::new(FamilyCache { families, of_doc });
-        *slot = Some(cache.clone());
-        cache
-    }
-
-    fn family_view(&self, cache: &FamilyCache, index: usize) -> Result<FamilyView, BackendError> {
-        let line = FamilyLine::new(self.scanner.docs(), &cache.families, index);
-        let family: FamilyJson = serde_json::from_value(to_value(&line))
-            .map_err(|e| BackendError::Engine(format!("family line: {e}")))?;
-        let documents = cache.families[index]
-            .members
-            .iter()
-            .map(|&m| self.summary(m))
-            .collect();
-        Ok(FamilyView { family, documents })
+        FamilyCache::get(&self.families, || self.scanner.families())
     }
 
     fn add_one(&mut self, doc: NewDocument) -> Result<Vec<serde_json::Value>, BackendError> {
@@ -434,14 +562,7 @@ impl<S: SentenceScorer + Sync + Send + 'static> Backend for MemoryBackend<S> {
     }
 
     fn family(&self, id: &str) -> Result<Option<Option<FamilyView>>, BackendError> {
-        let Some(&d) = self.by_id.get(id) else {
-            return Ok(None);
-        };
-        let cache = self.family_cache();
-        match cache.of_doc.get(&d) {
-            Some(&i) => Ok(Some(Some(self.family_view(&cache, i)?))),
-            None => Ok(Some(None)),
-        }
+        self.family_of(&self.family_cache(), id)
     }
 
     fn families(
@@ -449,20 +570,7 @@ impl<S: SentenceScorer + Sync + Send + 'static> Backend for MemoryBackend<S> {
         offset: usize,
         limit: usize,
     ) -> Result<(Vec<FamilySummary>, usize), BackendError> {
-        let cache = self.family_cache();
-        let list = cache
-            .families
-            .iter()
-            .enumerate()
-            .skip(offset)
-            .take(limit)
-            .map(|(i, f)| FamilySummary {
-                id: i + 1,
-                root: self.summary(f.root),
-                size: f.members.len(),
-            })
-            .collect();
-        Ok((list, cache.families.len()))
+        Ok(self.family_list(&self.family_cache(), offset, limit))
     }
 
     fn compare(&self, a: &str, b: &str) -> Result<Option<ComparedPair>, BackendError> {
@@ -488,56 +596,11 @@ impl<S: SentenceScorer + Sync + Send + 'static> Backend for MemoryBackend<S> {
             return Ok(None);
         };
         let text_a = self.scanner.text(d)?;
-        let (pa, pb) = (
-            stemma_text::prepare(&text_a),
-            stemma_text::prepare(&doc.text),
-        );
-        let comparison = self.comparer.compare(
-            &Document::new(&text_a, &pa).with_date(self.scanner.docs()[d as usize].date),
-            &Document::new(&doc.text, &pb).with_date(doc.date),
-        );
-        Ok(Some(ComparedPair {
-            a: self.summary(d),
-            b: DocumentSummary::new(
-                &doc.id,
-                doc.title.as_deref(),
-                doc.date,
-                doc.source.as_deref(),
-                doc.text.len(),
-            ),
-            text_a,
-            text_b: doc.text.clone(),
-            comparison,
-        }))
+        Ok(Some(self.compare_with_text(&self.comparer, d, text_a, doc)))
     }
 
     fn search(&self, query: &str, limit: usize) -> Result<Vec<DocumentSummary>, BackendError> {
-        let q = query.trim().to_lowercase();
-        let mut out: Vec<DocumentSummary> = Vec::new();
-        if let Some(&d) = self.by_id.get(query.trim()) {
-            out.push(self.summary(d));
-        }
-        if q.is_empty() {
-            // No query: the latest documents.
-            let n = self.scanner.docs().len();
-            out.extend((0..n).rev().take(limit).map(|d| self.summary(d as DocId)));
-            out.truncate(limit);
-            return Ok(out);
-        }
-        for (d, info) in self.scanner.docs().iter().enumerate() {
-            if out.len() >= limit {
-                break;
-            }
-            let hit = info.id.to_lowercase().contains(&q)
-                || self.titles[d]
-                    .as_deref()
-                    .is_some_and(|t| t.to_lowercase().contains(&q));
-            if hit && info.id != query.trim() {
-                out.push(self.summary(d as DocId));
-            }
-        }
-        out.truncate(limit);
-        Ok(out)
+        Ok(self.search_docs(query, limit))
     }
 
     fn stats(&self) -> Result<IndexStats, BackendError> {

@@ -17,10 +17,12 @@
 
 pub mod api;
 pub mod backend;
+pub mod disk;
 pub mod page;
 
 pub use api::{AppState, SharedBackend};
 pub use backend::{Backend, BackendError, MemoryBackend, NewDocument};
+pub use disk::DiskBackend;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

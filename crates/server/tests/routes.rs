@@ -630,3 +630,66 @@ async fn concurrent_writers_and_readers_are_safe() {
         "{rel}"
     );
 }
+
+fn disk_app(dir: &std::path::Path, create: bool) -> Router {
+    let index = if create {
+        stemma_index::DiskIndex::open(dir, ScanOptions::default()).unwrap()
+    } else {
+        stemma_index::DiskIndex::open_existing(dir).unwrap()
+    };
+    let config = ServerConfig::new("127.0.0.1:0".parse().unwrap());
+    router(shared(stemma_server::DiskBackend::new(index)), &config)
+}
+
+#[tokio::test]
+async fn the_disk_index_answers_alike_and_keeps_what_it_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = sample_docs();
+    let app = disk_app(dir.path(), true);
+    // A repeated id (stored or in the same batch) is answered per record; the rest is stored.
+    let mut batch = docs.clone();
+    batch.push(docs[0].clone());
+    let (s, body) = post(&app, "/v1/documents", &Value::Array(batch)).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(body["stored"], 14);
+    assert_eq!(body["rejected"], 1);
+    assert!(
+        body["results"][14]["error"]
+            .as_str()
+            .unwrap()
+            .contains("already indexed")
+    );
+    let got: Vec<Value> = body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["pairs"].as_array().cloned().unwrap_or_default())
+        .collect();
+    assert_json_eq(&Value::Array(got), &Value::Array(batch_pair_lines(&docs)));
+    let (_, rel) = get(&app, "/v1/documents/n01/relations").await;
+    let (_, fam) = get(&app, "/v1/families/n03").await;
+    assert_eq!(fam["family"]["root"], "n01");
+    let (_, check) = post(
+        &app,
+        "/v1/check",
+        &json!({"id": "x", "text": docs[5]["text"]}),
+    )
+    .await;
+    assert!(!check["pairs"].as_array().unwrap().is_empty());
+    drop(app);
+
+    // Reopened: the same documents, titles, relations and families.
+    let app = disk_app(dir.path(), false);
+    let (_, h) = get(&app, "/healthz").await;
+    assert_eq!(h["documents"], 14);
+    let (_, d) = get(&app, "/v1/documents/n07").await;
+    assert!(d["title"].as_str().unwrap().contains("Barn owls"));
+    let (_, rel2) = get(&app, "/v1/documents/n01/relations").await;
+    assert_json_eq(&rel, &rel2);
+    let (_, fam2) = get(&app, "/v1/families/n03").await;
+    assert_json_eq(&fam, &fam2);
+    let (s, _) = get(&app, "/v1/compare?a=n01&b=n02").await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, r) = get(&app, "/v1/search?q=owls").await;
+    assert_eq!(r["documents"].as_array().unwrap().len(), 3);
+}

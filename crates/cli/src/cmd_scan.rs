@@ -201,6 +201,10 @@ const SHOW_SKIPPED: usize = 10;
 const REPORT_FRAGMENT_BYTES: usize = 64 << 20;
 /// Members and edges of one family shown in the report.
 const REPORT_FAMILY_ITEMS: usize = 500;
+/// Families drawn as a derivation graph in report.html: the first (largest) ones …
+const REPORT_GRAPHS: usize = 300;
+/// … of at most this many members (a larger graph is unreadable; families.jsonl has it).
+const REPORT_GRAPH_MEMBERS: usize = 60;
 
 fn parse_signal(s: &str) -> anyhow::Result<Signal> {
     Signal::ALL
@@ -872,7 +876,10 @@ fn build_report(
                     .copied(),
             })
             .collect();
+        let graph = (fi < REPORT_GRAPHS && f.members.len() <= REPORT_GRAPH_MEMBERS)
+            .then(|| family_graph(scanner, f, &pair_index));
         families.push(ReportFamily {
+            graph,
             id: fi + 1,
             size: f.members.len(),
             edge_count: f.edges.len(),
@@ -903,6 +910,42 @@ fn build_report(
         pairs,
         families,
     })
+}
+
+/// The derivation graph of `f` as SVG; clicking an edge's label opens its pair (its index in
+/// the report's pairs, when listed).
+fn family_graph(
+    scanner: &dyn ScanView,
+    f: &Family,
+    pair_index: &std::collections::HashMap<(u32, u32), usize>,
+) -> String {
+    use stemma_render::graph::{Graph, GraphEdge, GraphNode};
+    let docs = scanner.docs();
+    let pos: std::collections::HashMap<u32, usize> =
+        f.members.iter().enumerate().map(|(i, &d)| (d, i)).collect();
+    let nodes = f
+        .members
+        .iter()
+        .map(|&d| GraphNode {
+            label: docs[d as usize].id.clone(),
+            title: docs[d as usize].source.clone(),
+            date: docs[d as usize].date,
+        })
+        .collect();
+    let edges = f
+        .edges
+        .iter()
+        .map(|e| GraphEdge {
+            source: pos[&e.source],
+            copy: pos[&e.copy],
+            relation: e.relation.as_str().to_string(),
+            score: e.score,
+            data: pair_index
+                .get(&(e.source.min(e.copy), e.source.max(e.copy)))
+                .map(|i| ("pair".to_string(), i.to_string())),
+        })
+        .collect();
+    stemma_render::graph::svg(&Graph { nodes, edges })
 }
 
 /// A document as the side-by-side view shows it: its id, its (decoded) text, and its encoding

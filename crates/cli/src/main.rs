@@ -16,6 +16,7 @@ mod cmd_eval;
 mod cmd_generate;
 mod cmd_index;
 mod cmd_scan;
+mod cmd_serve;
 
 /// Exit code: completed, every record read.
 pub const EXIT_OK: i32 = 0;
@@ -46,6 +47,8 @@ enum Command {
     Eval(cmd_eval::Args),
     /// A persistent scan index on disk: add, query, export, stats.
     Index(cmd_index::Args),
+    /// Serve an index over HTTP: add and check articles, browse families (docs/server.md).
+    Serve(cmd_serve::Args),
 }
 
 /// Writes `text` to standard output; a closed pipe (`| head`) is not an error.
@@ -115,6 +118,7 @@ fn main() {
         Command::Generate(args) => cmd_generate::run(args),
         Command::Eval(args) => cmd_eval::run(args),
         Command::Index(args) => cmd_index::run(args),
+        Command::Serve(args) => cmd_serve::run(args),
     };
     match result {
         Ok(code) => std::process::exit(code),

@@ -129,8 +129,29 @@ fn scan_writes_pairs_families_report_and_reports_skipped_lines() {
     // The report page is written and loads nothing from the network.
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
-    assert!(!html.contains("http://") && !html.contains("https://"));
+    assert!(!html.contains("https://"));
+    assert!(
+        !html
+            .replace("http://www.w3.org/2000/svg", "")
+            .contains("http://")
+    );
     assert!(html.contains("rp-data"));
+    // The header counts the candidate pairs the scan had (it once said 0).
+    let n = cands.len();
+    assert!(n > 0);
+    assert!(
+        html.contains(&format!("<dt>candidate pairs</dt><dd>{n}</dd>")),
+        "{n} candidates"
+    );
+    // Each family's derivation graph is drawn (SVG in the page's data), edges labelled.
+    let families = jsonl(&out.join("families.jsonl"));
+    assert!(!families.is_empty());
+    assert_eq!(html.matches("stm-graph").count(), families.len());
+    let root = families[0]["root"].as_str().unwrap();
+    assert!(
+        html.contains(&format!("stm-node stm-root\\\" data-doc=\\\"{root}")),
+        "root {root}"
+    );
 }
 
 #[test]

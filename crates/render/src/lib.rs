@@ -6,7 +6,9 @@
 //! - [`terminal`]: a readable plain-text view, optionally colored with ANSI escapes;
 //! - [`json`]: the `compare` JSON contract (see `docs/json.md`);
 //! - [`html`]: one self-contained HTML page with the two texts side by side, and a reusable
-//!   fragment ([`html::fragment`]) for embedding a pair in a larger report.
+//!   fragment ([`html::fragment`]) for embedding a pair in a larger report;
+//! - [`graph`]: a story family's derivation graph as SVG (documents by date, edges source →
+//!   copy), drawn the same in the scan report and the server's web page.
 //!
 //! Spans in a [`Comparison`] are byte offsets into the texts given as [`Input::text`] (for the
 //! terminal and HTML views: the decoded UTF-8 text, when the front end decoded another
@@ -16,6 +18,7 @@
 
 #![warn(missing_docs)]
 
+pub mod graph;
 pub mod html;
 pub mod json;
 pub mod report;

@@ -79,6 +79,9 @@ pub struct ReportFamily {
     pub link_count: usize,
     /// Partial reuse linking a member to another family (possibly the first ones only).
     pub links: Vec<ReportLink>,
+    /// The derivation graph ([`crate::graph::svg`]), when drawn (small enough families).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub graph: Option<String>,
 }
 
 /// A derivation relation of a family member that is not a tree edge.
@@ -198,6 +201,7 @@ table.rp-table { border-collapse: collapse; width: 100%; background: #fff; font-
 #rp-view { position: fixed; inset: 0; background: #f6f8fa; overflow: auto; padding: 10px 20px; }
 .rp-viewbar { display: flex; gap: 12px; align-items: center; margin-bottom: 8px; }
 .rp-muted { color: #57606a; }
+.rp-graph { overflow-x: auto; margin: 4px 0 8px; }
 "#;
 
 const REPORT_JS: &str = r#"
@@ -226,6 +230,7 @@ const REPORT_JS: &str = r#"
     list.slice(0, famShown).forEach(function (f) {
       var d = el('div', 'rp-fam');
       d.appendChild(el('h3', null, 'Family ' + f.id + ' — ' + f.size + ' documents, ' + f.edge_count + ' edges, root ' + doc(f.root).id));
+      if (f.graph) { var g = el('div', 'rp-graph'); g.innerHTML = f.graph; d.appendChild(g); }
       if (f.edges.length < f.edge_count) d.appendChild(el('p', 'rp-muted', 'showing ' + f.edges.length + ' of ' + f.edge_count + ' edges (all in families.jsonl)'));
       f.edges.forEach(function (e) {
         var r = el('div', 'rp-edge');
@@ -274,6 +279,7 @@ const REPORT_JS: &str = r#"
   }
   function openPair(i) {
     var p = D.pairs[i];
+    if (!p || !p.fragment) return;
     document.getElementById('rp-viewtitle').textContent = doc(p.a).id + ' ↔ ' + doc(p.b).id + ' — ' + p.relation + ' ' + p.score.toFixed(2);
     document.getElementById('rp-viewbody').innerHTML = p.fragment;
     document.getElementById('rp-view').hidden = false;
@@ -351,6 +357,7 @@ mod tests {
                     score: 0.4,
                     pair: None,
                 }],
+                graph: Some("<svg class=\"stm-graph\"></svg>".into()),
             }],
         }
     }

@@ -205,11 +205,15 @@ pub fn config(options: Option<&Bound<'_, PyDict>>, fields: bool) -> PyResult<Con
             }
         };
     }
+    // As `stemma scan`: every candidate verified lexically, the unsure ones compared again
+    // with the semantic layer (the scan's semantic second pass, its default band and budget).
     let s = semantic::resolve(sem, model)?;
     let on = s.is_on();
+    let lexical = semantic::lexical();
     let driver = b
-        .compare_options(s.options)
-        .scorer(s.scorer)
+        .compare_options(lexical.options)
+        .scorer(lexical.scorer)
+        .semantic(s.embedder.map(stemma_scan::semantic::SemanticPass::new))
         .build()
         .map_err(|e| PyValueError::new_err(e.to_string()))?;
     Ok(Config {

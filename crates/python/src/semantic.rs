@@ -26,6 +26,9 @@ pub struct Semantic {
     pub scorer: HybridScorer,
     /// The comparison options for that scorer.
     pub options: CompareOptions,
+    /// The sentence encoder when the layer is on (`scan` and `Scanner` give it to the scan's
+    /// semantic second pass, as `stemma scan` does).
+    pub embedder: Option<Arc<dyn SentenceEmbedder>>,
 }
 
 impl Semantic {
@@ -90,16 +93,18 @@ pub fn resolve(semantic: Option<bool>, model: Option<PathBuf>) -> PyResult<Seman
     };
     let embedder: Arc<dyn SentenceEmbedder> = load(&path)?;
     Ok(Semantic {
-        scorer: HybridScorer::new(LexicalScorer::default(), Some(embedder)),
+        scorer: HybridScorer::new(LexicalScorer::default(), Some(embedder.clone())),
         options: CompareOptions::for_scorer(true),
+        embedder: Some(embedder),
     })
 }
 
 /// The lexical scorer and its options.
-fn lexical() -> Semantic {
+pub fn lexical() -> Semantic {
     Semantic {
         scorer: HybridScorer::new(LexicalScorer::default(), None),
         options: CompareOptions::for_scorer(false),
+        embedder: None,
     }
 }
 

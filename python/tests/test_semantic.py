@@ -52,9 +52,16 @@ def test_semantic_scanner_and_scan_agree():
     assert s.pairs() == batch["pairs"]
     rel = {(p["a_id"], p["b_id"]): p["relation"] for p in s.pairs()}
     assert rel[("src", "dup")] == "duplicate"
-    # The pair of the rewrite is the semantic comparison of its two texts.
+    # As in `stemma scan`, a pair is verified lexically and compared again with the model only
+    # when the lexical verdict is unsure: the rewrite's pair is the comparison of its two
+    # texts by the scorer its verdict names.
     (rw,) = [p for p in s.pairs() if (p["a_id"], p["b_id"]) == ("src", "rw")]
-    c = stemma.compare(SOURCE, REWRITE, date_a="2024-05-01", date_b="2024-05-03", semantic=True)
+    decided = rw["verdict"]["model"]
+    assert decided in ("lexical", "semantic")
+    c = stemma.compare(
+        SOURCE, REWRITE, date_a="2024-05-01", date_b="2024-05-03", semantic=decided == "semantic"
+    )
+    assert c["verdict"]["model"] == decided
     assert rw["probability"] == c["probability"] and rw["alignments"] == c["alignments"]
 
 

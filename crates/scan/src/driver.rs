@@ -221,6 +221,14 @@ impl ScanSummary {
 /// its default and what moving it trades.
 #[derive(Debug, Clone)]
 pub struct ScanDriverBuilder<S = LexicalScorer> {
+    settings: Settings,
+    scorer: S,
+}
+
+/// The settings of a [`ScanDriverBuilder`] but its scorer (so that changing the scorer's type
+/// moves them in one piece).
+#[derive(Debug, Clone)]
+struct Settings {
     relations: Vec<Relation>,
     signals: Vec<Signal>,
     num_perm: usize,
@@ -245,7 +253,6 @@ pub struct ScanDriverBuilder<S = LexicalScorer> {
     verify: bool,
     semantic: Option<SemanticPass>,
     compare: CompareOptions,
-    scorer: S,
 }
 
 impl Default for ScanDriverBuilder<LexicalScorer> {
@@ -253,30 +260,32 @@ impl Default for ScanDriverBuilder<LexicalScorer> {
         let c = CandidateOptions::default();
         let o = ScanOptions::default();
         ScanDriverBuilder {
-            relations: o.relations,
-            signals: c.signals,
-            num_perm: c.num_perm,
-            threshold: None,
-            bands: None,
-            rows: None,
-            ngram: c.ngram,
-            passage_anchors: c.passage.per_sentence,
-            passage_sample: c.passage.sample,
-            min_shared_keys: c.min_shared_keys,
-            min_shared_fraction: c.min_shared_fraction,
-            max_candidates: c.max_candidates,
-            max_per_cluster: c.max_per_cluster,
-            min_score: c.min_score,
-            redundancy: c.redundancy,
-            collapse_exact: c.collapse_exact,
-            passage_df_cap: c.passage_df_cap,
-            batch_size: DEFAULT_BATCH,
-            text_memory_budget: o.text_memory_budget,
-            prepared_cache: DEFAULT_PREPARED_CACHE,
-            verify_chunk: VERIFY_CHUNK,
-            verify: true,
-            semantic: None,
-            compare: CompareOptions::default(),
+            settings: Settings {
+                relations: o.relations,
+                signals: c.signals,
+                num_perm: c.num_perm,
+                threshold: None,
+                bands: None,
+                rows: None,
+                ngram: c.ngram,
+                passage_anchors: c.passage.per_sentence,
+                passage_sample: c.passage.sample,
+                min_shared_keys: c.min_shared_keys,
+                min_shared_fraction: c.min_shared_fraction,
+                max_candidates: c.max_candidates,
+                max_per_cluster: c.max_per_cluster,
+                min_score: c.min_score,
+                redundancy: c.redundancy,
+                collapse_exact: c.collapse_exact,
+                passage_df_cap: c.passage_df_cap,
+                batch_size: DEFAULT_BATCH,
+                text_memory_budget: o.text_memory_budget,
+                prepared_cache: DEFAULT_PREPARED_CACHE,
+                verify_chunk: VERIFY_CHUNK,
+                verify: true,
+                semantic: None,
+                compare: CompareOptions::default(),
+            },
             scorer: LexicalScorer::default(),
         }
     }
@@ -297,7 +306,7 @@ impl<S> ScanDriverBuilder<S> {
     /// `partial` (every derivation). Adding `same-story` also reports independent coverage
     /// of one event (more pairs, none of them copies). Must not be empty or hold `unrelated`.
     pub fn relations(mut self, relations: impl IntoIterator<Item = Relation>) -> Self {
-        self.relations = relations.into_iter().collect();
+        self.settings.relations = relations.into_iter().collect();
         self
     }
 
@@ -306,7 +315,7 @@ impl<S> ScanDriverBuilder<S> {
     /// rewrites and partial reuse; dropping `minhash` loses little (passage keys find most
     /// near-duplicates too). Must not be empty.
     pub fn signals(mut self, signals: impl IntoIterator<Item = Signal>) -> Self {
-        self.signals = signals.into_iter().collect();
+        self.settings.signals = signals.into_iter().collect();
         self
     }
 
@@ -314,7 +323,7 @@ impl<S> ScanDriverBuilder<S> {
     /// document (4 bytes each, kept only while sketching). At least 1; raised to
     /// `bands × rows` when both are given.
     pub fn num_perm(mut self, num_perm: usize) -> Self {
-        self.num_perm = num_perm;
+        self.settings.num_perm = num_perm;
         self
     }
 
@@ -323,28 +332,28 @@ impl<S> ScanDriverBuilder<S> {
     /// MinHash alone. In `(0, 1)`; ignored when [`Self::lsh_bands`] or [`Self::lsh_rows`] is
     /// set.
     pub fn lsh_threshold(mut self, threshold: f64) -> Self {
-        self.threshold = Some(threshold);
+        self.settings.threshold = Some(threshold);
         self
     }
 
     /// LSH bands (default: derived from the threshold). More bands: more recall, more
     /// candidates. With only bands set, rows are `num_perm / bands`.
     pub fn lsh_bands(mut self, bands: usize) -> Self {
-        self.bands = Some(bands);
+        self.settings.bands = Some(bands);
         self
     }
 
     /// LSH rows per band (default: derived from the threshold). More rows: fewer, more
     /// similar candidates. With only rows set, bands are `num_perm / rows`.
     pub fn lsh_rows(mut self, rows: usize) -> Self {
-        self.rows = Some(rows);
+        self.settings.rows = Some(rows);
         self
     }
 
     /// Words per MinHash shingle. Default 5. Smaller: more tolerant of edits, more chance
     /// collisions. At least 1.
     pub fn ngram(mut self, ngram: usize) -> Self {
-        self.ngram = ngram;
+        self.settings.ngram = ngram;
         self
     }
 
@@ -352,21 +361,21 @@ impl<S> ScanDriverBuilder<S> {
     /// 4. More: more keys per sentence, a reworded sentence keeps a key more often, the
     /// passage index grows quadratically. At least 2 (a key pairs two anchors).
     pub fn passage_anchors(mut self, anchors: usize) -> Self {
-        self.passage_anchors = anchors;
+        self.settings.passage_anchors = anchors;
         self
     }
 
     /// Keep one passage key in N. Default 1 (all). Larger saves index memory on huge
     /// corpora and loses short partial reuse first. At least 1.
     pub fn passage_sample(mut self, one_in: u64) -> Self {
-        self.passage_sample = one_in;
+        self.settings.passage_sample = one_in;
         self
     }
 
     /// Distinct passage keys two documents must share to become a candidate. Default 2.
     /// Higher: fewer candidates, short reused passages missed. At least 1.
     pub fn min_shared_keys(mut self, keys: u32) -> Self {
-        self.min_shared_keys = keys;
+        self.settings.min_shared_keys = keys;
         self
     }
 
@@ -374,7 +383,7 @@ impl<S> ScanDriverBuilder<S> {
     /// 0.1: on the generated 10k corpus it cuts candidates from 18.3 to 3.5 per document and
     /// keeps 99.7% of rewrites and 94% of partial reuse. In `[0, 1]`.
     pub fn min_shared_fraction(mut self, fraction: f64) -> Self {
-        self.min_shared_fraction = fraction;
+        self.settings.min_shared_fraction = fraction;
         self
     }
 
@@ -382,7 +391,7 @@ impl<S> ScanDriverBuilder<S> {
     /// 0 = all. The cap keeps verification linear in the corpus size; raising it finds more
     /// sources of heavily copied stories at a cost in verification time.
     pub fn max_candidates(mut self, k: usize) -> Self {
-        self.max_candidates = k;
+        self.settings.max_candidates = k;
         self
     }
 
@@ -390,7 +399,7 @@ impl<S> ScanDriverBuilder<S> {
     /// (variants of one story). Default 3; 0 = no limit. Leaves room for the other stories a
     /// document borrows from.
     pub fn max_per_cluster(mut self, m: usize) -> Self {
-        self.max_per_cluster = m;
+        self.settings.max_per_cluster = m;
         self
     }
 
@@ -398,7 +407,7 @@ impl<S> ScanDriverBuilder<S> {
     /// verified. Default 0 (off); 0.15 saves 20–40% of the verification on generated
     /// corpora and loses 5–7% of partial reuse.
     pub fn min_score(mut self, score: f32) -> Self {
-        self.min_score = score;
+        self.settings.min_score = score;
         self
     }
 
@@ -407,7 +416,7 @@ impl<S> ScanDriverBuilder<S> {
     /// 0.2; 0 = off (more verification, sibling copies of one source all verified). In
     /// `[0, 1]`.
     pub fn redundancy(mut self, fraction: f32) -> Self {
-        self.redundancy = fraction;
+        self.settings.redundancy = fraction;
         self
     }
 
@@ -415,48 +424,48 @@ impl<S> ScanDriverBuilder<S> {
     /// its first document, not `n(n-1)/2`. Default true; false compares every copy with its
     /// other candidates too.
     pub fn collapse_exact(mut self, collapse: bool) -> Self {
-        self.collapse_exact = collapse;
+        self.settings.collapse_exact = collapse;
         self
     }
 
     /// Passage keys found in more documents than this are ignored (templated text). Default
     /// 64. Higher: more candidates from boilerplate. At least 1.
     pub fn passage_df_cap(mut self, cap: usize) -> Self {
-        self.passage_df_cap = cap;
+        self.settings.passage_df_cap = cap;
         self
     }
 
     /// Documents sketched per parallel batch. Default 2000. Larger: better parallelism,
     /// more memory held by texts waiting to be sketched. At least 1.
     pub fn batch_size(mut self, docs: usize) -> Self {
-        self.batch_size = docs;
+        self.settings.batch_size = docs;
         self
     }
 
     /// Bytes of text kept in memory before spilling to a temporary file. Default 256 MiB.
     pub fn text_memory_budget(mut self, bytes: usize) -> Self {
-        self.text_memory_budget = bytes;
+        self.settings.text_memory_budget = bytes;
         self
     }
 
     /// Prepared documents kept between verification chunks. Default 6000 (about 30–60 KB
     /// each for news); 0 prepares a document again in every chunk that needs it.
     pub fn prepared_cache(mut self, docs: usize) -> Self {
-        self.prepared_cache = docs;
+        self.settings.prepared_cache = docs;
         self
     }
 
     /// Candidate pairs verified together (one parallel step). Default 1024. Larger: better
     /// parallelism, more prepared documents in memory. At least 1.
     pub fn verify_chunk(mut self, pairs: usize) -> Self {
-        self.verify_chunk = pairs;
+        self.settings.verify_chunk = pairs;
         self
     }
 
     /// Verify candidates and build families. Default true; false stops after candidate
     /// generation (to measure candidate recall apart from verification).
     pub fn verify(mut self, verify: bool) -> Self {
-        self.verify = verify;
+        self.settings.verify = verify;
         self
     }
 
@@ -465,7 +474,7 @@ impl<S> ScanDriverBuilder<S> {
     /// Default `None` (lexical only). More pairs re-verified cost about a millisecond of one
     /// core per token of every newly embedded document.
     pub fn semantic(mut self, pass: Option<SemanticPass>) -> Self {
-        self.semantic = pass;
+        self.settings.semantic = pass;
         self
     }
 
@@ -474,64 +483,14 @@ impl<S> ScanDriverBuilder<S> {
     /// semantic scorer wants the verdict model fitted for it
     /// (`VerdictModel::semantic()`), as `stemma compare` picks.
     pub fn compare_options(mut self, options: CompareOptions) -> Self {
-        self.compare = options;
+        self.settings.compare = options;
         self
     }
 
     /// The sentence scorer of the verification. Default: [`LexicalScorer`].
     pub fn scorer<T: SentenceScorer + Sync>(self, scorer: T) -> ScanDriverBuilder<T> {
-        let ScanDriverBuilder {
-            relations,
-            signals,
-            num_perm,
-            threshold,
-            bands,
-            rows,
-            ngram,
-            passage_anchors,
-            passage_sample,
-            min_shared_keys,
-            min_shared_fraction,
-            max_candidates,
-            max_per_cluster,
-            min_score,
-            redundancy,
-            collapse_exact,
-            passage_df_cap,
-            batch_size,
-            text_memory_budget,
-            prepared_cache,
-            verify_chunk,
-            verify,
-            semantic,
-            compare,
-            scorer: _,
-        } = self;
         ScanDriverBuilder {
-            relations,
-            signals,
-            num_perm,
-            threshold,
-            bands,
-            rows,
-            ngram,
-            passage_anchors,
-            passage_sample,
-            min_shared_keys,
-            min_shared_fraction,
-            max_candidates,
-            max_per_cluster,
-            min_score,
-            redundancy,
-            collapse_exact,
-            passage_df_cap,
-            batch_size,
-            text_memory_budget,
-            prepared_cache,
-            verify_chunk,
-            verify,
-            semantic,
-            compare,
+            settings: self.settings,
             scorer,
         }
     }
@@ -543,7 +502,7 @@ impl<S> ScanDriverBuilder<S> {
         S: SentenceScorer + Sync,
     {
         let mut relations = Vec::new();
-        for r in self.relations {
+        for r in self.settings.relations {
             if r == Relation::Unrelated {
                 return Err(invalid(
                     "relations",
@@ -558,7 +517,7 @@ impl<S> ScanDriverBuilder<S> {
             return Err(invalid("relations", "no relation to keep"));
         }
         let mut signals = Vec::new();
-        for s in self.signals {
+        for s in self.settings.signals {
             if !signals.contains(&s) {
                 signals.push(s);
             }
@@ -573,14 +532,14 @@ impl<S> ScanDriverBuilder<S> {
                 Ok(())
             }
         };
-        positive("num_perm", self.num_perm as u64)?;
-        positive("ngram", self.ngram as u64)?;
-        positive("passage_sample", self.passage_sample)?;
-        positive("min_shared_keys", self.min_shared_keys as u64)?;
-        positive("passage_df_cap", self.passage_df_cap as u64)?;
-        positive("batch_size", self.batch_size as u64)?;
-        positive("verify_chunk", self.verify_chunk as u64)?;
-        if self.passage_anchors < 2 {
+        positive("num_perm", self.settings.num_perm as u64)?;
+        positive("ngram", self.settings.ngram as u64)?;
+        positive("passage_sample", self.settings.passage_sample)?;
+        positive("min_shared_keys", self.settings.min_shared_keys as u64)?;
+        positive("passage_df_cap", self.settings.passage_df_cap as u64)?;
+        positive("batch_size", self.settings.batch_size as u64)?;
+        positive("verify_chunk", self.settings.verify_chunk as u64)?;
+        if self.settings.passage_anchors < 2 {
             return Err(invalid("passage_anchors", "must be at least 2"));
         }
         let unit = |option: &'static str, v: f64| {
@@ -590,22 +549,22 @@ impl<S> ScanDriverBuilder<S> {
                 Err(invalid(option, format!("must be in [0, 1], got {v}")))
             }
         };
-        unit("min_shared_fraction", self.min_shared_fraction)?;
-        unit("min_score", self.min_score as f64)?;
-        unit("redundancy", self.redundancy as f64)?;
-        if let Some(pass) = &self.semantic {
+        unit("min_shared_fraction", self.settings.min_shared_fraction)?;
+        unit("min_score", self.settings.min_score as f64)?;
+        unit("redundancy", self.settings.redundancy as f64)?;
+        if let Some(pass) = &self.settings.semantic {
             pass.validate()
                 .map_err(|(option, reason)| invalid(option, reason))?;
         }
-        let threshold = self.threshold.unwrap_or(DEFAULT_LSH_THRESHOLD);
+        let threshold = self.settings.threshold.unwrap_or(DEFAULT_LSH_THRESHOLD);
         if !(threshold > 0.0 && threshold < 1.0) {
             return Err(invalid(
                 "lsh_threshold",
                 format!("must be in (0, 1), got {threshold}"),
             ));
         }
-        let mut num_perm = self.num_perm;
-        let lsh = match (self.bands, self.rows) {
+        let mut num_perm = self.settings.num_perm;
+        let lsh = match (self.settings.bands, self.settings.rows) {
             (Some(b), Some(r)) => {
                 num_perm = num_perm.max(b.saturating_mul(r));
                 LshParams::new(b, r, num_perm)
@@ -618,34 +577,34 @@ impl<S> ScanDriverBuilder<S> {
             (None, None) => LshParams::for_threshold(threshold, num_perm),
         };
         let mut candidates = CandidateOptions {
-            ngram: self.ngram,
+            ngram: self.settings.ngram,
             num_perm,
             lsh,
             signals,
-            min_shared_keys: self.min_shared_keys,
-            min_shared_fraction: self.min_shared_fraction,
-            passage_df_cap: self.passage_df_cap,
-            max_candidates: self.max_candidates,
-            collapse_exact: self.collapse_exact,
-            max_per_cluster: self.max_per_cluster,
-            min_score: self.min_score,
-            redundancy: self.redundancy,
+            min_shared_keys: self.settings.min_shared_keys,
+            min_shared_fraction: self.settings.min_shared_fraction,
+            passage_df_cap: self.settings.passage_df_cap,
+            max_candidates: self.settings.max_candidates,
+            collapse_exact: self.settings.collapse_exact,
+            max_per_cluster: self.settings.max_per_cluster,
+            min_score: self.settings.min_score,
+            redundancy: self.settings.redundancy,
             ..CandidateOptions::default()
         };
-        candidates.passage.per_sentence = self.passage_anchors;
-        candidates.passage.sample = self.passage_sample;
+        candidates.passage.per_sentence = self.settings.passage_anchors;
+        candidates.passage.sample = self.settings.passage_sample;
         Ok(ScanDriver {
             opts: ScanOptions {
                 candidates,
                 relations,
-                text_memory_budget: self.text_memory_budget,
-                prepared_cache: self.prepared_cache,
-                verify_chunk: self.verify_chunk,
-                semantic: self.semantic,
-                compare: self.compare,
+                text_memory_budget: self.settings.text_memory_budget,
+                prepared_cache: self.settings.prepared_cache,
+                verify_chunk: self.settings.verify_chunk,
+                semantic: self.settings.semantic,
+                compare: self.settings.compare,
             },
-            batch_size: self.batch_size,
-            verify: self.verify,
+            batch_size: self.settings.batch_size,
+            verify: self.settings.verify,
             scorer: self.scorer,
         })
     }

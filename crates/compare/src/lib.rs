@@ -184,6 +184,8 @@ pub struct DocumentFeatures<'d, F> {
     /// The scorer's features of the document's sentences.
     pub scorer: F,
     keys: changes::KeyTerms<'d>,
+    /// Per sentence: page furniture ([`direction::furniture_mask`]).
+    furniture: Vec<bool>,
 }
 
 impl<F: std::fmt::Debug> std::fmt::Debug for DocumentFeatures<'_, F> {
@@ -240,6 +242,7 @@ impl<S: SentenceScorer> Comparer<S> {
         DocumentFeatures {
             scorer: self.scorer.features(AlignInput::new(d.text, d.prepared)),
             keys: changes::key_terms(d),
+            furniture: direction::furniture_mask(d),
         }
     }
 
@@ -261,7 +264,7 @@ impl<S: SentenceScorer> Comparer<S> {
         let strong = self.scorer.thresholds().strong;
         // 2. Features, 3. verdict — on the evidence: matches of page furniture on both sides
         // (a site's copyright notice under two unrelated articles) are shown, not weighed.
-        let evidence = without_furniture(a, b, &res);
+        let evidence = without_furniture(a, b, [&fa.furniture, &fb.furniture], &res);
         let fig_e = figures(a, b, &evidence.res, strong, evidence.skip.as_ref());
         let m = measures(a, fa, b, fb, &evidence.res, &fig_e);
         let v = self.verdict(a, b, fa, fb, &evidence.res, &fig_e, &m);
@@ -461,13 +464,13 @@ struct ReuseEvidence<'r> {
 fn without_furniture<'r>(
     a: &Document<'_>,
     b: &Document<'_>,
+    [ma, mb]: [&[bool]; 2],
     res: &'r AlignResult,
 ) -> ReuseEvidence<'r> {
-    let (ma, mb) = (direction::furniture_mask(a), direction::furniture_mask(b));
     let all = |m: &[bool], r: &std::ops::Range<usize>| {
         !r.is_empty() && r.clone().all(|i| m.get(i).copied().unwrap_or(false))
     };
-    let furniture = |g: &stemma_align::AlignedGroup| all(&ma, &g.a) && all(&mb, &g.b);
+    let furniture = |g: &stemma_align::AlignedGroup| all(ma, &g.a) && all(mb, &g.b);
     if !res.groups.iter().any(furniture) {
         return ReuseEvidence {
             res: std::borrow::Cow::Borrowed(res),
@@ -498,7 +501,7 @@ fn without_furniture<'r>(
             passages: res
                 .passages
                 .iter()
-                .filter(|p| !(all(&ma, &p.a) && all(&mb, &p.b)))
+                .filter(|p| !(all(ma, &p.a) && all(mb, &p.b)))
                 .cloned()
                 .collect(),
         }),

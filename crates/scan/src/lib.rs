@@ -65,7 +65,7 @@ pub struct ScanOptions {
     /// 30–60 KB each for news articles.
     pub prepared_cache: usize,
     /// Candidate pairs verified together (one parallel step; memory holds their prepared
-    /// documents).
+    /// documents); a chunk is extended to the last pair of its last later document.
     pub verify_chunk: usize,
     /// The semantic second pass of verification ([`semantic`]); `None` = lexical only.
     pub semantic: Option<semantic::SemanticPass>,
@@ -456,7 +456,7 @@ impl<S: SentenceScorer + Sync> Scanner<S> {
         let mut done = 0;
         let mut prepared_count = 0;
         let this = &*self;
-        for (round, chunk) in order.chunks(self.opts.verify_chunk.max(1)).enumerate() {
+        for (round, chunk) in by_later_document(&order, self.opts.verify_chunk).enumerate() {
             let mut ids: Vec<DocId> = chunk.iter().flat_map(|c| [c.a, c.b]).collect();
             ids.sort_unstable();
             ids.dedup();
@@ -510,6 +510,26 @@ impl<S: SentenceScorer + Sync> Scanner<S> {
     pub fn prepared_count(&self) -> usize {
         self.prepared_count
     }
+}
+
+/// `order` (sorted by `b`) cut into chunks of at least `n` pairs (the last may be smaller)
+/// that never split the pairs of one later document `b`: the semantic pass orders a
+/// document's pairs among themselves ([`semantic`]), as the [`IncrementalScanner`] does with
+/// the pairs of the document it adds.
+fn by_later_document(order: &[Candidate], n: usize) -> impl Iterator<Item = &[Candidate]> {
+    let mut rest = order;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut end = n.max(1).min(rest.len());
+        while end < rest.len() && rest[end].b == rest[end - 1].b {
+            end += 1;
+        }
+        let (chunk, tail) = rest.split_at(end);
+        rest = tail;
+        Some(chunk)
+    })
 }
 
 /// Compares every candidate pair of a chunk (in parallel), lets the semantic second pass

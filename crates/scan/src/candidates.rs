@@ -1233,7 +1233,10 @@ mod tests {
         assert_eq!(run([None; 3]), vec![vec![], vec![0], vec![0, 1]]);
         // Dated with the source last (it would be a copy of both): the deep one is redundant.
         let day = |n: i64| Some(n * 86_400);
-        assert_eq!(run([day(1), day(2), day(3)]), vec![vec![], vec![0], vec![0]]);
+        assert_eq!(
+            run([day(1), day(2), day(3)]),
+            vec![vec![], vec![0], vec![0]]
+        );
     }
 
     #[test]

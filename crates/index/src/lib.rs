@@ -10,8 +10,8 @@
 //!
 //! | partition | key | value |
 //! |---|---|---|
-//! | `meta` | `schema`, `options`, `count` | schema version, the scan options the index was created with (JSON), documents committed |
-//! | `docs` | document number (`u32`, big-endian) | id, date, source, title (JSON) |
+//! | `meta` | `schema`, `options`, `scorer`, `scorer_history`, `corpus`, `count` | schema version, the scan options the index was created with (JSON), how it scores comparisons ([`ScorerRecord`]) and the scorers an explicit override replaced, the corpus reading options of its creation, documents committed |
+//! | `docs` | document number (`u32`, big-endian) | id, date, source, title, the encoding its file was read in when not UTF-8 (JSON) |
 //! | `texts` | document number | the text (UTF-8) |
 //! | `sketches` | document number | the candidate keys: exact hash, LSH bands, passage keys |
 //! | `pairs` | later document, position in its answer (`u32`, `u32`) | the verified pair: earlier document, signals, comparison (JSON) |
@@ -35,6 +35,26 @@
 //! no document or pair lies beyond it) and reports any disagreement as
 //! [`IndexError::Corrupt`] instead of dropping data silently.
 //!
+//! # How an index is built, recorded
+//!
+//! Pairs are verified once, when their later document is added, and kept: an index must
+//! therefore be extended with the scorer it was built with, or its pairs would mix verdicts.
+//! The scorer — lexical, or a semantic second pass with its model's identity (file name,
+//! size, xxh3-128 of its bytes) and band settings — is recorded at creation
+//! ([`ScorerRecord`]); opening with another one is an [`IndexError::ScorerMismatch`] naming
+//! each difference, unless the caller overrides it ([`OpenOptions::allow_scorer_change`]),
+//! which records the new scorer and keeps the old one, with the document count it covered,
+//! in `scorer_history`. [`Scorer::Auto`] opens an index with the scorer it was built with.
+//!
+//! # Journal size
+//!
+//! fjall writes every batch to a journal first and reclaims a journal only once every
+//! partition with data in it has flushed its memtable; the small `meta` partition, written by
+//! every batch, rarely fills one, so with fjall's default journal limit (512 MiB, reduction
+//! from half of it) a 20k-document index kept 94 MB of journals beside 45 MB of tables. The
+//! index caps the journals at [`MAX_JOURNAL_BYTES`]: past half of it, fjall flushes the
+//! partitions holding the oldest journal and deletes it.
+//!
 //! # Why fjall alone (and not fjall + redb)
 //!
 //! The metadata (options, schema version, document count) is a handful of keys. Keeping it in
@@ -46,16 +66,22 @@
 
 use fjall::{Config, Keyspace, PartitionCreateOptions, PartitionHandle, PersistMode};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use stemma_compare::{Comparison, LexicalScorer, Relation, SentenceScorer};
 use stemma_scan::candidates::{DocSketch, LshParams, Signal};
 use stemma_scan::family::Family;
 use stemma_scan::index::DocId;
+use stemma_scan::semantic::SemanticPass;
 use stemma_scan::{DocInfo, IncrementalScanner, InputDoc, Pair, ScanError, ScanOptions};
 
 /// Version of the on-disk layout this build reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// The most journal the keyspace keeps before flushing memtables to reclaim it (fjall's
+/// `Config::max_journaling_size`; its smallest accepted value is 24 MiB). 64 MiB: fjall starts
+/// reclaiming at half of it, so a large ingest keeps at most a few journals on disk.
+pub const MAX_JOURNAL_BYTES: u64 = 64 << 20;
 
 /// Error of the on-disk index.
 #[derive(Debug, thiserror::Error)]
@@ -102,6 +128,24 @@ pub enum IndexError {
         /// Each differing option, `name: stored … given …`.
         differences: String,
     },
+    /// The index was built with another scorer than the one given (and no override was
+    /// given, see [`OpenOptions::allow_scorer_change`]).
+    #[error(
+        "index {path} was built with another scorer: {differences} (open it with the scorer it was built with, or override explicitly)"
+    )]
+    ScorerMismatch {
+        /// The folder.
+        path: PathBuf,
+        /// Each difference, `name: stored … given …`.
+        differences: String,
+    },
+    /// The index was opened to be read only ([`Scorer::ReadOnly`]): nothing can be added
+    /// or checked.
+    #[error("index {path} was opened read-only (without its scorer)")]
+    ReadOnly {
+        /// The folder.
+        path: PathBuf,
+    },
     /// The partitions disagree (a write outside this crate, a damaged disk).
     #[error("index {path} is damaged: {reason}")]
     Corrupt {
@@ -122,8 +166,8 @@ pub enum IndexError {
 /// A document to add: what the scanner takes, and a title (kept for display and search).
 #[derive(Debug, Clone)]
 pub struct IndexDoc {
-    /// The document (its [`InputDoc::decoding`] is not kept: pairs of an index give spans in
-    /// the UTF-8 text).
+    /// The document. Of its [`InputDoc::decoding`] only the encoding's name is kept
+    /// ([`DiskIndex::encoding`]): pairs of an index give spans in the UTF-8 text.
     pub doc: InputDoc,
     /// Title, if known.
     pub title: Option<String>,
@@ -133,6 +177,212 @@ impl From<InputDoc> for IndexDoc {
     fn from(doc: InputDoc) -> Self {
         IndexDoc { doc, title: None }
     }
+}
+
+/// Which file a sentence-embedding model was loaded from: enough to tell two models apart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelIdentity {
+    /// The encoder's name (`SentenceEmbedder::name`).
+    pub name: String,
+    /// The file's name, without its folder (`None`: not loaded from a file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The file's size in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
+    /// xxh3-128 of the file's bytes, in hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub xxh3: Option<String>,
+}
+
+impl ModelIdentity {
+    /// An encoder known by its name only.
+    pub fn named(name: &str) -> Self {
+        ModelIdentity {
+            name: name.to_string(),
+            file: None,
+            bytes: None,
+            xxh3: None,
+        }
+    }
+
+    /// The identity of the model file at `path` (read once, hashed) for the encoder `name`.
+    pub fn of_file(name: &str, path: &Path) -> std::io::Result<Self> {
+        let bytes = std::fs::read(path)?;
+        Ok(ModelIdentity {
+            name: name.to_string(),
+            file: path.file_name().map(|f| f.to_string_lossy().into_owned()),
+            bytes: Some(bytes.len() as u64),
+            xxh3: Some(format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes))),
+        })
+    }
+}
+
+/// The semantic second pass of an index's verification, as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SemanticRecord {
+    /// The model.
+    pub model: ModelIdentity,
+    /// Lexical probabilities re-verified semantically ([`SemanticPass::band`]).
+    pub band: (f64, f64),
+    /// Candidate score from which lexically rejected pairs are re-verified
+    /// ([`SemanticPass::rescue_score`]).
+    pub rescue_score: Option<f32>,
+    /// Documents embedded at most per opening of the index ([`SemanticPass::max_documents`];
+    /// a cost bound, not compared when the index is opened again).
+    pub max_documents: usize,
+}
+
+/// How an index scores its comparisons (`meta/scorer`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScorerRecord {
+    /// `lexical` or `semantic` (a semantic second pass after the lexical verification).
+    pub kind: String,
+    /// Name of the verdict model of the lexical verification.
+    pub verdict: String,
+    /// The semantic second pass, when on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub semantic: Option<SemanticRecord>,
+}
+
+impl ScorerRecord {
+    /// The record of `opts` (its verdict model and semantic pass), the pass's model being
+    /// `model`.
+    pub fn of(opts: &ScanOptions, model: Option<&ModelIdentity>) -> Self {
+        let semantic = opts.semantic.as_ref().map(|p| SemanticRecord {
+            model: model
+                .cloned()
+                .unwrap_or_else(|| ModelIdentity::named(p.embedder.name())),
+            band: p.band,
+            rescue_score: p.rescue_score,
+            max_documents: p.max_documents,
+        });
+        ScorerRecord {
+            kind: if semantic.is_some() {
+                "semantic"
+            } else {
+                "lexical"
+            }
+            .to_string(),
+            verdict: opts.compare.verdict.name.clone(),
+            semantic,
+        }
+    }
+
+    /// One line for people: `lexical (verdict lexical)` or `semantic: NAME (FILE, N bytes,
+    /// xxh3 H), band LO–HI, rescue R, budget D documents (verdict lexical)`.
+    pub fn describe(&self) -> String {
+        match &self.semantic {
+            None => format!("{} (verdict {})", self.kind, self.verdict),
+            Some(s) => {
+                let m = &s.model;
+                let mut file = Vec::new();
+                if let Some(f) = &m.file {
+                    file.push(f.clone());
+                }
+                if let Some(b) = m.bytes {
+                    file.push(format!("{b} bytes"));
+                }
+                if let Some(h) = &m.xxh3 {
+                    file.push(format!("xxh3 {h}"));
+                }
+                let file = if file.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", file.join(", "))
+                };
+                let rescue = s.rescue_score.map_or("off".to_string(), |r| r.to_string());
+                format!(
+                    "{}: {}{file}, band {}–{}, rescue {rescue}, budget {} documents (verdict {})",
+                    self.kind, m.name, s.band.0, s.band.1, s.max_documents, self.verdict
+                )
+            }
+        }
+    }
+
+    /// What differs in `given` from `self` that changes verdicts (the budget and the model
+    /// file's name do not), `name: stored X, given Y`; empty when nothing does.
+    pub fn differences(&self, given: &ScorerRecord) -> String {
+        let mut out = Vec::new();
+        let mut diff = |name: &str, a: String, b: String| {
+            if a != b {
+                out.push(format!("{name}: stored {a}, given {b}"));
+            }
+        };
+        diff("scorer", self.kind.clone(), given.kind.clone());
+        diff("verdict", self.verdict.clone(), given.verdict.clone());
+        if let (Some(a), Some(b)) = (&self.semantic, &given.semantic) {
+            diff("model", a.model.name.clone(), b.model.name.clone());
+            let opt = |x: &Option<String>| x.clone().unwrap_or_else(|| "unknown".into());
+            let num = |x: Option<u64>| x.map_or("unknown".into(), |x| x.to_string());
+            // A model known by name only matches any file of that name's encoder.
+            if a.model.xxh3.is_some() && b.model.xxh3.is_some() {
+                diff("model bytes", num(a.model.bytes), num(b.model.bytes));
+                diff("model xxh3", opt(&a.model.xxh3), opt(&b.model.xxh3));
+            }
+            diff(
+                "semantic band",
+                format!("{}–{}", a.band.0, a.band.1),
+                format!("{}–{}", b.band.0, b.band.1),
+            );
+            let rescue = |x: Option<f32>| x.map_or("off".to_string(), |r| r.to_string());
+            diff(
+                "semantic rescue",
+                rescue(a.rescue_score),
+                rescue(b.rescue_score),
+            );
+        }
+        out.join("; ")
+    }
+}
+
+/// What an index records of how it was built (see [`DiskIndex::meta`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexMeta {
+    /// The scorer in force.
+    pub scorer: ScorerRecord,
+    /// Scorers replaced by an explicit override, oldest first, each with the number of
+    /// documents the index held when it was replaced.
+    pub scorer_history: Vec<(u64, ScorerRecord)>,
+    /// The corpus reading options the index was created with (field names, encoding), as
+    /// the creating front end gave them; empty when none were given.
+    pub corpus: BTreeMap<String, String>,
+}
+
+/// The scorer to open an index with ([`OpenOptions::scorer`]).
+#[derive(Debug, Clone, Default)]
+pub enum Scorer {
+    /// Lexical verification only.
+    #[default]
+    Lexical,
+    /// A semantic second pass with this model.
+    Semantic(Box<SemanticPass>, ModelIdentity),
+    /// The scorer the index was built with: a new index is semantic when a pass is given,
+    /// lexical otherwise; an existing one keeps its recorded scorer (a recorded semantic one
+    /// needs this pass, with the same model and band).
+    Auto(Option<(Box<SemanticPass>, ModelIdentity)>),
+    /// No scorer: read what is stored (counts, documents, pairs, families; `compare_pair`
+    /// compares lexically); [`DiskIndex::add`] and [`DiskIndex::check`] are refused.
+    ReadOnly,
+}
+
+/// How to open an index ([`DiskIndex::open_with`]).
+#[derive(Debug, Clone, Default)]
+pub struct OpenOptions {
+    /// The result-deciding scan options: a new index's, or checked against an existing
+    /// one's (an [`IndexError::OptionsMismatch`] when they differ). `None`: the stored ones
+    /// (an existing index) or the defaults (a new one). Their `semantic` is not read: the
+    /// scorer is [`OpenOptions::scorer`].
+    pub scan: Option<ScanOptions>,
+    /// Create the index when the folder holds none (else [`IndexError::NotAnIndex`]).
+    pub create: bool,
+    /// The scorer.
+    pub scorer: Scorer,
+    /// Open an index built with another scorer anyway: the new scorer is recorded, the old
+    /// one kept in [`IndexMeta::scorer_history`]. Pairs verified before keep their verdicts.
+    pub allow_scorer_change: bool,
+    /// Corpus reading options recorded at creation (ignored for an existing index).
+    pub corpus: BTreeMap<String, String>,
 }
 
 /// The scan options that decide results, as stored in the index (`meta/options`).
@@ -241,6 +491,9 @@ struct StoredDoc {
     date: Option<i64>,
     source: Option<String>,
     title: Option<String>,
+    /// The encoding the document's file was read in, when not plain UTF-8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    encoding: Option<String>,
 }
 
 /// A pair's record in `pairs` (its later document is in the key).
@@ -285,10 +538,16 @@ pub struct DiskIndex<S: SentenceScorer = LexicalScorer> {
     scanner: IncrementalScanner<S>,
     names: HashMap<String, DocId>,
     titles: Vec<Option<String>>,
+    /// The encoding each document's file was read in, when not plain UTF-8.
+    encodings: Vec<Option<String>>,
     /// Positions in `scanner.pairs()` of each document's pairs.
     by_doc: Vec<Vec<u32>>,
     text_bytes: usize,
     poisoned: bool,
+    /// Opened without a scorer ([`Scorer::ReadOnly`]).
+    read_only: bool,
+    /// How the index was built.
+    info: IndexMeta,
 }
 
 impl<S: SentenceScorer> std::fmt::Debug for DiskIndex<S> {
@@ -303,16 +562,27 @@ impl<S: SentenceScorer> std::fmt::Debug for DiskIndex<S> {
 const META_SCHEMA: &str = "schema";
 const META_OPTIONS: &str = "options";
 const META_COUNT: &str = "count";
+const META_SCORER: &str = "scorer";
+const META_SCORER_HISTORY: &str = "scorer_history";
+const META_CORPUS: &str = "corpus";
+
+fn to_json(v: &impl Serialize) -> Vec<u8> {
+    // Plain records with string keys: serialization cannot fail.
+    serde_json::to_vec(v).expect("index metadata serializes")
+}
 
 impl DiskIndex<LexicalScorer> {
     /// Creates an index in `dir` with `opts`, or opens the one there; an index created with
     /// other result-deciding options is an [`IndexError::OptionsMismatch`] (the memory
-    /// settings — text budget, caches — are taken from `opts` either way).
+    /// settings — text budget, caches — are taken from `opts` either way), one built with
+    /// another scorer (`opts.semantic`, its model known by name only) an
+    /// [`IndexError::ScorerMismatch`].
     pub fn open(dir: impl AsRef<Path>, opts: ScanOptions) -> Result<Self, IndexError> {
         DiskIndex::open_with_scorer(dir, Some(opts), LexicalScorer::default())
     }
 
-    /// Opens the index in `dir` with the options it was created with.
+    /// Opens the index in `dir` with the options it was created with, lexically (an index
+    /// built with a semantic scorer needs [`DiskIndex::open_with`] and its model).
     pub fn open_existing(dir: impl AsRef<Path>) -> Result<Self, IndexError> {
         DiskIndex::open_with_scorer(dir, None, LexicalScorer::default())
     }
@@ -371,23 +641,61 @@ fn decode_sketch(b: &[u8]) -> Option<DocSketch> {
 }
 
 impl<S: SentenceScorer + Sync> DiskIndex<S> {
-    /// [`DiskIndex::open`] (`opts` given: create or check) or [`DiskIndex::open_existing`]
-    /// (`None`) with comparisons scored by `scorer`.
+    /// [`DiskIndex::open`] (`opts` given: create or check; the scorer is `opts.semantic`'s)
+    /// or [`DiskIndex::open_existing`] (`None`) with comparisons scored by `scorer`.
     pub fn open_with_scorer(
         dir: impl AsRef<Path>,
         opts: Option<ScanOptions>,
         scorer: S,
     ) -> Result<Self, IndexError> {
+        let choice = match &opts {
+            None => Scorer::Auto(None),
+            Some(o) => match &o.semantic {
+                Some(p) => {
+                    Scorer::Semantic(Box::new(p.clone()), ModelIdentity::named(p.embedder.name()))
+                }
+                None => Scorer::Lexical,
+            },
+        };
+        let options = OpenOptions {
+            create: opts.is_some(),
+            scan: opts,
+            scorer: choice,
+            ..OpenOptions::default()
+        };
+        DiskIndex::open_with(dir, options, scorer)
+    }
+
+    /// Opens the index in `dir` (or creates it, with [`OpenOptions::create`]) as `options`
+    /// say, comparisons scored by `scorer` (then by the semantic pass of
+    /// [`OpenOptions::scorer`]). Refused: other result-deciding scan options than the
+    /// index's ([`IndexError::OptionsMismatch`]); another scorer than the recorded one,
+    /// without [`OpenOptions::allow_scorer_change`] ([`IndexError::ScorerMismatch`]).
+    pub fn open_with(
+        dir: impl AsRef<Path>,
+        options: OpenOptions,
+        scorer: S,
+    ) -> Result<Self, IndexError> {
+        let OpenOptions {
+            scan,
+            create,
+            scorer: choice,
+            allow_scorer_change,
+            corpus,
+        } = options;
         let path = dir.as_ref().to_path_buf();
         let has_files = std::fs::read_dir(&path).is_ok_and(|mut d| d.next().is_some());
-        if opts.is_none() && !has_files {
+        if !create && !has_files {
             return Err(IndexError::NotAnIndex { path });
         }
         let store = |source| IndexError::Store {
             path: path.clone(),
             source,
         };
-        let keyspace = Config::new(&path).open().map_err(store)?;
+        let keyspace = Config::new(&path)
+            .max_journaling_size(MAX_JOURNAL_BYTES)
+            .open()
+            .map_err(store)?;
         let part = |name: &str| {
             keyspace
                 .open_partition(name, PartitionCreateOptions::default())
@@ -404,16 +712,33 @@ impl<S: SentenceScorer + Sync> DiskIndex<S> {
             path: path.clone(),
             reason,
         };
+        let read_only = matches!(choice, Scorer::ReadOnly);
+        // The semantic pass the caller offers, and its model.
+        let offered: Option<(&SemanticPass, &ModelIdentity)> = match &choice {
+            Scorer::Semantic(p, id) => Some((&**p, id)),
+            Scorer::Auto(x) => x.as_ref().map(|(p, id)| (&**p, id)),
+            Scorer::Lexical | Scorer::ReadOnly => None,
+        };
+        let with_pass = |mut o: ScanOptions, pass: Option<&SemanticPass>| {
+            o.semantic = pass.cloned();
+            o
+        };
         let schema = meta.get(META_SCHEMA).map_err(store)?;
-        let base = opts.clone().unwrap_or_default();
-        let scan_opts = match schema {
+        let base = scan.clone().unwrap_or_default();
+        let (scan_opts, info) = match schema {
             None => {
-                let Some(opts) = opts else {
+                if !create || read_only {
                     return Err(IndexError::NotAnIndex { path });
-                };
+                }
                 if !docs.is_empty().map_err(store)? {
                     return Err(corrupt("documents but no schema".into()));
                 }
+                let opts = with_pass(base, offered.map(|x| x.0));
+                let info = IndexMeta {
+                    scorer: ScorerRecord::of(&opts, offered.map(|x| x.1)),
+                    scorer_history: Vec::new(),
+                    corpus,
+                };
                 let stored = StoredOptions::of(&opts);
                 let mut batch = keyspace.batch().durability(Some(PersistMode::SyncAll));
                 batch.insert(&meta, META_SCHEMA, SCHEMA_VERSION.to_le_bytes().to_vec());
@@ -422,9 +747,12 @@ impl<S: SentenceScorer + Sync> DiskIndex<S> {
                     META_OPTIONS,
                     serde_json::to_vec(&stored).expect("options serialize"),
                 );
+                batch.insert(&meta, META_SCORER, to_json(&info.scorer));
+                batch.insert(&meta, META_SCORER_HISTORY, to_json(&info.scorer_history));
+                batch.insert(&meta, META_CORPUS, to_json(&info.corpus));
                 batch.insert(&meta, META_COUNT, 0u64.to_le_bytes().to_vec());
                 batch.commit().map_err(store)?;
-                opts
+                (opts, info)
             }
             Some(v) => {
                 let found = v
@@ -441,7 +769,7 @@ impl<S: SentenceScorer + Sync> DiskIndex<S> {
                     .ok_or_else(|| corrupt("no options".into()))?;
                 let stored: StoredOptions = serde_json::from_slice(&raw)
                     .map_err(|e| corrupt(format!("unreadable options: {e}")))?;
-                if let Some(given) = &opts {
+                if let Some(given) = &scan {
                     let given = StoredOptions::of(given);
                     if given != stored {
                         return Err(IndexError::OptionsMismatch {
@@ -450,7 +778,53 @@ impl<S: SentenceScorer + Sync> DiskIndex<S> {
                         });
                     }
                 }
-                stored.apply(base).map_err(corrupt)?
+                let read = |k: &str| -> Result<Option<fjall::Slice>, IndexError> {
+                    meta.get(k).map_err(store)
+                };
+                // An index written before scorers were recorded was built lexically.
+                let recorded: ScorerRecord = match read(META_SCORER)? {
+                    Some(raw) => serde_json::from_slice(&raw)
+                        .map_err(|e| corrupt(format!("unreadable scorer: {e}")))?,
+                    None => ScorerRecord::of(&ScanOptions::default(), None),
+                };
+                let mut info = IndexMeta {
+                    scorer: recorded,
+                    scorer_history: match read(META_SCORER_HISTORY)? {
+                        Some(raw) => serde_json::from_slice(&raw)
+                            .map_err(|e| corrupt(format!("unreadable scorer history: {e}")))?,
+                        None => Vec::new(),
+                    },
+                    corpus: match read(META_CORPUS)? {
+                        Some(raw) => serde_json::from_slice(&raw)
+                            .map_err(|e| corrupt(format!("unreadable corpus options: {e}")))?,
+                        None => BTreeMap::new(),
+                    },
+                };
+                let pass = match &choice {
+                    Scorer::Auto(_) if info.scorer.semantic.is_none() => None,
+                    _ => offered.map(|x| x.0),
+                };
+                let opts = with_pass(stored.apply(base).map_err(corrupt)?, pass);
+                if !read_only {
+                    let model = pass.and(offered.map(|x| x.1));
+                    let given = ScorerRecord::of(&opts, model);
+                    let differences = info.scorer.differences(&given);
+                    if !differences.is_empty() {
+                        if !allow_scorer_change {
+                            return Err(IndexError::ScorerMismatch { path, differences });
+                        }
+                        let count = read(META_COUNT)?
+                            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_le_bytes))
+                            .ok_or_else(|| corrupt("no document count".into()))?;
+                        let old = std::mem::replace(&mut info.scorer, given);
+                        info.scorer_history.push((count, old));
+                        let mut batch = keyspace.batch().durability(Some(PersistMode::SyncAll));
+                        batch.insert(&meta, META_SCORER, to_json(&info.scorer));
+                        batch.insert(&meta, META_SCORER_HISTORY, to_json(&info.scorer_history));
+                        batch.commit().map_err(store)?;
+                    }
+                }
+                (opts, info)
             }
         };
         let mut index = DiskIndex {
@@ -464,9 +838,12 @@ impl<S: SentenceScorer + Sync> DiskIndex<S> {
             pairs,
             names: HashMap::new(),
             titles: Vec::new(),
+            encodings: Vec::new(),
             by_doc: Vec::new(),
             text_bytes: 0,
             poisoned: false,
+            read_only,
+            info,
         };
         index.replay()?;
         Ok(index)
@@ -551,6 +928,7 @@ impl<S: SentenceScorer + Sync> DiskIndex<S> {
                 pairs.next().expect("peeked").map_err(store)?;
             }
             let base = self.scanner.pairs().len();
+            self.encodings.push(meta.encoding);
             self.remember(want, (&meta.id, meta.title, text.len()), &mine, base);
             self.scanner.restore(
                 InputDoc {
@@ -637,17 +1015,19 @@ impl<S: SentenceScorer + Sync> DiskIndex<S> {
         let mut batch = self.keyspace.batch().durability(Some(PersistMode::SyncAll));
         let mut answers = Vec::with_capacity(docs.len());
         for IndexDoc { mut doc, title } in docs {
-            doc.decoding = None;
+            let encoding = doc.decoding.take().map(|d| d.describe());
             let record = StoredDoc {
                 id: doc.id.clone(),
                 date: doc.date,
                 source: doc.source.clone(),
                 title: title.clone(),
+                encoding: encoding.clone(),
             };
             let text = doc.text.clone();
             let id = self.scanner.docs().len() as DocId;
             let (pairs, sketch) = self.scanner.add_sketched(doc)?;
             let base = self.scanner.pairs().len() - pairs.len();
+            self.encodings.push(encoding);
             self.remember(id, (&record.id, title, text.len()), &pairs, base);
             for (i, p) in pairs.iter().enumerate() {
                 let stored = StoredPair {
@@ -681,6 +1061,11 @@ impl<S: SentenceScorer + Sync> DiskIndex<S> {
     }
 
     fn check_usable(&self) -> Result<(), IndexError> {
+        if self.read_only {
+            return Err(IndexError::ReadOnly {
+                path: self.path.clone(),
+            });
+        }
         if self.poisoned {
             return Err(IndexError::Poisoned {
                 path: self.path.clone(),
@@ -711,6 +1096,17 @@ impl<S: SentenceScorer + Sync> DiskIndex<S> {
     /// The title of a document, if it was given one.
     pub fn title(&self, doc: DocId) -> Option<&str> {
         self.titles.get(doc as usize).and_then(|t| t.as_deref())
+    }
+
+    /// The encoding the document's file was read in (`windows-1252`, `UTF-16LE (BOM)`, …),
+    /// `None` for plain UTF-8 (and documents given as text).
+    pub fn encoding(&self, doc: DocId) -> Option<&str> {
+        self.encodings.get(doc as usize).and_then(|e| e.as_deref())
+    }
+
+    /// How the index was built: its scorer (and those it replaced) and corpus options.
+    pub fn meta(&self) -> &IndexMeta {
+        &self.info
     }
 
     /// The text of a document.

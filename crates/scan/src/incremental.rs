@@ -158,6 +158,17 @@ impl<S: SentenceScorer + Sync> IncrementalScanner<S> {
             len: doc.text.len(),
             decoding: doc.decoding.map(Arc::new),
         });
+        if let Some(sem) = &self.semantic {
+            // A pair the second pass decided is compared semantically again when shown.
+            for p in pairs.iter().filter(|p| {
+                p.comparison
+                    .verdict
+                    .as_ref()
+                    .is_some_and(|v| v.model == stemma_compare::VerdictModel::semantic().name)
+            }) {
+                sem.mark_decided(p.a, p.b);
+            }
+        }
         self.pairs.extend(pairs);
         Ok(id)
     }
@@ -165,7 +176,9 @@ impl<S: SentenceScorer + Sync> IncrementalScanner<S> {
     /// The relations `doc` would get if it were [added](IncrementalScanner::add) now — the same
     /// pairs, numbered as the next document — without adding it: nothing the scanner holds
     /// changes (a query-only pass over the candidate indexes and pools, then the same
-    /// verification, reading the other texts back without touching the prepared-text cache).
+    /// verification — the semantic second pass included, within what is left of its budget,
+    /// recording nothing — reading the other texts back without touching the prepared-text
+    /// cache).
     pub fn check(&self, doc: InputDoc) -> Result<Vec<Pair>, ScanError> {
         let id = next_id(&self.docs)?;
         let prepared = stemma_text::prepare(&doc.text);
@@ -197,17 +210,23 @@ impl<S: SentenceScorer + Sync> IncrementalScanner<S> {
             let p = &read[i].1;
             Document::new(&p.text, &p.prepared).with_date(self.docs[d as usize].date)
         };
-        let (comparer, relations) = (&self.comparer, &self.opts.relations);
-        Ok(todo
+        let comparer = &self.comparer;
+        let mut compared: Vec<Comparison> = todo
             .par_iter()
-            .filter_map(|c| {
-                let comparison = comparer.compare(&get(c.a), &get(c.b));
-                relations.contains(&comparison.relation).then_some(Pair {
-                    a: c.a,
-                    b: c.b,
-                    signals: c.signals,
-                    comparison,
-                })
+            .map(|c| comparer.compare(&get(c.a), &get(c.b)))
+            .collect();
+        if let Some(sem) = &self.semantic {
+            sem.check_pass(&todo, &mut compared, &get);
+        }
+        Ok(todo
+            .iter()
+            .zip(compared)
+            .filter(|(_, comparison)| self.opts.relations.contains(&comparison.relation))
+            .map(|(c, comparison)| Pair {
+                a: c.a,
+                b: c.b,
+                signals: c.signals,
+                comparison,
             })
             .collect())
     }

@@ -479,6 +479,147 @@ impl SemanticState {
     }
 }
 
+/// Sentence vectors for one check: those the scanner's cache holds, else embedded here and
+/// kept only for the check (a checked document is not stored, so its sentences must not
+/// grow the scanner's cache).
+struct CheckCache {
+    shared: Arc<SentenceCache>,
+    local: RwLock<HashMap<u64, Arc<[f32]>>>,
+}
+
+impl CheckCache {
+    /// Embeds the sentences neither cache holds (each distinct text once, in one call).
+    fn fill(&self, sentences: &[&str]) {
+        let mut missing: Vec<&str> = {
+            let (shared, local) = (
+                self.shared.map.read().expect("sentence cache lock"),
+                self.local.read().expect("check cache lock"),
+            );
+            sentences
+                .iter()
+                .copied()
+                .filter(|s| !shared.contains_key(&key(s)) && !local.contains_key(&key(s)))
+                .collect()
+        };
+        missing.sort_unstable();
+        missing.dedup();
+        if missing.is_empty() {
+            return;
+        }
+        let vectors = self.shared.inner.embed(&missing);
+        let mut local = self.local.write().expect("check cache lock");
+        for (s, v) in missing.iter().zip(vectors) {
+            local.insert(key(s), v.into());
+        }
+    }
+}
+
+impl SentenceEmbedder for CheckCache {
+    fn embed(&self, sentences: &[&str]) -> Vec<Vec<f32>> {
+        self.fill(sentences);
+        let (shared, local) = (
+            self.shared.map.read().expect("sentence cache lock"),
+            self.local.read().expect("check cache lock"),
+        );
+        sentences
+            .iter()
+            .map(|s| {
+                let k = key(s);
+                shared
+                    .get(&k)
+                    .or_else(|| local.get(&k))
+                    .expect("sentence embedded by fill")
+                    .to_vec()
+            })
+            .collect()
+    }
+    fn name(&self) -> &str {
+        &self.shared.name
+    }
+}
+
+impl SemanticState {
+    /// The second pass for a document that is checked, not added
+    /// ([`crate::IncrementalScanner::check`]): the pairs [`SemanticState::second_pass`] would
+    /// compare again — the same band, within what is left of the budget — are compared again
+    /// the same way, but nothing is recorded: the budget, the counts and the decided pairs are
+    /// unchanged, and sentences the scanner's cache does not hold are embedded for this
+    /// check only.
+    pub(crate) fn check_pass<'d>(
+        &self,
+        chunk: &[Candidate],
+        compared: &mut [Comparison],
+        get: &(dyn Fn(DocId) -> Document<'d> + Sync),
+    ) {
+        let wanted: Vec<usize> = (0..chunk.len())
+            .filter(|&i| self.pass.wants(&chunk[i], &compared[i]))
+            .collect();
+        if wanted.is_empty() {
+            return;
+        }
+        // The same choice as `second_pass` (most-unsure first, see `plan`), recording nothing.
+        let (chosen, new_docs) = {
+            let inner = self.inner.lock().expect("semantic state lock");
+            let out_of_time = self.pass.max_time.is_some_and(|t| inner.stats.time >= t);
+            let planned: Vec<Planned> = wanted
+                .iter()
+                .map(|&i| Planned {
+                    a: chunk[i].a,
+                    b: chunk[i].b,
+                    doubt: self.pass.doubt(&compared[i]),
+                })
+                .collect();
+            let budget = if out_of_time {
+                Some(0)
+            } else {
+                (self.pass.max_documents > 0).then_some(self.pass.max_documents)
+            };
+            let p = plan(&planned, &inner.embedded, budget);
+            let chosen: Vec<usize> = p.chosen.iter().map(|&k| wanted[k]).collect();
+            (chosen, p.new_docs)
+        };
+        let cache = Arc::new(CheckCache {
+            shared: self.cache.clone(),
+            local: RwLock::new(HashMap::new()),
+        });
+        let docs: Vec<Document<'d>> = new_docs.iter().map(|&d| get(d)).collect();
+        let sentences: Vec<&str> = docs
+            .iter()
+            .flat_map(|d| {
+                let input = AlignInput::new(d.text, d.prepared);
+                (0..input.sentence_count()).map(move |i| input.sentence_text(i))
+            })
+            .collect();
+        cache.fill(&sentences);
+        let mut scorer = HybridScorer::new(
+            LexicalScorer::default(),
+            Some(cache as Arc<dyn SentenceEmbedder>),
+        );
+        scorer.calibration = self.pass.calibration;
+        let comparer = Comparer::with_scorer(self.comparer.options().clone(), scorer);
+        let again: Vec<(usize, Comparison)> = chosen
+            .par_iter()
+            .map(|&i| {
+                let c = &chunk[i];
+                (i, comparer.compare(&get(c.a), &get(c.b)))
+            })
+            .collect();
+        for (i, semantic) in again {
+            compared[i] = semantic;
+        }
+    }
+
+    /// Records that the pair `(a, b)` was decided by the second pass (a pair restored from
+    /// storage whose comparison says so), so that comparing it again uses the semantic layer.
+    pub(crate) fn mark_decided(&self, a: DocId, b: DocId) {
+        self.inner
+            .lock()
+            .expect("semantic state lock")
+            .decided
+            .insert((a, b));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -305,6 +305,7 @@ impl<S: SentenceScorer + Sync> IncrementalScanner<S> {
             self.semantic.as_ref(),
             &self.store,
             &self.docs,
+            None,
             a,
             b,
         )

@@ -49,7 +49,7 @@ use index::DocId;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
-use stemma_compare::{CompareOptions, Comparer, Comparison, Document, Relation};
+use stemma_compare::{CompareOptions, Comparer, Comparison, Document, HeadlineWords, Relation};
 use store::{StoreError, TextStore};
 
 /// Settings of a scan.
@@ -202,6 +202,9 @@ pub struct Scanner<S: SentenceScorer = LexicalScorer> {
     released: Option<Released>,
     /// The last batch, sketched, not yet in the index (see [`Scanner::add_batch`]).
     pending: Vec<(InputDoc, DocSketch)>,
+    /// Headline word counts of the documents read (the template rule's frame words, see
+    /// [`HeadlineWords`]).
+    headlines: HeadlineWords,
 }
 
 impl<S: SentenceScorer> std::fmt::Debug for Scanner<S> {
@@ -276,6 +279,7 @@ impl<S: SentenceScorer + Sync> Scanner<S> {
             prepared_count: 0,
             released: None,
             pending: Vec::new(),
+            headlines: HeadlineWords::new(),
             opts,
         }
     }
@@ -306,13 +310,21 @@ impl<S: SentenceScorer + Sync> Scanner<S> {
             || {
                 batch
                     .par_iter()
-                    .map(|d| sketcher.sketch(&d.text, &stemma_text::prepare(&d.text)))
+                    .map(|d| {
+                        let p = stemma_text::prepare(&d.text);
+                        (sketcher.sketch(&d.text, &p), HeadlineWords::words(&p))
+                    })
                     .collect::<Vec<_>>()
             },
             || insert_sketched(finder, store, docs, pending),
         );
         inserted?;
-        self.pending = batch.into_iter().zip(sketches).collect();
+        let mut sketched = Vec::with_capacity(sketches.len());
+        for (sk, words) in sketches {
+            self.headlines.add(words);
+            sketched.push(sk);
+        }
+        self.pending = batch.into_iter().zip(sketched).collect();
         Ok(self.finder.selected())
     }
 
@@ -400,6 +412,7 @@ impl<S: SentenceScorer + Sync> Scanner<S> {
             self.semantic.as_ref(),
             &self.store,
             &self.docs,
+            Some(&self.headlines),
             a,
             b,
         )
@@ -488,7 +501,9 @@ impl<S: SentenceScorer + Sync> Scanner<S> {
                     .binary_search_by_key(&d, |x| x.0)
                     .expect("document of the chunk");
                 let p = &docs[i].1;
-                Document::new(&p.text, &p.prepared).with_date(this.docs[d as usize].date)
+                Document::new(&p.text, &p.prepared)
+                    .with_date(this.docs[d as usize].date)
+                    .with_headlines(Some(&this.headlines))
             };
             let kept = verify_chunk(
                 &this.comparer,
@@ -568,6 +583,7 @@ fn compare_stored<S: SentenceScorer>(
     semantic: Option<&semantic::SemanticState>,
     store: &TextStore,
     docs: &[DocInfo],
+    headlines: Option<&HeadlineWords>,
     a: DocId,
     b: DocId,
 ) -> Result<(String, String, Comparison), ScanError> {
@@ -575,8 +591,12 @@ fn compare_stored<S: SentenceScorer>(
     let (pa, pb) = (stemma_text::prepare(&ta), stemma_text::prepare(&tb));
     let date = |d: DocId| docs.get(d as usize).and_then(|x| x.date);
     let (da, db) = (
-        Document::new(&ta, &pa).with_date(date(a)),
-        Document::new(&tb, &pb).with_date(date(b)),
+        Document::new(&ta, &pa)
+            .with_date(date(a))
+            .with_headlines(headlines),
+        Document::new(&tb, &pb)
+            .with_date(date(b))
+            .with_headlines(headlines),
     );
     let cmp = match semantic {
         Some(sem) if sem.decided(a, b) => sem.compare(&da, &db),

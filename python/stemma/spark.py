@@ -1,11 +1,13 @@
-"""stemma on Spark: dedup (and scan) of corpora larger than one machine, on the same Rust core.
+"""stemma on Spark: dedup and scan of corpora larger than one machine, on the same Rust core.
 
 The Spark side only moves data: documents are numbered in input order, sketched by the Rust
 core inside ``mapPartitions`` (exact hash, LSH band keys, signature), candidate pairs come
-from shuffles (every document of a group is paired with the group's first document, as the
-single-machine engine does), and clusters are connected components computed in Spark by
-iterative min-label propagation. Results are the ones ``stemma dedup`` gives on the same input
-in the same order (docs/benchmarks.md, "Python and Spark").
+from shuffles (dedup: every document of a group is paired with the group's first document, as
+the single-machine engine does; scan: key groups yield pairs, pairs become candidates, pools
+choose, by the core's rules, one call per chunk of a partition), and clusters are connected
+components computed in Spark by iterative min-label propagation. Results are the ones
+``stemma dedup`` / ``stemma scan --semantic off`` give on the same input in the same order —
+the same files, byte for byte (docs/benchmarks.md, "Python and Spark").
 
 Executors need the ``stemma`` wheel installed (see docs/python.md).
 """

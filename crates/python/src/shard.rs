@@ -19,10 +19,10 @@ use stemma_scan::index::DocId;
 use stemma_scan::shard::{self as core, KeyKind, Shared};
 
 use crate::{guarded, scan, semantic};
-use stemma_compare::{Comparer, Document};
-use stemma_scan::output::{FamilyLine, PairLine, signal_names};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use stemma_compare::{Comparer, Document};
+use stemma_scan::output::{FamilyLine, PairLine, signal_names};
 
 /// Scan sketches (exact hash, LSH band keys, passage keys) with the default scan options.
 #[pyclass(frozen, module = "stemma._stemma")]
@@ -208,21 +208,23 @@ fn select_batch(
         .map(|(chooser, chooser_keys, offers)| {
             let offers = offers
                 .into_iter()
-                .map(|(a, b, signals, shared_keys, shared_bands, score, keys, date, cl)| {
-                    Ok(Offer {
-                        candidate: Candidate {
-                            a: doc_id(a)?,
-                            b: doc_id(b)?,
-                            signals,
-                            shared_keys,
-                            shared_bands,
-                            score,
-                        },
-                        shared: keys.into_iter().map(|k| k as u64).collect(),
-                        other_date: date,
-                        other_cluster: doc_id(cl)?,
-                    })
-                })
+                .map(
+                    |(a, b, signals, shared_keys, shared_bands, score, keys, date, cl)| {
+                        Ok(Offer {
+                            candidate: Candidate {
+                                a: doc_id(a)?,
+                                b: doc_id(b)?,
+                                signals,
+                                shared_keys,
+                                shared_bands,
+                                score,
+                            },
+                            shared: keys.into_iter().map(|k| k as u64).collect(),
+                            other_date: date,
+                            other_cluster: doc_id(cl)?,
+                        })
+                    },
+                )
                 .collect::<PyResult<Vec<_>>>()?;
             Ok((doc_id(chooser)?, chooser_keys, offers))
         })

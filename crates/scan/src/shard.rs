@@ -229,12 +229,42 @@ mod tests {
             ],
         );
         let want = vec![
-            GroupPair { a: 1, b: 3, bands: 2, keys: vec![60, 70] },
-            GroupPair { a: 1, b: 5, bands: 1, keys: vec![60] },
-            GroupPair { a: 1, b: 8, bands: 1, keys: vec![] },
-            GroupPair { a: 3, b: 5, bands: 1, keys: vec![50, 60] },
-            GroupPair { a: 3, b: 8, bands: 1, keys: vec![50] },
-            GroupPair { a: 5, b: 8, bands: 0, keys: vec![50] },
+            GroupPair {
+                a: 1,
+                b: 3,
+                bands: 2,
+                keys: vec![60, 70],
+            },
+            GroupPair {
+                a: 1,
+                b: 5,
+                bands: 1,
+                keys: vec![60],
+            },
+            GroupPair {
+                a: 1,
+                b: 8,
+                bands: 1,
+                keys: vec![],
+            },
+            GroupPair {
+                a: 3,
+                b: 5,
+                bands: 1,
+                keys: vec![50, 60],
+            },
+            GroupPair {
+                a: 3,
+                b: 8,
+                bands: 1,
+                keys: vec![50],
+            },
+            GroupPair {
+                a: 5,
+                b: 8,
+                bands: 0,
+                keys: vec![50],
+            },
         ];
         assert_eq!(got, want);
     }

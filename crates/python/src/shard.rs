@@ -100,10 +100,16 @@ fn doc_id(n: i64) -> PyResult<DocId> {
 /// A key group as Spark hands it over: `(is_lsh, key, documents ascending)`.
 type GroupRow = (bool, i64, Vec<i64>);
 
+/// A pair of key groups: `(a, b, bands, passage_keys)`.
+type PairRow = (i64, i64, u32, Vec<i64>);
+
+/// The families of one component: `(root, size)` of each, and their lines.
+type ComponentFamilies = (Vec<(u32, usize)>, Vec<String>);
+
 /// The pairs a batch of key groups yields, merged by pair (`stemma_scan::shard::group_pairs`
 /// with the scan's default caps): `(a, b, bands, passage_keys)` sorted by `(a, b)`.
 #[pyfunction]
-fn group_pairs(py: Python<'_>, groups: Vec<GroupRow>) -> PyResult<Vec<(i64, i64, u32, Vec<i64>)>> {
+fn group_pairs(py: Python<'_>, groups: Vec<GroupRow>) -> PyResult<Vec<PairRow>> {
     let groups = groups
         .into_iter()
         .map(|(lsh, key, docs)| {
@@ -369,10 +375,7 @@ type ComponentRow = (Vec<String>, Vec<Option<i64>>, Vec<EdgeRow>, Vec<usize>);
 /// lines empty; else the families.jsonl lines (`FamilyLine`, the CLI's bytes) with the
 /// families numbered `numbers` and their links naming the other family's number.
 #[pyfunction]
-fn family_lines(
-    py: Python<'_>,
-    components: Vec<ComponentRow>,
-) -> PyResult<Vec<(Vec<(u32, usize)>, Vec<String>)>> {
+fn family_lines(py: Python<'_>, components: Vec<ComponentRow>) -> PyResult<Vec<ComponentFamilies>> {
     let components = components
         .into_iter()
         .map(|(ids, dates, pairs, numbers)| {

@@ -283,7 +283,7 @@ impl<S: SentenceScorer> Comparer<S> {
         let fig = figures(a, b, &res, strong, None);
         let relation = v.relation;
         let derivation = relation.is_derivation();
-        let direction = direction::decide(a, b, &res, &fig, derivation);
+        let direction = direction::decide(a, b, &res, &fig, relation);
         let score = match relation {
             Relation::Duplicate => 1.0,
             Relation::NearDuplicate => 0.5 * (fig.vcov[0] + fig.vcov[1]),

@@ -44,8 +44,19 @@ fn scan(corpus: &Path, out: &Path, extra: &[&str]) -> String {
 }
 
 /// Five exact copies (case and spacing differ), then three near copies each with one
-/// number changed.
+/// number changed; dated a day apart in reading order (`dated`) or undated.
 fn write_corpus(dir: &Path) -> std::path::PathBuf {
+    write_corpus_dated(dir, true)
+}
+
+fn write_corpus_dated(dir: &Path, dated: bool) -> std::path::PathBuf {
+    let date = |i: usize| {
+        if dated {
+            json!(format!("2024-03-{:02}", i + 1))
+        } else {
+            Value::Null
+        }
+    };
     let mut lines = Vec::new();
     for i in 0..5 {
         let text = if i % 2 == 0 {
@@ -53,13 +64,18 @@ fn write_corpus(dir: &Path) -> std::path::PathBuf {
         } else {
             STORY.replace("The order", "THE ORDER").replace(". ", ".  ")
         };
-        lines.push(json!({"id": format!("copy{i}"), "text": text}).to_string());
+        lines.push(json!({"id": format!("copy{i}"), "text": text, "date": date(i)}).to_string());
     }
     for (i, n) in ["97", "98", "99"].iter().enumerate() {
         let text = STORY.replace("96 million", &format!("{n} million"));
-        lines.push(json!({"id": format!("near{i}"), "text": text}).to_string());
+        lines
+            .push(json!({"id": format!("near{i}"), "text": text, "date": date(5 + i)}).to_string());
     }
-    let path = dir.join("corpus.jsonl");
+    let path = dir.join(if dated {
+        "corpus.jsonl"
+    } else {
+        "undated.jsonl"
+    });
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
     path
 }
@@ -139,4 +155,20 @@ fn max_candidates_bounds_each_document() {
     // everything the others share with the last near copy.
     let default = count(&[]);
     assert_eq!(default["near2"], 1, "{default:?}");
+}
+
+#[test]
+fn undated_candidates_are_never_redundant() {
+    // Without dates a candidate may be the chooser's own copy, so the redundancy rule leaves
+    // undated candidates alone (`CandidateOptions::redundancy`): the last near copy keeps
+    // what the per-cluster cap allows (3), where the dated corpus above keeps 1.
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = write_corpus_dated(dir.path(), false);
+    let out = dir.path().join("out");
+    scan(&corpus, &out, &["--write-candidates"]);
+    let near2 = jsonl(&out.join("candidates.jsonl"))
+        .iter()
+        .filter(|c| c["b_id"] == "near2" && c["signals"] != json!(["exact"]))
+        .count();
+    assert_eq!(near2, 3);
 }

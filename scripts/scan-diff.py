@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Compares two scan outputs (e.g. `stemma scan` and `python -m stemma.spark scan`): the set
-difference of their pairs, and why each pair differs.
+difference of their pairs, and why each pair differs; then their families (member sets, roots
+and tree edges).
 
     python3 scripts/scan-diff.py CLI_DIR SPARK_DIR [--show N]
 
@@ -107,7 +108,33 @@ def main():
         print("\n".join(lines[: a.show]))
     for k in rel_diff[: a.show]:
         print(f"relation differs {k}: {nl[k]['relation']} vs {nr[k]['relation']}")
-    return 0 if not (only_l or only_r or rel_diff) else 1
+    fam_diff = families_diff(a.left, a.right, a.show)
+    return 0 if not (only_l or only_r or rel_diff or fam_diff) else 1
+
+
+def families_diff(left, right, show):
+    """Compares families.jsonl of both folders (when both have one): families as member
+    sets, then the tree edges (source -> copy) of the families both have. Returns the number
+    of differences."""
+    paths = [os.path.join(d, "families.jsonl") for d in (left, right)]
+    if not all(os.path.exists(p) for p in paths):
+        return 0
+    fl, fr = (read(p) for p in paths)
+    key = lambda f: frozenset(f["members"])  # noqa: E731
+    ml, mr = {key(f): f for f in fl}, {key(f): f for f in fr}
+    only_l, only_r = set(ml) - set(mr), set(mr) - set(ml)
+    edges = lambda f: {(e["source"], e["copy"], e["relation"]) for e in f["edges"]}  # noqa: E731
+    tree_diff = [k for k in set(ml) & set(mr) if edges(ml[k]) != edges(mr[k])]
+    root_diff = [k for k in set(ml) & set(mr) if ml[k]["root"] != mr[k]["root"]]
+    print(f"\nfamilies: {left}: {len(fl)}; {right}: {len(fr)}; same members "
+          f"{len(set(ml) & set(mr))}; only in {left}: {len(only_l)}; only in {right}: "
+          f"{len(only_r)}; same members, other root: {len(root_diff)}; other tree edges: "
+          f"{len(tree_diff)}")
+    for name, only, m in ((left, only_l, ml), (right, only_r, mr)):
+        for k in sorted(only, key=lambda k: -len(k))[:show]:
+            f = m[k]
+            print(f"  only in {name}: family {f['id']} root {f['root']}, {len(k)} members")
+    return len(only_l) + len(only_r) + len(tree_diff) + len(root_diff)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
 Usage:
   scan-fixtures-eval.py PAIRS.jsonl [--manifest fixtures/eval/pairs.jsonl] [--json]
   scan-fixtures-eval.py --trace TRACE.jsonl [--manifest ...]   # band grid (see below)
+  scan-fixtures-eval.py --candidates CANDIDATES.jsonl          # labelled pairs proposed
 
 Derived = near-duplicate, rewrite, partial (and duplicate); independent = same-story, unrelated.
 A labelled pair counts as predicted derived when the scan reports it (either order) with a
@@ -11,6 +12,10 @@ derived relation. Precision, recall and F1 of "derived" are given over the label
 and the `test` half, which no model was fitted on). Reported pairs nobody labelled are counted
 as `wrong` when they join two stories (different set ids) or involve an independent `_same`
 write-up, `siblings` when both derive from the same original (two copies of one source).
+
+With --candidates (the `candidates.jsonl` of a scan run with `--write-candidates`), the script
+counts the labelled derived pairs (all, test half, and per variant kind: deep, heavy, excerpt, …)
+that candidate generation proposed at all, with the signals that proposed them.
 
 With --trace (the `--semantic-trace` of a scan run with `--semantic-band 0,1
 --semantic-rescue 0 --semantic-budget 0`, which compares every candidate pair both ways), the
@@ -87,6 +92,7 @@ def main():
     ap.add_argument("--manifest", default="fixtures/eval/pairs.jsonl")
     ap.add_argument("--trace")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--candidates")
     args = ap.parse_args()
     labels = load_manifest(args.manifest)
     if args.pairs:
@@ -101,6 +107,33 @@ def main():
         f = score(predicted, labels)
         f["verdict_models"] = models
         print(json.dumps(f) if args.json else line(args.pairs, f) + f"  models {models}")
+    if args.candidates:
+        proposed = {}
+        for l in open(args.candidates, encoding="utf-8"):
+            d = json.loads(l)
+            proposed[frozenset((doc(d["a_id"]), doc(d["b_id"])))] = "+".join(d["signals"])
+        kinds, signals = {}, {}
+        hit = {"all": [0, 0], "test": [0, 0]}
+        for pair, (derived, split) in labels.items():
+            if not derived:
+                continue
+            kind = next(x.split("_", 1)[1] for x in sorted(pair) if not x.endswith("_orig"))
+            got = pair in proposed
+            for s in ("all", split):
+                if s in hit:
+                    hit[s][0] += got
+                    hit[s][1] += 1
+            k = kinds.setdefault(kind, [0, 0])
+            k[0] += got
+            k[1] += 1
+            if got:
+                signals[proposed[pair]] = signals.get(proposed[pair], 0) + 1
+        print(
+            f"{len(proposed)} candidate pairs; labelled derived pairs proposed: "
+            f"all {hit['all'][0]}/{hit['all'][1]}, test {hit['test'][0]}/{hit['test'][1]}"
+        )
+        print("  by kind: " + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in sorted(kinds.items())))
+        print("  by signals: " + ", ".join(f"{k} {v}" for k, v in sorted(signals.items())))
     if args.trace:
         rows = [json.loads(l) for l in open(args.trace, encoding="utf-8") if l.strip()]
         print(f"{len(rows)} candidate pairs in the trace")

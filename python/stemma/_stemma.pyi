@@ -63,6 +63,7 @@ def scan(
     text_field: str = "text",
     date_field: str = "date",
     source_field: str = "source",
+    title_field: str = "title",
 ) -> dict[str, list[dict[str, Any]]]: ...
 
 class Scanner:
@@ -97,7 +98,12 @@ class Scanner:
         detail: Literal["full", "compact"] | None = None,
     ) -> None: ...
     def add(
-        self, id: str | int, text: str, date: str | int | None = None, source: str | None = None
+        self,
+        id: str | int,
+        text: str,
+        date: str | int | None = None,
+        source: str | None = None,
+        title: str | None = None,
     ) -> list[dict[str, Any]]: ...
     def pairs(self) -> list[dict[str, Any]]: ...
     def families(self) -> list[dict[str, Any]]: ...
@@ -158,26 +164,24 @@ class ScanSketcher:
     def bands(self) -> int: ...
     def sketch(self, texts: list[str]) -> list[tuple[int | None, list[int], list[int]]]: ...
 
-def bucket_pairs(len: int, cap: int, saturation: str) -> list[tuple[int, int]]: ...
-def propose(
-    a: int,
-    b: int,
+def group_pairs(groups: list[tuple[bool, int, list[int]]]) -> list[tuple[int, int, int, list[int]]]: ...
+def propose_batch(
+    rows: list[tuple[int, int, int, list[int], int, int, int, int | None, int | None]],
+) -> list[tuple[int, int, int, int, int, float, bool, int, list[int]]]: ...
+def select_batch(
     bands: int,
-    keys: list[int],
-    keys_a: int,
-    keys_b: int,
-    bands_b: int,
-    date_a: int | None,
-    date_b: int | None,
-) -> tuple[int, int, int, float, bool, int] | None: ...
-def select(
-    chooser: int,
-    chooser_keys: int,
-    bands: int,
-    offers: list[tuple[int, int, int, int, int, float, list[int], int | None, int]],
+    pools: list[tuple[int, int, list[tuple[int, int, int, int, int, float, list[int], int | None, int]]]],
 ) -> list[tuple[int, int, int]]: ...
-def families_of(
-    dates: list[int | None],
-    pairs: list[tuple[int, int, str, float, str | None, float]],
-) -> list[tuple[int, list[int], list[tuple[int, int, str, float, str]], list[tuple[int, int, str, float]]]]: ...
+def pair_lines(
+    rows: list[tuple[str, str, int, str, str, int | None, int | None]],
+    *,
+    semantic: bool | None = None,
+    model: str | None = None,
+    detail: str = "full",
+) -> list[tuple[str, float, str | None, float, str]]: ...
+def family_lines(
+    components: list[
+        tuple[list[str], list[int | None], list[tuple[int, int, str, float, str | None, float]], list[int]]
+    ],
+) -> list[tuple[list[tuple[int, int]], list[str]]]: ...
 def signals_of(bits: int) -> list[str]: ...

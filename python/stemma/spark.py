@@ -1,11 +1,13 @@
-"""stemma on Spark: dedup (and scan) of corpora larger than one machine, on the same Rust core.
+"""stemma on Spark: dedup and scan of corpora larger than one machine, on the same Rust core.
 
 The Spark side only moves data: documents are numbered in input order, sketched by the Rust
 core inside ``mapPartitions`` (exact hash, LSH band keys, signature), candidate pairs come
-from shuffles (every document of a group is paired with the group's first document, as the
-single-machine engine does), and clusters are connected components computed in Spark by
-iterative min-label propagation. Results are the ones ``stemma dedup`` gives on the same input
-in the same order (docs/benchmarks.md, "Python and Spark").
+from shuffles (dedup: every document of a group is paired with the group's first document, as
+the single-machine engine does; scan: key groups yield pairs, pairs become candidates, pools
+choose, by the core's rules, one call per chunk of a partition), and clusters are connected
+components computed in Spark by iterative min-label propagation. Results are the ones
+``stemma dedup`` / ``stemma scan --semantic off`` give on the same input in the same order —
+the same files, byte for byte (docs/benchmarks.md, "Python and Spark").
 
 Executors need the ``stemma`` wheel installed (see docs/python.md).
 """
@@ -381,33 +383,34 @@ def _scan_sketch_partition(rows: Iterator[Any]) -> Iterator[tuple]:
         yield from flush()
 
 
-def _key_pairs(groups: DataFrame, cap: int, saturation: str) -> DataFrame:
-    """``(a, b, key)`` for every pair a key group yields (``groups``: ``key``, ``docs``
-    sorted ascending)."""
+#: Rows handed to the Rust core per call inside a partition (key groups, key-sharing pairs,
+#: pools, components): a partition is read in chunks of this many rows, each chunk one call.
+_ROW_BATCH = 20_000
 
-    def run(it: Iterable[Any]) -> Iterator[tuple]:
-        from stemma import _stemma
+#: Candidate pairs verified per call inside a partition (each row holds both texts).
+_VERIFY_BATCH = 256
 
-        for key, docs in it:
-            for i, j in _stemma.bucket_pairs(len(docs), cap, saturation):
-                yield (docs[i], docs[j], key)
 
-    schema = T.StructType(
-        [
-            T.StructField("a", T.LongType(), False),
-            T.StructField("b", T.LongType(), False),
-            T.StructField("key", T.LongType(), False),
-        ]
-    )
-    return groups.rdd.map(tuple).mapPartitions(run).toDF(schema)
+def _chunks(rows: Iterable[Any], n: int) -> Iterator[list[Any]]:
+    """``rows`` in lists of at most ``n``."""
+    batch: list[Any] = []
+    for r in rows:
+        batch.append(r)
+        if len(batch) >= n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 #: The last scan's candidate pairs and documents (for ``--write-candidates``).
 _LAST_CANDIDATES: tuple[DataFrame, DataFrame] | None = None
 
-#: Wall seconds of the last scan's stages on the driver (``sketch``, ``keys``: the shuffle of
-#: keys into groups and the pairs each group yields, ``pairs``: candidate proposal, clusters
-#: and pools, ``verify``, ``families``), for measuring how the cost grows.
+#: Wall seconds of the last scan's stages on the driver, for measuring how the cost grows:
+#: ``sketch`` (documents to keys, in the executors), ``keys`` (the shuffle of keys into
+#: groups, the pairs each group yields and their merge by pair), ``propose`` (the candidate
+#: each key-sharing pair makes), ``clusters`` (connected components of similar documents),
+#: ``pools`` (each document's choice among its candidates), ``verify``, ``families``.
 STAGE_SECONDS: dict[str, float] = {}
 
 
@@ -424,9 +427,37 @@ def _timed(name: str, df: DataFrame) -> DataFrame:
     return out
 
 
+def _group_pairs_partition(groups: Iterable[Any]) -> Iterator[tuple]:
+    """Key groups ``(lsh, key, docs)`` → ``(a, b, bands, keys)``: the pairs each group
+    yields, merged by pair within each chunk (one call into the core per chunk)."""
+    from stemma import _stemma
+
+    for batch in _chunks(groups, _ROW_BATCH):
+        yield from _stemma.group_pairs(batch)
+
+
+def _propose_partition(rows: Iterable[Any]) -> Iterator[tuple]:
+    from stemma import _stemma
+
+    for batch in _chunks(rows, _ROW_BATCH):
+        yield from _stemma.propose_batch(batch)
+
+
+def _select_partition(bands: int):
+    def run(pools: Iterable[Any]) -> Iterator[tuple]:
+        from stemma import _stemma
+
+        for batch in _chunks(pools, _ROW_BATCH):
+            yield from _stemma.select_batch(bands, batch)
+
+    return run
+
+
 def scan_candidates(sk: DataFrame) -> DataFrame:
     """Candidate pairs ``(a, b, signals)`` of sketched documents (``_SCAN_SKETCH_SCHEMA``),
-    with the caps and pools of ``stemma scan``."""
+    with the caps and pools of ``stemma scan``. Spark does the shuffles (keys into groups,
+    pairs by pair, offers by choosing document) and the connected components of clusters;
+    every rule is the core's, called once per chunk of a partition."""
     from stemma import _stemma
 
     info = _stemma.ScanSketcher()
@@ -442,32 +473,39 @@ def scan_candidates(sk: DataFrame) -> DataFrame:
     collapsed = grp.filter(F.col("g") != F.col("_n")).select(
         F.col("g").alias("a"), F.col("_n").alias("b")
     )
-    # LSH buckets (first `bucket_cap` members reachable) and passage keys (ignored beyond
-    # `passage_df_cap`), as the index would yield them.
-    lsh_groups = (
-        sk.select("_n", F.posexplode("lsh").alias("band", "k"))
-        .groupBy("band", "k")
-        .agg(F.sort_array(F.collect_list("_n")).alias("docs"))
-        .filter(F.size("docs") > 1)
-        .select(F.lit(0).cast("long").alias("key"), "docs")
+    # Documents explode into their LSH band keys and passage keys (an index each, keyed by
+    # the key as `CandidateFinder`'s are); each group, in reading order, yields the pairs the
+    # index would (`shard::group_pairs`: first `bucket_cap` members of an LSH bucket, passage
+    # keys ignored beyond `passage_df_cap`), merged by pair.
+    keys = sk.select("_n", F.lit(True).alias("is_lsh"), F.explode("lsh").alias("key")).union(
+        sk.select("_n", F.lit(False).alias("is_lsh"), F.explode("passage").alias("key"))
     )
-    lsh = (
-        _key_pairs(lsh_groups, info.bucket_cap, "keep_first")
-        .groupBy("a", "b")
-        .agg(F.count("*").alias("bands"))
-    )
-    pas_groups = (
-        sk.select("_n", F.explode("passage").alias("key"))
-        .groupBy("key")
+    groups = (
+        keys.groupBy("is_lsh", "key")
         .agg(F.sort_array(F.collect_list("_n")).alias("docs"))
         .filter(F.size("docs") > 1)
     )
-    pas = (
-        _key_pairs(pas_groups, info.passage_df_cap, "ignore")
-        .groupBy("a", "b")
-        .agg(F.collect_list("key").alias("keys"))
+    gp_schema = T.StructType(
+        [
+            T.StructField("a", T.LongType(), False),
+            T.StructField("b", T.LongType(), False),
+            T.StructField("bands", T.LongType(), False),
+            T.StructField("keys", T.ArrayType(T.LongType(), False), False),
+        ]
     )
-    shared = _timed("keys", lsh.join(pas, ["a", "b"], "full_outer"))
+    shared = _timed(
+        "keys",
+        groups.rdd.mapPartitions(_group_pairs_partition)
+        .toDF(gp_schema)
+        .groupBy("a", "b")
+        .agg(
+            F.sum("bands").alias("bands"),
+            F.array_sort(F.flatten(F.collect_list("keys"))).alias("keys"),
+        )
+        # Most pairs share one passage key and no band: `propose` refuses them (fewer than
+        # `min_shared_keys`, 2 by default), so they are dropped here, before Python sees them.
+        .filter((F.col("bands") > 0) | (F.size("keys") >= 2)),
+    )
     side = sk.join(grp, "_n").select("_n", "g", "nkeys", "nbands", "date")
     a = side.select(*(F.col(c).alias(c + "_a") for c in side.columns))
     b = side.select(*(F.col(c).alias(c + "_b") for c in side.columns))
@@ -475,24 +513,10 @@ def scan_candidates(sk: DataFrame) -> DataFrame:
         shared.join(a, shared.a == a._n_a)
         .join(b, shared.b == b._n_b)
         .filter(F.col("g_a") != F.col("g_b"))
-        # Most pairs share one passage key and no band: `propose` refuses them (fewer than
-        # `min_shared_keys`, 2 by default), so they are dropped here, before Python sees them.
-        .filter((F.col("bands") > 0) | (F.size("keys") >= 2))
         .select(
-            "a", "b", F.coalesce("bands", F.lit(0)).alias("bands"),
-            F.coalesce("keys", F.array().cast("array<long>")).alias("keys"),
-            "nkeys_a", "nkeys_b", "nbands_b", "date_a", "date_b",
+            "a", "b", "bands", "keys", "nkeys_a", "nkeys_b", "nbands_b", "date_a", "date_b",
         )
     )
-
-    def propose(it: Iterable[Any]) -> Iterator[tuple]:
-        from stemma import _stemma
-
-        for r in it:
-            p = _stemma.propose(*r)
-            if p is not None:
-                yield (r[0], r[1]) + tuple(p) + (r[3],)
-
     prop_schema = T.StructType(
         [
             T.StructField("a", T.LongType(), False),
@@ -506,10 +530,12 @@ def scan_candidates(sk: DataFrame) -> DataFrame:
             T.StructField("keys", T.ArrayType(T.LongType(), False), False),
         ]
     )
-    proposed = rows.rdd.map(tuple).mapPartitions(propose).toDF(prop_schema).localCheckpoint()
+    proposed = _timed(
+        "propose", rows.rdd.mapPartitions(_propose_partition).toDF(prop_schema)
+    )
     # Clusters of mutually similar documents: components of the links and exact groups.
     links = proposed.filter("link").select("a", "b").union(collapsed)
-    clusters = connected_components(links)
+    clusters = _timed("clusters", connected_components(links))
     other = F.when(F.col("chooser") == F.col("a"), F.col("b")).otherwise(F.col("a"))
     offers = (
         proposed.withColumn("other", other)
@@ -522,19 +548,15 @@ def scan_candidates(sk: DataFrame) -> DataFrame:
         .withColumn("cl", F.coalesce("cl", "other"))
         .join(sk.select(F.col("_n").alias("chooser"), F.col("nkeys").alias("ck")), "chooser")
     )
-    bands = info.bands
-
-    def choose(kv: Any) -> Iterator[tuple]:
-        from stemma import _stemma
-
-        (chooser, ck), group = kv
-        offers = [
-            (r.a, r.b, r.signals, r.shared_keys, r.shared_bands, r.score, list(r.keys),
-             r.other_date, r.cl)
-            for r in group
-        ]
-        yield from _stemma.select(chooser, ck, bands, offers)
-
+    pools = offers.groupBy("chooser").agg(
+        F.first("ck").alias("ck"),
+        F.collect_list(
+            F.struct(
+                "a", "b", "signals", "shared_keys", "shared_bands", "score", "keys",
+                "other_date", "cl",
+            )
+        ).alias("offers"),
+    )
     pair_schema = T.StructType(
         [
             T.StructField("a", T.LongType(), False),
@@ -542,15 +564,31 @@ def scan_candidates(sk: DataFrame) -> DataFrame:
             T.StructField("signals", T.IntegerType(), False),
         ]
     )
-    chosen = (
-        offers.rdd.map(lambda r: ((r.chooser, r.ck), r)).groupByKey().flatMap(choose)
-    )
+    chosen = pools.rdd.mapPartitions(_select_partition(info.bands)).toDF(pair_schema)
     exact_bit = 1  # Signal::Exact
-    copies = collapsed.rdd.map(lambda r: (r.a, r.b, exact_bit))
-    return spark.createDataFrame(chosen.union(copies), pair_schema)
+    copies = collapsed.select("a", "b", F.lit(exact_bit).alias("signals"))
+    return _timed("pools", chosen.union(copies))
 
 
 _DEFAULT_RELATIONS = ("duplicate", "near-duplicate", "rewrite", "partial")
+
+#: Relations that derive one document from another (`Relation::is_derivation`): the pairs
+#: families are built from.
+_DERIVATION = ("duplicate", "near-duplicate", "rewrite", "partial")
+
+#: Java regex for what Rust's `str::trim` removes (the Unicode White_Space property).
+_TRIM = r"^\p{IsWhite_Space}+|\p{IsWhite_Space}+$"
+
+
+def _titled(text_col: str, title_col: str | None) -> Any:
+    """The text a scan reads: a record's headline, when present and not blank, as its first
+    paragraph (``title.trim() + "\\n\\n" + text``, as ``stemma scan`` reads a JSONL record)."""
+    if title_col is None:
+        return F.col(text_col)
+    t = F.regexp_replace(F.col(title_col).cast("string"), _TRIM, "")
+    return F.when(F.length(t) > 0, F.concat(t, F.lit("\n\n"), F.col(text_col))).otherwise(
+        F.col(text_col)
+    )
 
 
 def scan(
@@ -559,6 +597,7 @@ def scan(
     text_col: str = "text",
     date_col: str | None = None,
     *,
+    title_col: str | None = "title",
     relations: Iterable[str] = _DEFAULT_RELATIONS,
     semantic: bool | None = None,
     model: str | None = None,
@@ -566,15 +605,49 @@ def scan(
     """Every reuse relation in ``df`` on Spark, with the engine of :func:`stemma.scan`.
 
     Returns ``(pairs_df, families_df)`` with the schemas of ``pairs.jsonl`` and
-    ``families.jsonl`` (pairs ordered by the later document, then the earlier one).
-    ``semantic`` and ``model`` mean what they mean for :func:`stemma.compare`, in each
-    executor (the model file must be at the same path on every executor, or found there
-    through ``$STEMMA_MODEL`` or the cache folder).
+    ``families.jsonl`` (pairs ordered by the later document, then the earlier one; families
+    by their number). A headline in ``title_col`` (used when the column exists; ``None``:
+    never) is read as the text's first paragraph, as ``stemma scan`` reads a record's
+    ``title``. ``semantic`` and ``model`` mean what they mean for :func:`stemma.compare`, in
+    each executor (the model file must be at the same path on every executor, or found
+    there through ``$STEMMA_MODEL`` or the cache folder).
     """
-    pairs_df, families_df, _ = _scan(
-        df, id_col, text_col, date_col, relations=relations, semantic=semantic, model=model
+    out = _scan(
+        df, id_col, text_col, date_col, title_col=title_col, relations=relations,
+        semantic=semantic, model=model,
     )
-    return pairs_df, families_df
+    return out.pairs, out.families
+
+
+class _ScanResult:
+    """What :func:`_scan` computed: ``pairs`` and ``families`` (the DataFrames
+    :func:`scan` returns), ``verified`` (pairs with their pairs.jsonl lines in ``json``) and
+    ``family_lines`` (``id``, ``json``: the families.jsonl lines, the CLI's bytes)."""
+
+    def __init__(
+        self, pairs: DataFrame, families: DataFrame, verified: DataFrame, family_lines: DataFrame
+    ) -> None:
+        self.pairs = pairs
+        self.families = families
+        self.verified = verified
+        self.family_lines = family_lines
+
+
+def _verify_partition(keep: set[str], semantic: bool | None, model: str | None):
+    def run(rows: Iterable[Any]) -> Iterator[tuple]:
+        from stemma import _stemma
+
+        for batch in _chunks(rows, _VERIFY_BATCH):
+            # Each pair's pairs.jsonl line is built by the Rust core (stemma_scan::output),
+            # the same typed line `stemma scan` writes.
+            out = _stemma.pair_lines(
+                [tuple(r[2:]) for r in batch], semantic=semantic, model=model
+            )
+            for r, (rel, score, source, conf, line) in zip(batch, out):
+                if rel in keep:
+                    yield (r[0], r[1], rel, float(score), source, float(conf), line)
+
+    return run
 
 
 def _scan(
@@ -583,15 +656,22 @@ def _scan(
     text_col: str,
     date_col: str | None,
     *,
+    title_col: str | None = "title",
     relations: Iterable[str],
     semantic: bool | None,
     model: str | None,
-) -> tuple[DataFrame, DataFrame, DataFrame]:
-    """:func:`scan`, also returning the verified pairs with their pairs.jsonl lines (the
-    CLI's bytes) in column ``json``, for the command line."""
+) -> _ScanResult:
+    """:func:`scan`, also returning the verified pairs with their pairs.jsonl lines and the
+    families.jsonl lines (the CLI's bytes), for the command line."""
     for c in [id_col, text_col] + ([date_col] if date_col else []):
         if c not in df.columns:
             raise ValueError(f"column {c!r} not in the DataFrame (columns: {df.columns})")
+    if title_col is not None and title_col not in df.columns:
+        if title_col != "title":
+            raise ValueError(
+                f"column {title_col!r} not in the DataFrame (columns: {df.columns})"
+            )
+        title_col = None
     keep = set(relations)
     known = set(_DEFAULT_RELATIONS) | {"same-story"}
     if not keep or not keep <= known:
@@ -608,34 +688,21 @@ def _scan(
     spark = df.sparkSession
     STAGE_SECONDS.clear()
     STAGE_SECONDS["_last"] = time.perf_counter()
-    docs = _numbered(df, df.columns).localCheckpoint()
+    docs = _numbered(df, df.columns).withColumn("_text", _titled(text_col, title_col))
+    docs = docs.localCheckpoint()
     date_expr = F.col(date_col).cast("string") if date_col else F.lit(None).cast("string")
-    slim = docs.select("_n", F.col(text_col).alias("_text"), date_expr.alias("_date"))
+    slim = docs.select("_n", "_text", date_expr.alias("_date"))
     sk = _timed(
         "sketch", slim.rdd.map(tuple).mapPartitions(_scan_sketch_partition).toDF(_SCAN_SKETCH_SCHEMA)
     )
-    cand = _timed("pairs", scan_candidates(sk))
-    side = docs.select("_n", F.col(id_col).cast("string").alias("id"), F.col(text_col).alias("t"))
+    cand = scan_candidates(sk)
+    side = docs.select("_n", F.col(id_col).cast("string").alias("id"), F.col("_text").alias("t"))
     side = side.join(sk.select("_n", "date"), "_n")
     a = side.select(*(F.col(c).alias(c + "_a") for c in side.columns))
     b = side.select(*(F.col(c).alias(c + "_b") for c in side.columns))
     work = cand.join(a, cand.a == a._n_a).join(b, cand.b == b._n_b).select(
-        "a", "b", "signals", "id_a", "id_b", "t_a", "t_b", "date_a", "date_b"
+        "a", "b", "id_a", "id_b", "signals", "t_a", "t_b", "date_a", "date_b"
     )
-
-    def verify(it: Iterable[Any]) -> Iterator[tuple]:
-        from stemma import _stemma
-
-        for r in it:
-            # The pair's pairs.jsonl line is built by the Rust core (stemma_scan::output),
-            # the same typed line `stemma scan` writes.
-            rel, score, source, conf, line = _stemma.pair_line(
-                r.id_a, r.id_b, r.signals, r.t_a, r.t_b, r.date_a, r.date_b,
-                semantic=semantic, model=model,
-            )
-            if rel in keep:
-                yield (r.a, r.b, rel, float(score), source, float(conf), line)
-
     v_schema = T.StructType(
         [
             T.StructField("a", T.LongType(), False),
@@ -647,35 +714,56 @@ def _scan(
             T.StructField("json", T.StringType(), False),
         ]
     )
-    verified = _timed("verify", work.rdd.mapPartitions(verify).toDF(v_schema))
+    verified = _timed(
+        "verify",
+        work.rdd.mapPartitions(_verify_partition(keep, semantic, model)).toDF(v_schema),
+    )
     lines = verified.orderBy("b", "a").select("json")
     pairs_df = spark.read.json(lines.rdd.map(lambda r: r.json))
-    families_df = _timed(
+    family_lines = _timed(
         "families",
         _families(verified, docs.select("_n", F.col(id_col).cast("string").alias("id")), sk),
+    )
+    families_df = spark.read.schema(_FAMILY_LINE_SCHEMA).json(
+        family_lines.orderBy("id").rdd.map(lambda r: r.json)
     )
     STAGE_SECONDS.pop("_last", None)
     global _LAST_CANDIDATES
     _LAST_CANDIDATES = (cand, side)
-    return pairs_df, families_df, verified
+    return _ScanResult(pairs_df, families_df, verified, family_lines)
 
 
-_FAMILY_SCHEMA = T.StructType(
+#: The schema of a families.jsonl line (`stemma_scan::output::FamilyLine`).
+_FAMILY_LINE_SCHEMA = T.StructType(
     [
-        T.StructField("label", T.LongType(), False),
-        T.StructField("root", T.LongType(), False),
-        T.StructField("size", T.LongType(), False),
-        T.StructField("members", T.ArrayType(T.LongType()), False),
+        T.StructField("id", T.LongType(), False),
+        T.StructField("root", T.StringType(), False),
+        T.StructField("members", T.ArrayType(T.StringType()), False),
         T.StructField(
             "edges",
             T.ArrayType(
                 T.StructType(
                     [
-                        T.StructField("source", T.LongType()),
-                        T.StructField("copy", T.LongType()),
+                        T.StructField("basis", T.StringType()),
+                        T.StructField("copy", T.StringType()),
                         T.StructField("relation", T.StringType()),
                         T.StructField("score", T.DoubleType()),
-                        T.StructField("basis", T.StringType()),
+                        T.StructField("source", T.StringType()),
+                    ]
+                )
+            ),
+            False,
+        ),
+        T.StructField(
+            "links",
+            T.ArrayType(
+                T.StructType(
+                    [
+                        T.StructField("doc", T.StringType()),
+                        T.StructField("family", T.LongType()),
+                        T.StructField("other", T.StringType()),
+                        T.StructField("relation", T.StringType()),
+                        T.StructField("score", T.DoubleType()),
                     ]
                 )
             ),
@@ -685,142 +773,92 @@ _FAMILY_SCHEMA = T.StructType(
 )
 
 
+def _component(r: Any, numbers: list[int]) -> tuple:
+    """A component row (``mem``: ``(_n, date, id)`` ascending; ``pairs``: ``(b, a, relation,
+    score, source, confidence)`` ascending) as ``family_lines`` takes it, numbered within the
+    component in reading order."""
+    local = {m[0]: i for i, m in enumerate(r.mem)}
+    return (
+        [m[2] for m in r.mem],
+        [m[1] for m in r.mem],
+        [(local[p[1]], local[p[0]], p[2], p[3], p[4], p[5]) for p in r.pairs],
+        numbers,
+    )
+
+
 def _families(verified: DataFrame, ids: DataFrame, sk: DataFrame) -> DataFrame:
-    """families.jsonl rows: components of wholesale pairs (a document with only partial
-    pairs joins its strongest partner), computed in Spark; each component's derivation graph
-    by the Rust core in an executor; partial pairs across components become links."""
-    wholesale = verified.filter(F.col("relation").isin("duplicate", "near-duplicate", "rewrite"))
-    partial = verified.filter(F.col("relation") == "partial")
-    in_whole = wholesale.select(F.col("a").alias("d")).union(wholesale.select(F.col("b").alias("d"))).distinct()
-    ends = partial.select(F.col("a").alias("d"), F.col("b").alias("o"), "score").union(
-        partial.select(F.col("b").alias("d"), F.col("a").alias("o"), "score")
+    """families.jsonl lines ``(id, json)``, the families ``stemma scan`` finds in the same
+    pairs: connected components of the derivation pairs are computed in Spark; a derivation
+    tree never leaves the component of its pairs, so the core's tree rule
+    (``stemma_scan::family::families``) runs on each component alone, in an executor (one
+    call per chunk of components), with the pairs in the scan's order (later document, then
+    earlier). Twice: first for each family's root and size, which number the families across
+    components (largest first, ties by the root's reading order, as the core numbers them),
+    then for the lines with those numbers."""
+    deriv = verified.filter(F.col("relation").isin(*_DERIVATION)).select(
+        "a", "b", "relation", "score", "source", "confidence"
     )
-    lonely = ends.join(in_whole, "d", "left_anti")
-    best = (
-        lonely.withColumn(
-            "_r", F.row_number().over(Window.partitionBy("d").orderBy(F.col("score").desc(), "o"))
-        )
-        .filter("_r = 1")
-        .select(F.col("d").alias("a"), F.col("o").alias("b"))
-    )
-    comp = connected_components(wholesale.select("a", "b").union(best)).localCheckpoint()
+    comp = connected_components(deriv.select("a", "b"))
     lab = comp.select(F.col("node").alias("_n"), "label")
-    e = (
-        verified.join(lab.select(F.col("_n").alias("a"), F.col("label").alias("la")), "a")
-        .join(lab.select(F.col("_n").alias("b"), F.col("label").alias("lb")), "b")
+    mem = (
+        lab.join(sk.select("_n", "date"), "_n")
+        .join(ids, "_n")
+        .groupBy("label")
+        .agg(F.sort_array(F.collect_list(F.struct("_n", "date", "id"))).alias("mem"))
     )
-    inside = e.filter(F.col("la") == F.col("lb"))
-    dates = sk.select("_n", "date")
-    members = lab.join(dates, "_n")
-
-    def build(kv: Any) -> Iterator[tuple]:
-        from stemma import _stemma
-
-        label, (mem, pairs) = kv
-        mem = sorted(mem)
-        local = {n: i for i, (n, _) in enumerate(mem)}
-        fams = _stemma.families_of(
-            [d for _, d in mem],
-            [(local[p[0]], local[p[1]], p[2], p[3], p[4], p[5]) for p in pairs],
-        )
-        for root, ms, edges, _links in fams:
-            g = [mem[i][0] for i in ms]
-            yield (
-                label,
-                mem[root][0],
-                len(g),
-                g,
-                [(mem[s][0], mem[c][0], r, sc, ba) for s, c, r, sc, ba in edges],
-            )
-
-    mem_rdd = members.rdd.map(lambda r: (r.label, (r._n, r.date))).groupByKey().mapValues(list)
-    pair_rdd = (
-        inside.rdd.map(lambda r: (r.la, (r.a, r.b, r.relation, r.score, r.source, r.confidence)))
-        .groupByKey()
-        .mapValues(list)
-    )
-    fam = (
-        mem_rdd.join(pair_rdd).flatMap(build).toDF(_FAMILY_SCHEMA).localCheckpoint()
-    )
-    fam = fam.withColumn(
-        "id", F.row_number().over(Window.orderBy(F.col("size").desc(), F.col("root")))
-    )
-    # Links: partial pairs across families, listed on both.
-    cross = e.filter((F.col("la") != F.col("lb")) & (F.col("relation") == "partial"))
-    fid = fam.select("label", "id")
-    both = cross.select(
-        F.col("la").alias("label"), F.col("a").alias("doc"), F.col("b").alias("other"),
-        F.col("lb").alias("olabel"), "relation", "score",
-    ).union(
-        cross.select(
-            F.col("lb").alias("label"), F.col("b").alias("doc"), F.col("a").alias("other"),
-            F.col("la").alias("olabel"), "relation", "score",
-        )
-    )
-    name = ids.select(F.col("_n"), F.col("id").alias("name"))
-    links = (
-        both.join(fid.withColumnRenamed("label", "olabel").withColumnRenamed("id", "family"), "olabel")
-        .join(name.withColumnRenamed("_n", "doc").withColumnRenamed("name", "doc_id"), "doc")
-        .join(name.withColumnRenamed("_n", "other").withColumnRenamed("name", "other_id"), "other")
+    prs = (
+        deriv.join(lab.select(F.col("_n").alias("a"), "label"), "a")
         .groupBy("label")
         .agg(
             F.sort_array(
-                F.collect_list(
-                    F.struct("doc", "other", "doc_id", "other_id", "family", "relation", "score")
-                )
-            ).alias("links")
+                F.collect_list(F.struct("b", "a", "relation", "score", "source", "confidence"))
+            ).alias("pairs")
         )
     )
-    names = ids.rdd.map(lambda r: (r._n, r.id)).collectAsMap()
-    bc = verified.sparkSession.sparkContext.broadcast(names)
+    comps = mem.join(prs, "label").localCheckpoint()
 
-    def named(r: Any) -> tuple:
-        n = bc.value
-        return (
-            r.id,
-            n[r.root],
-            [n[m] for m in r.members],
-            [(n[x.source], n[x.copy], x.relation, x.score, x.basis) for x in r.edges],
-            [(x.doc_id, x.other_id, x.family, x.relation, x.score) for x in (r.links or [])],
-        )
+    def sizes(rows: Iterable[Any]) -> Iterator[tuple]:
+        from stemma import _stemma
 
-    out_schema = T.StructType(
+        for batch in _chunks(rows, _ROW_BATCH):
+            out = _stemma.family_lines([_component(r, []) for r in batch])
+            for r, (fams, _) in zip(batch, out):
+                for i, (root, size) in enumerate(fams):
+                    yield (r.label, i, r.mem[root][0], size)
+
+    meta_schema = T.StructType(
         [
-            T.StructField("id", T.LongType(), False),
-            T.StructField("root", T.StringType(), False),
-            T.StructField("members", T.ArrayType(T.StringType()), False),
-            T.StructField(
-                "edges",
-                T.ArrayType(
-                    T.StructType(
-                        [
-                            T.StructField("source", T.StringType()),
-                            T.StructField("copy", T.StringType()),
-                            T.StructField("relation", T.StringType()),
-                            T.StructField("score", T.DoubleType()),
-                            T.StructField("basis", T.StringType()),
-                        ]
-                    )
-                ),
-            ),
-            T.StructField(
-                "links",
-                T.ArrayType(
-                    T.StructType(
-                        [
-                            T.StructField("doc", T.StringType()),
-                            T.StructField("other", T.StringType()),
-                            T.StructField("family", T.LongType()),
-                            T.StructField("relation", T.StringType()),
-                            T.StructField("score", T.DoubleType()),
-                        ]
-                    )
-                ),
-            ),
+            T.StructField("label", T.LongType(), False),
+            T.StructField("idx", T.LongType(), False),
+            T.StructField("root", T.LongType(), False),
+            T.StructField("size", T.LongType(), False),
         ]
     )
-    joined = fam.join(links, "label", "left").orderBy("id")
-    return verified.sparkSession.createDataFrame(joined.rdd.map(named), out_schema)
+    meta = comps.rdd.mapPartitions(sizes).toDF(meta_schema)
+    nums = (
+        meta.withColumn(
+            "id", F.row_number().over(Window.orderBy(F.col("size").desc(), F.col("root")))
+        )
+        .groupBy("label")
+        .agg(F.sort_array(F.collect_list(F.struct("idx", "id"))).alias("nums"))
+    )
+
+    def lines(rows: Iterable[Any]) -> Iterator[tuple]:
+        from stemma import _stemma
+
+        for batch in _chunks(rows, _ROW_BATCH):
+            out = _stemma.family_lines([_component(r, [x[1] for x in r.nums]) for r in batch])
+            for r, (_, ls) in zip(batch, out):
+                for x, line in zip(r.nums, ls):
+                    yield (x[1], line)
+
+    line_schema = T.StructType(
+        [
+            T.StructField("id", T.LongType(), False),
+            T.StructField("json", T.StringType(), False),
+        ]
+    )
+    return comps.join(nums, "label").rdd.mapPartitions(lines).toDF(line_schema)
 
 
 # ---------------------------------------------------------------------------------------
@@ -834,10 +872,13 @@ def read_jsonl(
     text_field: str = "text",
     date_field: str = "date",
     source_field: str = "source",
+    title_field: str = "title",
 ) -> tuple[DataFrame, list[dict[str, Any]]]:
-    """JSONL files as a DataFrame ``(id, text, date, source, raw)`` in input order (files in
-    the order given, lines in file order), and the records that could not be read
-    (``file``, ``line``, ``reason``), as ``stemma``'s corpus reader reports them."""
+    """JSONL files as a DataFrame ``(id, text, date, source, raw, title)`` in input order
+    (files in the order given, lines in file order), and the records that could not be read
+    (``file``, ``line``, ``reason``), as ``stemma``'s corpus reader reports them. ``title``
+    is the headline field (a string or an integer, as the CLI reads it; ``title_field=""``:
+    none); :func:`scan` reads it as the text's first paragraph, :func:`dedup` ignores it."""
     sc = spark.sparkContext
     rdds = []
     for fi, p in enumerate(paths):
@@ -852,19 +893,27 @@ def read_jsonl(
             try:
                 obj = json.loads(raw)
             except ValueError as e:
-                yield ("skip", names[fi], line_no, f"invalid JSON: {e}", None, None, None)
+                yield ("skip", names[fi], line_no, f"invalid JSON: {e}", None, None, None, None)
                 continue
             if not isinstance(obj, dict):
-                yield ("skip", names[fi], line_no, "not a JSON object", None, None, None)
+                yield ("skip", names[fi], line_no, "not a JSON object", None, None, None, None)
                 continue
             text = obj.get(text_field)
             if not isinstance(text, str) or not text.strip():
-                yield ("skip", names[fi], line_no, f"no text in field {text_field!r}", None, None, None)
+                yield (
+                    "skip", names[fi], line_no, f"no text in field {text_field!r}",
+                    None, None, None, None,
+                )
                 continue
             rid = obj.get(id_field)
             rid = f"{names[fi]}:{line_no}" if rid is None else str(rid)
             date = obj.get(date_field)
             src = obj.get(source_field)
+            title = obj.get(title_field) if title_field else None
+            if isinstance(title, float):  # as Rust writes an f64 (no ".0" on whole numbers)
+                title = str(int(title)) if title.is_integer() else repr(title)
+            elif isinstance(title, bool) or not isinstance(title, (str, int)):
+                title = None
             yield (
                 "ok",
                 rid,
@@ -873,6 +922,7 @@ def read_jsonl(
                 None if date is None else str(date),
                 None if src is None else str(src),
                 raw,
+                None if title is None else str(title),
             )
 
     parsed = lines.mapPartitions(parse).cache()
@@ -887,9 +937,12 @@ def read_jsonl(
             T.StructField("date", T.StringType(), True),
             T.StructField("source", T.StringType(), True),
             T.StructField("raw", T.StringType(), False),
+            T.StructField("title", T.StringType(), True),
         ]
     )
-    ok = parsed.filter(lambda r: r[0] == "ok").map(lambda r: (r[1], r[3], r[4], r[5], r[6]))
+    ok = parsed.filter(lambda r: r[0] == "ok").map(
+        lambda r: (r[1], r[3], r[4], r[5], r[6], r[7])
+    )
     return spark.createDataFrame(ok, schema), skipped
 
 
@@ -971,12 +1024,15 @@ def _cmd_scan(args: Any) -> int:
 
     spark = session(args.master)
     df, skipped = read_jsonl(
-        spark, args.inputs, args.id_field, args.text_field, args.date_field, args.source_field
+        spark, args.inputs, args.id_field, args.text_field, args.date_field, args.source_field,
+        args.title_field,
     )
     semantic = False if args.no_semantic else None
-    _, fams, verified = _scan(
-        df, "id", "text", "date", relations=_DEFAULT_RELATIONS, semantic=semantic, model=args.model
+    res = _scan(
+        df, "id", "text", "date", title_col="title", relations=_DEFAULT_RELATIONS,
+        semantic=semantic, model=args.model,
     )
+    verified = res.verified
     os.makedirs(args.out, exist_ok=True)
     n_pairs = 0
     # The lines as the Rust core wrote them (the bytes of `stemma scan`'s pairs.jsonl).
@@ -986,8 +1042,9 @@ def _cmd_scan(args: Any) -> int:
             n_pairs += 1
     n_fam = 0
     with open(os.path.join(args.out, "families.jsonl"), "w", encoding="utf-8") as w:
-        for line in fams.toJSON().toLocalIterator():
-            w.write(line + "\n")
+        # The lines as the Rust core wrote them (the bytes of `stemma scan`'s families.jsonl).
+        for r in res.family_lines.orderBy("id").select("json").toLocalIterator():
+            w.write(r.json + "\n")
             n_fam += 1
     if args.write_candidates and _LAST_CANDIDATES is not None:
         cand, side = _LAST_CANDIDATES
@@ -1059,6 +1116,11 @@ def main(argv: list[str] | None = None) -> int:
         s.add_argument(
             "--write-candidates", action="store_true",
             help="also write candidates.jsonl (a_id, b_id, signals of every candidate pair)",
+        )
+        s.add_argument(
+            "--title-field", default="title",
+            help="JSONL field holding the headline, read as the text's first paragraph "
+            "('' for none), as stemma scan --title-field",
         )
         s.add_argument("--model", help="semantic model file (default: as stemma compare finds it)")
         s.add_argument(

@@ -71,3 +71,22 @@ def test_scan_bad_input():
         stemma.scan(docs(), detail="short")
     with pytest.raises(TypeError, match="unexpected option \"max_pairs\""):
         stemma.scan(docs(), max_pairs=3)
+
+
+def test_scan_reads_titles_as_the_cli(tmp_path, stemma_bin):
+    """A record's headline is its document's first paragraph (`--title-field`, default
+    "title"); a blank one is none; title_field="" reads the text alone."""
+    if stemma_bin is None:
+        pytest.skip("no stemma binary (cargo build -p stemma, or set STEMMA_BIN)")
+    recs = [dict(d, title=f"Headline {i}") for i, d in enumerate(docs())]
+    recs[1]["title"] = "  "
+    pairs, fams = cli_scan(stemma_bin, tmp_path, recs)
+    out = stemma.scan(recs, semantic=False)
+    assert out["pairs"] == pairs
+    assert out["families"] == fams
+    # src and dup differ by their headlines now: no exact copy, spans count from the headline.
+    p = {(x["a_id"], x["b_id"]): x for x in pairs}[("src", "dup")]
+    assert "exact" not in p["signals"]
+    plain, _ = cli_scan(stemma_bin, tmp_path, recs, "--title-field", "")
+    assert stemma.scan(recs, semantic=False, title_field="")["pairs"] == plain
+    assert plain != pairs

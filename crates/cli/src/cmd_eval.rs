@@ -72,9 +72,18 @@ struct PairsArgs {
     /// to this file (the committed model is `crates/compare/models/direction.json`).
     #[arg(long, value_name = "FILE")]
     fit_direction: Option<PathBuf>,
-    /// Precision the fitted direction threshold must reach on the fitting pairs.
+    /// Precision the fitted direction threshold must reach on the fitting pairs
+    /// (cross-validated: each story's pairs scored by weights fitted without them).
     #[arg(long, default_value_t = 0.9)]
     direction_precision: f64,
+    /// Evidence kinds the fitted direction model weighs, comma-separated (default: the
+    /// committed list, `stemma_compare::direction::DIRECTION_FEATURES`).
+    #[arg(long, value_name = "KINDS", value_delimiter = ',')]
+    direction_features: Option<Vec<String>>,
+    /// Write every selected pair's direction evidence values as TSV to this file (pair, split,
+    /// language, labelled source, relation found, source named, one column per evidence kind).
+    #[arg(long, value_name = "FILE")]
+    direction_table: Option<PathBuf>,
     /// The semantic model file (default: `$STEMMA_MODEL`, then the cache folder).
     #[arg(long, value_name = "PATH")]
     model: Option<PathBuf>,
@@ -306,7 +315,17 @@ fn run_pairs(args: PairsArgs) -> anyhow::Result<i32> {
         }
     }
     let mut fit_rows: Vec<(stemma_compare::PairFeatures, bool)> = Vec::new();
-    let mut dir_rows: Vec<([f64; 3], bool)> = Vec::new();
+    let mut dir_rows: Vec<(Vec<f64>, bool, String)> = Vec::new();
+    let evidence_kinds = stemma_compare::direction::DIRECTION_EVIDENCE;
+    let mut table = String::new();
+    if args.direction_table.is_some() {
+        table.push_str("a\tb\tsplit\tlang\tsource\tfound\tnamed");
+        for k in evidence_kinds {
+            table.push('\t');
+            table.push_str(k);
+        }
+        table.push('\n');
+    }
     let docs = args.docs.unwrap_or_else(|| {
         args.manifest
             .parent()
@@ -367,17 +386,42 @@ fn run_pairs(args: PairsArgs) -> anyhow::Result<i32> {
             }
             fit_rows.push((f, pair.relation.is_derivation()));
         }
-        if let (Some(src), true) = (pair.source, pair.relation.is_derivation()) {
-            let mut x = [0.0; 3];
-            for (k, name) in stemma_compare::direction::DIRECTION_FEATURES
-                .iter()
-                .enumerate()
-            {
-                if let Some(e) = cmp.direction.evidence.iter().find(|e| e.kind == *name) {
-                    x[k] = e.value;
-                }
+        let values: Vec<f64> = evidence_kinds
+            .iter()
+            .map(|name| {
+                cmp.direction
+                    .evidence
+                    .iter()
+                    .find(|e| e.kind == *name)
+                    .map_or(0.0, |e| e.value)
+            })
+            .collect();
+        if args.direction_table.is_some() {
+            let side = |s: Option<stemma_compare::Side>| match s {
+                Some(stemma_compare::Side::A) => "a",
+                Some(stemma_compare::Side::B) => "b",
+                None => "-",
+            };
+            let _ = write!(
+                table,
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                pair.a,
+                pair.b,
+                pair.split.as_deref().unwrap_or("fit"),
+                pair.lang.as_deref().unwrap_or("?"),
+                side(pair.source),
+                cmp.relation,
+                side(cmp.direction.source)
+            );
+            for v in &values {
+                let _ = write!(table, "\t{v:.6}");
             }
-            dir_rows.push((x, src == stemma_compare::Side::A));
+            table.push('\n');
+        }
+        if let (Some(src), true) = (pair.source, pair.relation.is_derivation()) {
+            // Pairs of one story (`en13_orig`, `en13_deep`, …) share a cross-validation fold.
+            let story = pair.a.split('_').next().unwrap_or(&pair.a).to_string();
+            dir_rows.push((values, src == stemma_compare::Side::A, story));
         }
         outcomes.push(Outcome {
             pair,
@@ -407,23 +451,62 @@ fn run_pairs(args: PairsArgs) -> anyhow::Result<i32> {
             path.display()
         );
     }
+    if let Some(path) = &args.direction_table {
+        std::fs::write(path, &table).with_context(|| format!("cannot write {}", path.display()))?;
+    }
     if let Some(path) = &args.fit_direction {
-        let (xs, ys): (Vec<_>, Vec<_>) = dir_rows.into_iter().unzip();
+        let default: Vec<String> = stemma_compare::direction::DIRECTION_FEATURES
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let chosen = args.direction_features.clone().unwrap_or(default);
+        let mut columns = Vec::with_capacity(chosen.len());
+        for name in &chosen {
+            let Some(i) = evidence_kinds.iter().position(|k| k == name) else {
+                anyhow::bail!(
+                    "--direction-features: unknown evidence kind '{name}' (known: {})",
+                    evidence_kinds.join(", ")
+                );
+            };
+            columns.push(i);
+        }
+        let xs: Vec<Vec<f64>> = dir_rows
+            .iter()
+            .map(|(v, _, _)| columns.iter().map(|&i| v[i]).collect())
+            .collect();
+        let ys: Vec<bool> = dir_rows.iter().map(|(_, y, _)| *y).collect();
+        let groups: Vec<String> = dir_rows.iter().map(|(_, _, g)| g.clone()).collect();
         let cmd = format!(
-            "stemma eval pairs {} --split {} --fit-direction {} --direction-precision {}",
+            "stemma eval pairs {} --split {}{} --fit-direction {} --direction-precision {} --direction-features {}",
             args.manifest.display(),
             args.split.as_deref().unwrap_or("all"),
+            if args.no_semantic {
+                " --no-semantic"
+            } else {
+                ""
+            },
             path.display(),
-            args.direction_precision
+            args.direction_precision,
+            chosen.join(",")
         );
-        let model = stemma_compare::DirectionModel::fit(&cmd, &xs, &ys, args.direction_precision);
+        let names: Vec<&str> = chosen.iter().map(String::as_str).collect();
+        let model = stemma_compare::DirectionModel::fit(
+            &cmd,
+            &names,
+            &xs,
+            &ys,
+            &groups,
+            args.direction_precision,
+        );
         std::fs::write(path, serde_json::to_string_pretty(&model)? + "\n")
             .with_context(|| format!("cannot write {}", path.display()))?;
         let _ = writeln!(
             out,
-            "direction model fitted on {} pairs: threshold {:.2}, decides {:.0}% of them, right {:.0}% of those; written to {}",
+            "direction model fitted on {} pairs: threshold {:.2}; cross-validated it decides {:.0}% of them, right {:.0}% of those (in-sample {:.0}%, {:.0}%); written to {}",
             xs.len(),
             model.threshold,
+            model.cv_decided * 100.0,
+            model.cv_precision * 100.0,
             model.fit_decided * 100.0,
             model.fit_precision * 100.0,
             path.display()

@@ -25,12 +25,14 @@
 mod changes;
 pub mod date;
 pub mod direction;
+pub mod headline;
 pub mod model;
 pub mod verdict;
 pub mod wording;
 
 pub use date::{format_date, parse_date};
 pub use direction::DirectionModel;
+pub use headline::HeadlineWords;
 pub use model::*;
 pub use stemma_align::{AlignOptions, LexicalScorer, SentenceScorer};
 pub use verdict::{Contribution, FEATURE_NAMES, PairFeatures, VerdictModel};
@@ -47,6 +49,9 @@ pub struct Document<'a> {
     pub prepared: &'a PreparedText,
     /// Publication time in seconds since the Unix epoch, when known.
     pub date: Option<i64>,
+    /// Headline word counts of the corpus the document comes from, when known (a scan makes
+    /// them): the template rule then discounts the words common across headlines.
+    pub headlines: Option<&'a HeadlineWords>,
 }
 
 impl<'a> Document<'a> {
@@ -56,12 +61,19 @@ impl<'a> Document<'a> {
             text,
             prepared,
             date: None,
+            headlines: None,
         }
     }
 
     /// The same document with a publication time (seconds since the Unix epoch).
     pub fn with_date(mut self, date: Option<i64>) -> Self {
         self.date = date;
+        self
+    }
+
+    /// The same document with the headline word counts of its corpus (see [`HeadlineWords`]).
+    pub fn with_headlines(mut self, headlines: Option<&'a HeadlineWords>) -> Self {
+        self.headlines = headlines;
         self
     }
 }
@@ -271,7 +283,7 @@ impl<S: SentenceScorer> Comparer<S> {
         let fig = figures(a, b, &res, strong, None);
         let relation = v.relation;
         let derivation = relation.is_derivation();
-        let direction = direction::decide(a, b, &res, &fig, derivation);
+        let direction = direction::decide(a, b, &res, &fig, relation);
         let score = match relation {
             Relation::Duplicate => 1.0,
             Relation::NearDuplicate => 0.5 * (fig.vcov[0] + fig.vcov[1]),
@@ -658,25 +670,40 @@ fn slot_difference(a: &Document<'_>, b: &Document<'_>, res: &AlignResult) -> f64
     slot_difference_of(a, b, &frame)
 }
 
-/// True when both documents open with a headline (a first sentence no match uses, followed by
-/// more text) holding at least two names each (dates aside), and at most a third of the
-/// names of the shorter one appear in the other.
-fn headlines_name_others(a: &Document<'_>, b: &Document<'_>, res: &AlignResult) -> bool {
-    fn names<'t>(d: &Document<'t>) -> Vec<&'t str> {
-        let p: &'t PreparedText = d.prepared;
-        let Some(s) = p.sentences.first() else {
-            return Vec::new();
-        };
-        let mut out: Vec<&str> = p.tokens
-            [s.tokens.start.min(p.tokens.len())..s.tokens.end.min(p.tokens.len())]
-            .iter()
-            .filter(|t| is_name_token(t) && !t.stop && changes::month_or_weekday(&t.norm).is_none())
-            .map(|t| t.norm.as_str())
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        out
+/// The name-like words of `p`'s headline — its first sentence when more text follows:
+/// capitalized words, stop words, months and weekdays aside — distinct and sorted; empty
+/// without a headline.
+pub(crate) fn headline_names(p: &PreparedText) -> Vec<&str> {
+    if p.sentences.len() < 2 {
+        return Vec::new();
     }
+    let s = &p.sentences[0];
+    let mut out: Vec<&str> = p.tokens
+        [s.tokens.start.min(p.tokens.len())..s.tokens.end.min(p.tokens.len())]
+        .iter()
+        .filter(|t| is_name_token(t) && !t.stop && changes::month_or_weekday(&t.norm).is_none())
+        .map(|t| t.norm.as_str())
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// True when both documents open with a headline (a first sentence no match uses, followed by
+/// more text) holding at least two names each, and at most a third of the names of the
+/// shorter one appear in the other. With the headline word counts of the corpus
+/// ([`Document::headlines`]), the words common across its headlines — a feed's frame, such as
+/// `CORP` or `QTLY DIVIDEND` in capitals, where every word is capitalized — are not names, and
+/// one name each is enough: what is left are the rare words that say whom the item is about.
+fn headlines_name_others(a: &Document<'_>, b: &Document<'_>, res: &AlignResult) -> bool {
+    let table = a.headlines.or(b.headlines);
+    let names = |d: &Document<'_>| -> Vec<String> {
+        headline_names(d.prepared)
+            .into_iter()
+            .filter(|w| !table.is_some_and(|t| t.is_common(w)))
+            .map(str::to_string)
+            .collect()
+    };
     if a.prepared.sentences.len() < 2 || b.prepared.sentences.len() < 2 {
         return false;
     }
@@ -684,11 +711,34 @@ fn headlines_name_others(a: &Document<'_>, b: &Document<'_>, res: &AlignResult) 
         return false;
     }
     let (na, nb) = (names(a), names(b));
-    if na.len() < 2 || nb.len() < 2 {
+    let least = if table.is_some() { 1 } else { 2 };
+    if na.len() < least || nb.len() < least {
         return false;
     }
     let shared = na.iter().filter(|t| nb.binary_search(t).is_ok()).count();
     shared * 3 <= na.len().min(nb.len())
+}
+
+/// The names and numbers of the sentences `r` of `d` (a sentence's first word is not taken
+/// for a name), distinct and sorted: the slots a template fills.
+fn frame_slots<'t>(d: &Document<'t>, r: &std::ops::Range<usize>) -> Vec<&'t str> {
+    let p: &'t PreparedText = d.prepared;
+    let mut out = Vec::new();
+    for s in p
+        .sentences
+        .get(r.start..r.end.min(p.sentences.len()))
+        .unwrap_or(&[])
+    {
+        let t = s.tokens.start.min(p.tokens.len())..s.tokens.end.min(p.tokens.len());
+        for (k, t) in p.tokens[t].iter().enumerate() {
+            if t.kind == TokenKind::Number || (k > 0 && is_name_token(t) && !t.stop) {
+                out.push(t.norm.as_str());
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Share of the names and numbers of the sentence ranges `groups` (A side, B side) found on
@@ -698,28 +748,9 @@ fn slot_difference_of(
     b: &Document<'_>,
     groups: &[(std::ops::Range<usize>, std::ops::Range<usize>)],
 ) -> f64 {
-    fn slots<'t>(d: &Document<'t>, r: &std::ops::Range<usize>) -> Vec<&'t str> {
-        let p: &'t PreparedText = d.prepared;
-        let mut out = Vec::new();
-        for s in p
-            .sentences
-            .get(r.start..r.end.min(p.sentences.len()))
-            .unwrap_or(&[])
-        {
-            let t = s.tokens.start.min(p.tokens.len())..s.tokens.end.min(p.tokens.len());
-            for (k, t) in p.tokens[t].iter().enumerate() {
-                if t.kind == TokenKind::Number || (k > 0 && is_name_token(t) && !t.stop) {
-                    out.push(t.norm.as_str());
-                }
-            }
-        }
-        out.sort_unstable();
-        out.dedup();
-        out
-    }
     let (mut only_a, mut only_b, mut total) = (0usize, 0usize, 0usize);
     for (ga, gb) in groups {
-        let (sa, sb) = (slots(a, ga), slots(b, gb));
+        let (sa, sb) = (frame_slots(a, ga), frame_slots(b, gb));
         let shared = sa.iter().filter(|t| sb.binary_search(t).is_ok()).count();
         only_a += sa.len() - shared;
         only_b += sb.len() - shared;

@@ -75,3 +75,56 @@ fn a_notice_reprinted_under_its_own_headline_is_still_a_copy() {
     let c = compare(NOTICE_A, &reprint);
     assert!(c.relation.is_derivation(), "{:?}", c.relation);
 }
+
+// The same notices with all-capitals headlines that share the feed's frame words (`CORP`,
+// `QTLY DIVIDEND`): every word is capitalized, so by capitalization alone the headlines share
+// a third of their "names". Counted over the corpus's headlines, the frame's words are common
+// and the companies' are not.
+const CAPS_A: &str = "GRANITE HARBOR LUMBER CORP <GHL> QTLY DIVIDEND\n\nQtly div 12 cts vs 12 cts prior\n    Pay May 2\n    Record April 17";
+const CAPS_B: &str = "VELLACOURT OPTICAL CORP <VOI> QTLY DIVIDEND\n\nQtly div 25 cts vs 25 cts prior\n    Pay May 9\n    Record April 17";
+
+/// Headline counts of an invented feed: 60 dividend notices of as many companies, and the two
+/// notices above.
+fn feed() -> stemma_compare::HeadlineWords {
+    let mut t = stemma_compare::HeadlineWords::new();
+    for i in 0..60 {
+        let text = format!(
+            "NORDMARK{i} HOLDINGS CORP <NM{i}> QTLY DIVIDEND\n\nQtly div {i} cts vs {i} cts prior"
+        );
+        t.add(stemma_compare::HeadlineWords::words(&stemma_text::prepare(
+            &text,
+        )));
+    }
+    for text in [CAPS_A, CAPS_B] {
+        t.add(stemma_compare::HeadlineWords::words(&stemma_text::prepare(
+            text,
+        )));
+    }
+    t
+}
+
+fn compare_in(a: &str, b: &str, t: &stemma_compare::HeadlineWords) -> stemma_compare::Comparison {
+    let (pa, pb) = (stemma_text::prepare(a), stemma_text::prepare(b));
+    Comparer::default().compare(
+        &Document::new(a, &pa).with_headlines(Some(t)),
+        &Document::new(b, &pb).with_headlines(Some(t)),
+    )
+}
+
+#[test]
+fn all_capitals_headlines_sharing_the_frame_words_name_others_in_a_corpus() {
+    // Alone, the shared frame words look like shared names: not told apart.
+    assert!(compare(CAPS_A, CAPS_B).relation.is_derivation());
+    let t = feed();
+    assert!(t.is_common("corp") && t.is_common("qtly") && !t.is_common("granite"));
+    let c = compare_in(CAPS_A, CAPS_B, &t);
+    assert_eq!(c.relation, Relation::Template, "{:?}", c.verdict);
+}
+
+#[test]
+fn a_notice_reprinted_under_its_own_capitals_headline_stays_a_copy_in_a_corpus() {
+    let t = feed();
+    let reprint = CAPS_A.replace("QTLY DIVIDEND", "SETS QUARTERLY PAYOUT");
+    let c = compare_in(CAPS_A, &reprint, &t);
+    assert!(c.relation.is_derivation(), "{:?}", c.relation);
+}

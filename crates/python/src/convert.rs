@@ -51,6 +51,8 @@ pub struct Fields {
     pub date: String,
     /// Field holding the source.
     pub source: String,
+    /// Field holding the headline (empty: none), read as `stemma scan --title-field` reads it.
+    pub title: String,
 }
 
 /// One record read from Python.
@@ -65,6 +67,20 @@ pub struct Record {
     pub date: Option<String>,
     /// The source, if any.
     pub source: Option<String>,
+    /// The headline, when the title field is present and not blank.
+    pub title: Option<String>,
+}
+
+impl Record {
+    /// The document text a scan reads: the headline as its first paragraph
+    /// (`title + "\n\n" + text`, as `stemma_scan::driver::input_docs` makes it for the CLI),
+    /// or the text alone.
+    pub fn scan_text(&self) -> String {
+        match &self.title {
+            Some(t) => format!("{}\n\n{}", t.trim(), self.text),
+            None => self.text.clone(),
+        }
+    }
 }
 
 /// A short description of a record for error messages: its number, and its id when known.
@@ -122,6 +138,7 @@ pub fn record(py: Python<'_>, i: usize, obj: &Bound<'_, PyAny>, f: &Fields) -> P
             text: s.to_str()?.to_owned(),
             date: None,
             source: None,
+            title: None,
         });
     }
     if !(obj.cast::<PyDict>().is_ok() || obj.hasattr("__getitem__")?)
@@ -162,9 +179,15 @@ pub fn record(py: Python<'_>, i: usize, obj: &Bound<'_, PyAny>, f: &Fields) -> P
             ))
         })?,
     };
+    let title = if f.title.is_empty() {
+        None
+    } else {
+        text_field(obj, &f.title, &what)?.filter(|t| !t.trim().is_empty())
+    };
     Ok(Record {
         date: text_field(obj, &f.date, &what)?,
         source: text_field(obj, &f.source, &what)?,
+        title,
         id,
         id_str,
         text,

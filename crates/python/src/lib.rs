@@ -259,6 +259,8 @@ fn dedup<'py>(
         text: text_field.into(),
         date: date_field.into(),
         source: "source".into(),
+        // As `stemma dedup`: the text field alone.
+        title: String::new(),
     };
     // Keep the original objects: the kept records are returned as given.
     let objects: Vec<Bound<'py, PyAny>> = records

@@ -54,7 +54,13 @@ const OPTIONS: &[&str] = &[
 ];
 
 /// The record field names `stemma.scan` also takes.
-const FIELD_OPTIONS: &[&str] = &["id_field", "text_field", "date_field", "source_field"];
+const FIELD_OPTIONS: &[&str] = &[
+    "id_field",
+    "text_field",
+    "date_field",
+    "source_field",
+    "title_field",
+];
 
 /// A scan configured from keyword arguments.
 pub struct Config {
@@ -133,6 +139,7 @@ pub fn config(options: Option<&Bound<'_, PyDict>>, fields: bool) -> PyResult<Con
         text: "text".into(),
         date: "date".into(),
         source: "source".into(),
+        title: "title".into(),
     };
     for (k, v) in options.into_iter().flat_map(|d| d.iter()) {
         let k: String = k.extract()?;
@@ -191,6 +198,10 @@ pub fn config(options: Option<&Bound<'_, PyDict>>, fields: bool) -> PyResult<Con
             }
             "source_field" if fields => {
                 f.source = opt(name, &v)?;
+                b
+            }
+            "title_field" if fields => {
+                f.title = opt(name, &v)?;
                 b
             }
             _ => {
@@ -316,8 +327,8 @@ fn scan<'py>(
         .into_iter()
         .map(|r| InputDoc {
             date: r.date.as_deref().and_then(stemma_scan::date::parse_date),
+            text: r.scan_text(),
             id: r.id_str,
-            text: r.text,
             source: r.source,
             decoding: None,
         })
@@ -405,7 +416,7 @@ impl PyScanner {
 
     /// Adds a document; returns its relations to the documents added before it (pairs.jsonl
     /// dicts, in order of the earlier document).
-    #[pyo3(signature = (id, text, date=None, source=None))]
+    #[pyo3(signature = (id, text, date=None, source=None, title=None))]
     fn add<'py>(
         &self,
         py: Python<'py>,
@@ -413,8 +424,14 @@ impl PyScanner {
         text: String,
         date: Option<&Bound<'py, PyAny>>,
         source: Option<String>,
+        title: Option<String>,
     ) -> PyResult<Bound<'py, PyList>> {
         let id = id.str()?.to_str()?.to_owned();
+        // A headline is the document's first paragraph, as `stemma scan` reads a record's.
+        let text = match title.filter(|t| !t.trim().is_empty()) {
+            Some(t) => format!("{}\n\n{}", t.trim(), text),
+            None => text,
+        };
         let date = add_date(date)?;
         let detail = self.detail;
         let values = self.with(py, move |s| {

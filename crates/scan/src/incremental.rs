@@ -324,6 +324,7 @@ impl<S: SentenceScorer + Sync> IncrementalScanner<S> {
             self.semantic.as_ref(),
             &self.store,
             &self.docs,
+            None,
             a,
             b,
         )

@@ -49,7 +49,7 @@ use index::DocId;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
-use stemma_compare::{CompareOptions, Comparer, Comparison, Document, Relation};
+use stemma_compare::{CompareOptions, Comparer, Comparison, Document, HeadlineWords, Relation};
 use store::{StoreError, TextStore};
 
 /// Settings of a scan.
@@ -65,7 +65,7 @@ pub struct ScanOptions {
     /// 30–60 KB each for news articles.
     pub prepared_cache: usize,
     /// Candidate pairs verified together (one parallel step; memory holds their prepared
-    /// documents).
+    /// documents); a chunk is extended to the last pair of its last later document.
     pub verify_chunk: usize,
     /// The semantic second pass of verification ([`semantic`]); `None` = lexical only.
     pub semantic: Option<semantic::SemanticPass>,
@@ -202,6 +202,9 @@ pub struct Scanner<S: SentenceScorer = LexicalScorer> {
     released: Option<Released>,
     /// The last batch, sketched, not yet in the index (see [`Scanner::add_batch`]).
     pending: Vec<(InputDoc, DocSketch)>,
+    /// Headline word counts of the documents read (the template rule's frame words, see
+    /// [`HeadlineWords`]).
+    headlines: HeadlineWords,
 }
 
 impl<S: SentenceScorer> std::fmt::Debug for Scanner<S> {
@@ -276,6 +279,7 @@ impl<S: SentenceScorer + Sync> Scanner<S> {
             prepared_count: 0,
             released: None,
             pending: Vec::new(),
+            headlines: HeadlineWords::new(),
             opts,
         }
     }
@@ -306,13 +310,21 @@ impl<S: SentenceScorer + Sync> Scanner<S> {
             || {
                 batch
                     .par_iter()
-                    .map(|d| sketcher.sketch(&d.text, &stemma_text::prepare(&d.text)))
+                    .map(|d| {
+                        let p = stemma_text::prepare(&d.text);
+                        (sketcher.sketch(&d.text, &p), HeadlineWords::words(&p))
+                    })
                     .collect::<Vec<_>>()
             },
             || insert_sketched(finder, store, docs, pending),
         );
         inserted?;
-        self.pending = batch.into_iter().zip(sketches).collect();
+        let mut sketched = Vec::with_capacity(sketches.len());
+        for (sk, words) in sketches {
+            self.headlines.add(words);
+            sketched.push(sk);
+        }
+        self.pending = batch.into_iter().zip(sketched).collect();
         Ok(self.finder.selected())
     }
 
@@ -400,6 +412,7 @@ impl<S: SentenceScorer + Sync> Scanner<S> {
             self.semantic.as_ref(),
             &self.store,
             &self.docs,
+            Some(&self.headlines),
             a,
             b,
         )
@@ -456,7 +469,7 @@ impl<S: SentenceScorer + Sync> Scanner<S> {
         let mut done = 0;
         let mut prepared_count = 0;
         let this = &*self;
-        for (round, chunk) in order.chunks(self.opts.verify_chunk.max(1)).enumerate() {
+        for (round, chunk) in by_later_document(&order, self.opts.verify_chunk).enumerate() {
             let mut ids: Vec<DocId> = chunk.iter().flat_map(|c| [c.a, c.b]).collect();
             ids.sort_unstable();
             ids.dedup();
@@ -488,7 +501,9 @@ impl<S: SentenceScorer + Sync> Scanner<S> {
                     .binary_search_by_key(&d, |x| x.0)
                     .expect("document of the chunk");
                 let p = &docs[i].1;
-                Document::new(&p.text, &p.prepared).with_date(this.docs[d as usize].date)
+                Document::new(&p.text, &p.prepared)
+                    .with_date(this.docs[d as usize].date)
+                    .with_headlines(Some(&this.headlines))
             };
             let kept = verify_chunk(
                 &this.comparer,
@@ -510,6 +525,26 @@ impl<S: SentenceScorer + Sync> Scanner<S> {
     pub fn prepared_count(&self) -> usize {
         self.prepared_count
     }
+}
+
+/// `order` (sorted by `b`) cut into chunks of at least `n` pairs (the last may be smaller)
+/// that never split the pairs of one later document `b`: the semantic pass orders a
+/// document's pairs among themselves ([`semantic`]), as the [`IncrementalScanner`] does with
+/// the pairs of the document it adds.
+fn by_later_document(order: &[Candidate], n: usize) -> impl Iterator<Item = &[Candidate]> {
+    let mut rest = order;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut end = n.max(1).min(rest.len());
+        while end < rest.len() && rest[end].b == rest[end - 1].b {
+            end += 1;
+        }
+        let (chunk, tail) = rest.split_at(end);
+        rest = tail;
+        Some(chunk)
+    })
 }
 
 /// Compares every candidate pair of a chunk (in parallel), lets the semantic second pass
@@ -548,6 +583,7 @@ fn compare_stored<S: SentenceScorer>(
     semantic: Option<&semantic::SemanticState>,
     store: &TextStore,
     docs: &[DocInfo],
+    headlines: Option<&HeadlineWords>,
     a: DocId,
     b: DocId,
 ) -> Result<(String, String, Comparison), ScanError> {
@@ -555,8 +591,12 @@ fn compare_stored<S: SentenceScorer>(
     let (pa, pb) = (stemma_text::prepare(&ta), stemma_text::prepare(&tb));
     let date = |d: DocId| docs.get(d as usize).and_then(|x| x.date);
     let (da, db) = (
-        Document::new(&ta, &pa).with_date(date(a)),
-        Document::new(&tb, &pb).with_date(date(b)),
+        Document::new(&ta, &pa)
+            .with_date(date(a))
+            .with_headlines(headlines),
+        Document::new(&tb, &pb)
+            .with_date(date(b))
+            .with_headlines(headlines),
     );
     let cmp = match semantic {
         Some(sem) if sem.decided(a, b) => sem.compare(&da, &db),
@@ -665,11 +705,12 @@ mod tests {
         out
     }
 
-    /// Kept pairs (by id), documents prepared, candidate pairs.
+    /// Kept pairs (by id), documents prepared, documents a chunk needs summed over the chunks.
     fn verified(cache: usize) -> (Vec<(String, String, Relation)>, usize, usize) {
         let opts = ScanOptions {
             prepared_cache: cache,
-            // One pair per chunk, so that documents are needed again in later chunks.
+            // One later document's pairs per chunk, so that documents are needed again in
+            // later chunks.
             verify_chunk: 1,
             ..ScanOptions::default()
         };
@@ -689,12 +730,17 @@ mod tests {
             .map(|(a, b, r)| (docs[a as usize].id.clone(), docs[b as usize].id.clone(), r))
             .collect();
         named.sort_by(|x, y| (&x.0, &x.1).cmp(&(&y.0, &y.1)));
-        (named, scanner.prepared_count(), scanner.candidates().len())
+        // A chunk holds the pairs of one later document: its earlier documents and itself.
+        let mut later: Vec<DocId> = scanner.candidates().iter().map(|c| c.b).collect();
+        later.sort_unstable();
+        later.dedup();
+        let needed = scanner.candidates().len() + later.len();
+        (named, scanner.prepared_count(), needed)
     }
 
     #[test]
     fn the_prepared_cache_saves_work_and_changes_no_result() {
-        let (with, prepared_with, pairs) = verified(100);
+        let (with, prepared_with, needed) = verified(100);
         let (without, prepared_without, _) = verified(0);
         assert_eq!(with, without);
         // Both copies of the first two stories are found with their source (v0), and nothing
@@ -710,9 +756,9 @@ mod tests {
         }
         assert!(with.iter().all(|(a, b, _)| a[..2] == b[..2]), "{with:?}");
         // With room for every document each is prepared once; without a cache, once per
-        // chunk (pair) it appears in.
+        // chunk it appears in.
         assert_eq!(prepared_with, 9);
-        assert_eq!(prepared_without, 2 * pairs);
+        assert_eq!(prepared_without, needed);
         assert!(prepared_with < prepared_without);
     }
 

@@ -118,6 +118,92 @@ impl SemanticPass {
     }
 }
 
+impl SemanticPass {
+    /// How far a pair the pass wants lies from the lexical verdict's decision boundary
+    /// ([`VerdictModel::threshold`] of the lexical model), as a fraction of the band's wider
+    /// half: 0 at the boundary (a coin flip: the semantic verdict most likely differs), 1 at
+    /// the band's edge; pairs outside the band (rescues) count as 1.
+    pub fn doubt(&self, lexical: &Comparison) -> f64 {
+        let t = VerdictModel::lexical().threshold;
+        let half = (t - self.band.0).max(self.band.1 - t);
+        if half <= 0.0 {
+            return if lexical.probability == t { 0.0 } else { 1.0 };
+        }
+        ((lexical.probability - t).abs() / half).min(1.0)
+    }
+}
+
+/// A pair the band selected, as the budget sees it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Planned {
+    a: DocId,
+    b: DocId,
+    /// [`SemanticPass::doubt`] of the pair.
+    doubt: f64,
+}
+
+/// Which of the selected pairs of a chunk are compared again.
+#[derive(Debug, Default, PartialEq)]
+struct Plan {
+    /// Indexes into the pairs, in the order they were taken.
+    chosen: Vec<usize>,
+    /// Indexes of the pairs left lexical by the budget.
+    left: Vec<usize>,
+    /// Documents to embed for the chosen pairs.
+    new_docs: Vec<DocId>,
+}
+
+/// Spends the budget most-unsure first. The pairs of each later document `b` (a chunk holds
+/// the pairs of whole documents, in order of `b`) are taken in order of
+/// [`SemanticPass::doubt`], smallest first. A pair whose documents are all embedded already
+/// costs nothing and is always taken; one that needs new documents is taken while they fit
+/// in `budget` (documents; `None` = no limit) *and* its doubt is at most what the budget
+/// still allows ([`allowed_doubt`]): until [`FREE_SHARE`] of the budget is spent the whole
+/// band may use it, then the band narrows towards the boundary, so the last documents of the
+/// budget go to the pairs most likely to change verdict. A stream has no global order to sort
+/// by, so the rule only depends on the pair and on how much was spent before it — the batch
+/// and the incremental scanner, fed the same order, take the same pairs.
+fn plan(pairs: &[Planned], embedded: &HashSet<DocId>, budget: Option<usize>) -> Plan {
+    let mut order: Vec<usize> = (0..pairs.len()).collect();
+    order.sort_by(|&x, &y| {
+        let (p, q) = (&pairs[x], &pairs[y]);
+        p.b.cmp(&q.b)
+            .then(p.doubt.total_cmp(&q.doubt))
+            .then(x.cmp(&y))
+    });
+    let mut out = Plan::default();
+    for k in order {
+        let p = &pairs[k];
+        let fresh: Vec<DocId> = [p.a, p.b]
+            .into_iter()
+            .filter(|d| !embedded.contains(d) && !out.new_docs.contains(d))
+            .collect();
+        let take = fresh.is_empty()
+            || budget.is_none_or(|max| {
+                let used = embedded.len() + out.new_docs.len();
+                used + fresh.len() <= max && p.doubt <= allowed_doubt(used, max)
+            });
+        if take {
+            out.new_docs.extend(fresh);
+            out.chosen.push(k);
+        } else {
+            out.left.push(k);
+        }
+    }
+    out
+}
+
+/// Share of the semantic budget that any pair of the band may spend (see [`plan`]).
+pub const FREE_SHARE: f64 = 0.5;
+
+/// The largest [`SemanticPass::doubt`] a pair needing new documents may have when `used` of
+/// `max` documents are spent: 1 (the whole band) up to [`FREE_SHARE`] of the budget, then
+/// falling linearly to 0 when the budget is spent.
+fn allowed_doubt(used: usize, max: usize) -> f64 {
+    let left = 1.0 - used as f64 / max.max(1) as f64;
+    (left / (1.0 - FREE_SHARE)).min(1.0)
+}
+
 /// One pair compared again by the second pass: what the lexical and the semantic verdicts said.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reverified {
@@ -304,34 +390,38 @@ impl SemanticState {
         if wanted.is_empty() {
             return;
         }
-        // Budget: documents not embedded yet are taken pair by pair while there is room.
+        // Budget: most-unsure first (see `plan`).
         let out_of_time = self.pass.max_time.is_some_and(|t| inner.stats.time >= t);
-        let mut new_docs: Vec<DocId> = Vec::new();
-        let mut chosen: Vec<usize> = Vec::new();
-        for &i in &wanted {
+        let planned: Vec<Planned> = wanted
+            .iter()
+            .map(|&i| Planned {
+                a: chunk[i].a,
+                b: chunk[i].b,
+                doubt: self.pass.doubt(&compared[i]),
+            })
+            .collect();
+        let budget = if out_of_time {
+            Some(0)
+        } else {
+            (self.pass.max_documents > 0).then_some(self.pass.max_documents)
+        };
+        let p = plan(&planned, &inner.embedded, budget);
+        let new_docs = p.new_docs;
+        let chosen: Vec<usize> = p.chosen.iter().map(|&k| wanted[k]).collect();
+        for &k in &p.left {
+            let i = wanted[k];
             let c = &chunk[i];
-            let fresh: Vec<DocId> = [c.a, c.b]
-                .into_iter()
-                .filter(|d| !inner.embedded.contains(d) && !new_docs.contains(d))
-                .collect();
-            let room = self.pass.max_documents == 0
-                || inner.embedded.len() + new_docs.len() + fresh.len() <= self.pass.max_documents;
-            if fresh.is_empty() || (room && !out_of_time) {
-                new_docs.extend(fresh);
-                chosen.push(i);
-            } else {
-                inner.stats.over_budget += 1;
-                if self.pass.trace {
-                    inner.stats.trace.push(Reverified {
-                        a: c.a,
-                        b: c.b,
-                        candidate_score: c.score,
-                        lexical: compared[i].relation,
-                        lexical_probability: compared[i].probability,
-                        semantic: None,
-                        semantic_probability: None,
-                    });
-                }
+            inner.stats.over_budget += 1;
+            if self.pass.trace {
+                inner.stats.trace.push(Reverified {
+                    a: c.a,
+                    b: c.b,
+                    candidate_score: c.score,
+                    lexical: compared[i].relation,
+                    lexical_probability: compared[i].probability,
+                    semantic: None,
+                    semantic_probability: None,
+                });
             }
         }
         // Embed the new documents' sentences in one call (the encoder batches and
@@ -467,26 +557,26 @@ impl SemanticState {
         if wanted.is_empty() {
             return;
         }
+        // The same choice as `second_pass` (most-unsure first, see `plan`), recording nothing.
         let (chosen, new_docs) = {
             let inner = self.inner.lock().expect("semantic state lock");
             let out_of_time = self.pass.max_time.is_some_and(|t| inner.stats.time >= t);
-            let mut new_docs: Vec<DocId> = Vec::new();
-            let mut chosen: Vec<usize> = Vec::new();
-            for &i in &wanted {
-                let c = &chunk[i];
-                let fresh: Vec<DocId> = [c.a, c.b]
-                    .into_iter()
-                    .filter(|d| !inner.embedded.contains(d) && !new_docs.contains(d))
-                    .collect();
-                let room = self.pass.max_documents == 0
-                    || inner.embedded.len() + new_docs.len() + fresh.len()
-                        <= self.pass.max_documents;
-                if fresh.is_empty() || (room && !out_of_time) {
-                    new_docs.extend(fresh);
-                    chosen.push(i);
-                }
-            }
-            (chosen, new_docs)
+            let planned: Vec<Planned> = wanted
+                .iter()
+                .map(|&i| Planned {
+                    a: chunk[i].a,
+                    b: chunk[i].b,
+                    doubt: self.pass.doubt(&compared[i]),
+                })
+                .collect();
+            let budget = if out_of_time {
+                Some(0)
+            } else {
+                (self.pass.max_documents > 0).then_some(self.pass.max_documents)
+            };
+            let p = plan(&planned, &inner.embedded, budget);
+            let chosen: Vec<usize> = p.chosen.iter().map(|&k| wanted[k]).collect();
+            (chosen, p.new_docs)
         };
         let cache = Arc::new(CheckCache {
             shared: self.cache.clone(),
@@ -527,5 +617,61 @@ impl SemanticState {
             .expect("semantic state lock")
             .decided
             .insert((a, b));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(a: DocId, b: DocId, doubt: f64) -> Planned {
+        Planned { a, b, doubt }
+    }
+
+    #[test]
+    fn the_budget_goes_to_the_most_unsure_pair_of_a_document_first() {
+        // Document 5's pairs: a sure-ish one first in input order, a coin flip, a middling
+        // one. Two documents of budget: only the coin flip is compared again.
+        let pairs = [p(0, 5, 0.9), p(1, 5, 0.05), p(2, 5, 0.5)];
+        let got = plan(&pairs, &HashSet::new(), Some(2));
+        assert_eq!(got.chosen, vec![1]);
+        assert_eq!(got.new_docs, vec![1, 5]);
+        assert_eq!(got.left, vec![2, 0]);
+        // Without a limit every pair is taken, most unsure first.
+        let all = plan(&pairs, &HashSet::new(), None);
+        assert_eq!(all.chosen, vec![1, 2, 0]);
+        assert!(all.left.is_empty());
+    }
+
+    #[test]
+    fn the_band_narrows_as_the_budget_is_spent() {
+        // Budget 10, one pair per document, each needing two new documents. Until half of
+        // the budget is spent any pair of the band is taken; then the band narrows: with
+        // 6 spent only doubts up to 0.8 pass (the 0.9 waits), with 8 spent up to 0.4.
+        let pairs = [
+            p(0, 1, 0.9),
+            p(2, 3, 0.9),
+            p(4, 5, 0.9),
+            p(6, 7, 0.9),
+            p(8, 9, 0.7),
+            p(10, 11, 0.5),
+            p(12, 13, 0.3),
+        ];
+        let got = plan(&pairs, &HashSet::new(), Some(10));
+        assert_eq!(got.chosen, vec![0, 1, 2, 4, 6]);
+        assert_eq!(got.left, vec![3, 5]);
+        assert_eq!(got.new_docs.len(), 10);
+        assert_eq!(allowed_doubt(0, 10), 1.0);
+        assert_eq!(allowed_doubt(5, 10), 1.0);
+        assert!((allowed_doubt(8, 10) - 0.4).abs() < 1e-9);
+        assert_eq!(allowed_doubt(10, 10), 0.0);
+        // A pair whose documents are embedded already costs nothing: always taken.
+        let embedded: HashSet<DocId> = (0..9).collect();
+        let free = plan(&[p(2, 3, 1.0)], &embedded, Some(10));
+        assert_eq!(free.chosen, vec![0]);
+        assert!(free.new_docs.is_empty());
+        // Out of budget (or of time: budget 0), only free pairs.
+        let none = plan(&[p(2, 3, 0.0), p(10, 11, 0.0)], &embedded, Some(0));
+        assert_eq!((none.chosen, none.left), (vec![0], vec![1]));
     }
 }

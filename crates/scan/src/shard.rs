@@ -27,6 +27,67 @@ pub fn bucket_pairs(len: usize, cap: usize, saturation: Saturation) -> Vec<(usiz
     out
 }
 
+/// Which index a key group belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyKind {
+    /// An LSH band key (posting cap [`CandidateOptions::bucket_cap`], the first documents
+    /// stay findable).
+    Lsh,
+    /// A passage key (document-frequency cap [`CandidateOptions::passage_df_cap`], ignored
+    /// beyond it).
+    Passage,
+}
+
+/// What the key groups of one batch say about one pair: LSH bands and passage keys shared.
+/// A pair's keys may be spread over several batches; the caller sums the bands and joins
+/// the keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupPair {
+    /// Earlier-read document.
+    pub a: DocId,
+    /// Later-read document.
+    pub b: DocId,
+    /// LSH band keys shared.
+    pub bands: u32,
+    /// Passage keys shared, ascending.
+    pub keys: Vec<u64>,
+}
+
+/// The pairs a batch of key groups yields — each group `(kind, key, docs)` with its
+/// documents ascending in reading order, paired by [`bucket_pairs`] with the cap of its
+/// index —, merged by pair and sorted by `(a, b)`: the postings the indexes of
+/// [`crate::candidates::CandidateFinder`] would return, gathered by pair.
+pub fn group_pairs<'a>(
+    opts: &CandidateOptions,
+    groups: impl IntoIterator<Item = (KeyKind, u64, &'a [DocId])>,
+) -> Vec<GroupPair> {
+    let mut by_pair: std::collections::HashMap<(DocId, DocId), (u32, Vec<u64>)> =
+        std::collections::HashMap::new();
+    for (kind, key, docs) in groups {
+        let (cap, sat) = match kind {
+            KeyKind::Lsh => (opts.bucket_cap, Saturation::KeepFirst),
+            KeyKind::Passage => (opts.passage_df_cap, Saturation::Ignore),
+        };
+        for (i, j) in bucket_pairs(docs.len(), cap, sat) {
+            let e = by_pair.entry((docs[i], docs[j])).or_default();
+            match kind {
+                KeyKind::Lsh => e.0 += 1,
+                KeyKind::Passage => e.1.push(key),
+            }
+        }
+    }
+    let mut out: Vec<GroupPair> = by_pair
+        .into_iter()
+        .map(|((a, b), (bands, mut keys))| {
+            keys.sort_unstable();
+            keys.dedup();
+            GroupPair { a, b, bands, keys }
+        })
+        .collect();
+    out.sort_unstable_by_key(|p| (p.a, p.b));
+    out
+}
+
 /// What two documents `a` (read first) and `b` share, gathered from their key groups.
 #[derive(Debug, Clone)]
 pub struct Shared {
@@ -146,6 +207,66 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn group_pairs_merge_the_groups_of_a_batch() {
+        let opts = CandidateOptions {
+            bucket_cap: 2,
+            passage_df_cap: 2,
+            ..CandidateOptions::default()
+        };
+        let got = group_pairs(
+            &opts,
+            [
+                // Bands: 5 pairs with 1 and 3 (kept first), 8 with 1 and 3 but not 5.
+                (KeyKind::Lsh, 9, &[1, 3, 5, 8][..]),
+                (KeyKind::Lsh, 4, &[1, 3][..]),
+                // Passage keys: a group beyond the cap is ignored past it.
+                (KeyKind::Passage, 70, &[1, 3][..]),
+                (KeyKind::Passage, 60, &[1, 3, 5][..]),
+                (KeyKind::Passage, 50, &[3, 5, 8, 9][..]),
+            ],
+        );
+        let want = vec![
+            GroupPair {
+                a: 1,
+                b: 3,
+                bands: 2,
+                keys: vec![60, 70],
+            },
+            GroupPair {
+                a: 1,
+                b: 5,
+                bands: 1,
+                keys: vec![60],
+            },
+            GroupPair {
+                a: 1,
+                b: 8,
+                bands: 1,
+                keys: vec![],
+            },
+            GroupPair {
+                a: 3,
+                b: 5,
+                bands: 1,
+                keys: vec![50, 60],
+            },
+            GroupPair {
+                a: 3,
+                b: 8,
+                bands: 1,
+                keys: vec![50],
+            },
+            GroupPair {
+                a: 5,
+                b: 8,
+                bands: 0,
+                keys: vec![50],
+            },
+        ];
+        assert_eq!(got, want);
     }
 
     #[test]

@@ -36,7 +36,7 @@ impl SentenceEmbedder for Letters {
         sentences
             .iter()
             .map(|s| {
-                let mut v = vec![0f32; 27];
+                let mut v = [0f32; 27];
                 for c in s.chars().filter(|c| c.is_alphabetic()) {
                     let c = c.to_ascii_lowercase();
                     let i = if c.is_ascii_lowercase() {

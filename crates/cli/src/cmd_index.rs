@@ -12,7 +12,11 @@
 //! - `stemma index stats DIR` prints counts and sizes.
 //!
 //! Scan options are fixed when the index is created (`--relations`, `--same-story`,
-//! `--max-candidates` on the first `add`); giving different ones later is an error.
+//! `--max-candidates` on the first `add`); giving different ones later is an error. So is the
+//! scorer: `add` and `query` take `stemma scan`'s `--semantic auto|on|off` and `--model`
+//! (`auto` opens an existing index with the scorer it was built with); the index records the
+//! scorer (with the model's identity and band) and the input options at creation, and refuses
+//! another scorer unless `add --allow-scorer-change` is given. `stats` prints them.
 
 use anyhow::{Context, bail};
 use std::io::{BufWriter, Write};
@@ -21,7 +25,7 @@ use std::time::Instant;
 use stemma_compare::Relation;
 use stemma_corpus::decode::encoding_for_label;
 use stemma_corpus::{Corpus, CorpusOptions};
-use stemma_index::{DiskIndex, IndexDoc};
+use stemma_index::{DiskIndex, IndexDoc, OpenOptions, Scorer};
 use stemma_scan::driver::{JsonlSink, input_docs};
 use stemma_scan::output::{Detail, PairLine, write_line};
 use stemma_scan::{DocInfo, InputDoc, ScanDriver, ScanSummary, Sink};
@@ -81,6 +85,23 @@ impl InputArgs {
         };
         Corpus::open(inputs, copts).context("cannot open the inputs")
     }
+
+    /// The options as an index records them.
+    fn record(&self) -> std::collections::BTreeMap<String, String> {
+        [
+            ("id_field", self.id_field.clone()),
+            ("text_field", self.text_field.clone()),
+            ("date_field", self.date_field.clone()),
+            ("source_field", self.source_field.clone()),
+            (
+                "encoding",
+                self.encoding.clone().unwrap_or_else(|| "detected".into()),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
 }
 
 /// Arguments of `stemma index add`.
@@ -109,6 +130,12 @@ pub struct AddArgs {
     /// Candidates verified per document (fixed when the index is created).
     #[arg(long)]
     pub max_candidates: Option<usize>,
+    #[command(flatten)]
+    pub semantic: crate::semantic_flags::SemanticArgs,
+    /// Extend an index built with another scorer (or model, or band) than the one given:
+    /// the new scorer is recorded for the documents added from now on (`stats` lists both).
+    #[arg(long)]
+    pub allow_scorer_change: bool,
     /// No progress on standard error.
     #[arg(long, short)]
     pub quiet: bool,
@@ -123,6 +150,8 @@ pub struct QueryArgs {
     pub file: PathBuf,
     #[command(flatten)]
     pub input: InputArgs,
+    #[command(flatten)]
+    pub semantic: crate::semantic_flags::SemanticArgs,
     /// Print the pair lines of pairs.jsonl.
     #[arg(long)]
     pub json: bool,
@@ -157,46 +186,61 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     }
 }
 
-fn open_existing(dir: &std::path::Path) -> anyhow::Result<DiskIndex> {
-    DiskIndex::open_existing(dir).with_context(|| format!("cannot open index {}", dir.display()))
+/// The index in `dir`, opened to read what it stores (no scorer: nothing is added or checked).
+fn open_read_only(dir: &std::path::Path) -> anyhow::Result<DiskIndex> {
+    let options = OpenOptions {
+        scorer: Scorer::ReadOnly,
+        ..OpenOptions::default()
+    };
+    DiskIndex::open_with(dir, options, Default::default())
+        .with_context(|| format!("cannot open index {}", dir.display()))
 }
 
 /// The index for `add`: created or checked with the option flags when any is given, else
-/// opened with its own options (created with the defaults if new).
+/// opened with its own options (created with the defaults if new); the scorer as
+/// `--semantic` says.
 fn open_for_add(a: &AddArgs) -> anyhow::Result<DiskIndex> {
     let flags = a.relations.is_some() || a.same_story || a.max_candidates.is_some();
-    let exists = std::fs::read_dir(&a.dir).is_ok_and(|mut d| d.next().is_some());
-    if exists && !flags {
-        match DiskIndex::open_existing(&a.dir) {
-            // A folder whose creation was interrupted before its first commit is created anew.
-            Err(stemma_index::IndexError::NotAnIndex { .. }) => {}
-            r => return r.with_context(|| format!("cannot open index {}", a.dir.display())),
-        }
-    }
-    let mut relations = match &a.relations {
-        None => stemma_scan::ScanOptions::default().relations,
-        Some(rel) => {
-            let mut v = Vec::new();
-            for r in rel.iter().map(|r| r.trim()).filter(|r| !r.is_empty()) {
-                match Relation::parse(r) {
-                    Some(Relation::Unrelated) | None => bail!(
-                        "unknown relation `{r}` (expected duplicate, near-duplicate, rewrite, partial, same-story)"
-                    ),
-                    Some(x) => v.push(x),
+    let scan = if flags {
+        let mut relations = match &a.relations {
+            None => stemma_scan::ScanOptions::default().relations,
+            Some(rel) => {
+                let mut v = Vec::new();
+                for r in rel.iter().map(|r| r.trim()).filter(|r| !r.is_empty()) {
+                    match Relation::parse(r) {
+                        Some(Relation::Unrelated) | None => bail!(
+                            "unknown relation `{r}` (expected duplicate, near-duplicate, rewrite, partial, same-story)"
+                        ),
+                        Some(x) => v.push(x),
+                    }
                 }
+                v
             }
-            v
+        };
+        if a.same_story && !relations.contains(&Relation::SameStory) {
+            relations.push(Relation::SameStory);
         }
+        let mut b = ScanDriver::builder().relations(relations);
+        if let Some(k) = a.max_candidates {
+            b = b.max_candidates(k);
+        }
+        Some(
+            b.build()
+                .context("invalid index options")?
+                .options()
+                .clone(),
+        )
+    } else {
+        None
     };
-    if a.same_story && !relations.contains(&Relation::SameStory) {
-        relations.push(Relation::SameStory);
-    }
-    let mut b = ScanDriver::builder().relations(relations);
-    if let Some(k) = a.max_candidates {
-        b = b.max_candidates(k);
-    }
-    let driver = b.build().context("invalid index options")?;
-    DiskIndex::open(&a.dir, driver.options().clone())
+    let options = OpenOptions {
+        scan,
+        create: true,
+        scorer: a.semantic.index_scorer()?,
+        allow_scorer_change: a.allow_scorer_change,
+        corpus: a.input.record(),
+    };
+    DiskIndex::open_with(&a.dir, options, Default::default())
         .with_context(|| format!("cannot open index {}", a.dir.display()))
 }
 
@@ -284,7 +328,12 @@ fn commit(index: &mut DiskIndex, batch: &mut Vec<InputDoc>) -> anyhow::Result<us
 }
 
 fn query(a: QueryArgs) -> anyhow::Result<i32> {
-    let index = open_existing(&a.dir)?;
+    let options = OpenOptions {
+        scorer: a.semantic.index_scorer()?,
+        ..OpenOptions::default()
+    };
+    let index: DiskIndex = DiskIndex::open_with(&a.dir, options, Default::default())
+        .with_context(|| format!("cannot open index {}", a.dir.display()))?;
     let corpus = a.input.open(std::slice::from_ref(&a.file))?;
     let out = std::io::stdout();
     let mut o = BufWriter::new(out.lock());
@@ -339,7 +388,7 @@ fn query(a: QueryArgs) -> anyhow::Result<i32> {
 fn export(a: ExportArgs) -> anyhow::Result<i32> {
     let detail = Detail::parse(a.detail.trim())
         .with_context(|| format!("unknown --detail `{}` (expected full, compact)", a.detail))?;
-    let index = open_existing(&a.dir)?;
+    let index = open_read_only(&a.dir)?;
     std::fs::create_dir_all(&a.out)
         .with_context(|| format!("cannot create output folder {}", a.out.display()))?;
     let create = |name: &str| -> anyhow::Result<BufWriter<std::fs::File>> {
@@ -374,7 +423,7 @@ fn export(a: ExportArgs) -> anyhow::Result<i32> {
 
 fn stats(a: StatsArgs) -> anyhow::Result<i32> {
     let t0 = Instant::now();
-    let index = open_existing(&a.dir)?;
+    let index = open_read_only(&a.dir)?;
     let open = t0.elapsed();
     let s = index.stats();
     let rel: Vec<String> = s
@@ -391,6 +440,25 @@ fn stats(a: StatsArgs) -> anyhow::Result<i32> {
         out,
         "families: {} (largest {})",
         s.families, s.largest_family
+    );
+    let meta = index.meta();
+    let _ = writeln!(out, "scorer: {}", meta.scorer.describe());
+    for (n, old) in &meta.scorer_history {
+        let _ = writeln!(out, "  before document {n}: {}", old.describe());
+    }
+    let corpus: Vec<String> = meta
+        .corpus
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let _ = writeln!(
+        out,
+        "input: {}",
+        if corpus.is_empty() {
+            "(not recorded)".to_string()
+        } else {
+            corpus.join(", ")
+        }
     );
     let _ = writeln!(out, "text: {} bytes", s.text_bytes);
     let _ = writeln!(out, "disk: {} bytes", s.disk_bytes);

@@ -239,48 +239,17 @@ fn parse_relations(args: &Args) -> anyhow::Result<Vec<Relation>> {
 /// The semantic second pass the flags ask for (`None` when off or, with `auto`, when no
 /// model is found: one line on stderr says so).
 fn semantic_pass(args: &Args) -> anyhow::Result<Option<SemanticPass>> {
-    let mode = args.semantic.trim();
-    let embedder = match mode {
-        "off" => return Ok(None),
-        "auto" => crate::semantic_embedder(args.model.as_deref(), false)?,
-        "on" => {
-            if args.model.is_none() && stemma_embed::Embedder::find(None).is_none() {
-                bail!(
-                    "--semantic on: no model found (run scripts/fetch-model.sh, pass --model PATH \
-                     or set {})",
-                    stemma_embed::MODEL_ENV
-                );
-            }
-            crate::semantic_embedder(args.model.as_deref(), false)?
-        }
-        other => bail!("unknown --semantic `{other}` (expected auto, on, off)"),
-    };
-    let Some(embedder) = embedder else {
+    let Some(loaded) = crate::semantic_flags::load(
+        &args.semantic,
+        args.model.as_deref(),
+        args.semantic_budget,
+        &args.semantic_band,
+        &args.semantic_rescue,
+    )?
+    else {
         return Ok(None);
     };
-    let mut pass = SemanticPass::new(embedder);
-    let band: Vec<f64> = args
-        .semantic_band
-        .split(',')
-        .map(|x| x.trim().parse::<f64>())
-        .collect::<Result<_, _>>()
-        .ok()
-        .filter(|v: &Vec<f64>| v.len() == 2)
-        .with_context(|| {
-            format!(
-                "--semantic-band `{}`: expected two numbers LO,HI",
-                args.semantic_band
-            )
-        })?;
-    pass.band = (band[0], band[1]);
-    pass.rescue_score = match args.semantic_rescue.trim() {
-        "off" => None,
-        x => Some(
-            x.parse::<f32>()
-                .with_context(|| format!("--semantic-rescue `{x}`: expected a number or `off`"))?,
-        ),
-    };
-    pass.max_documents = args.semantic_budget;
+    let mut pass = loaded.pass;
     if let Some(s) = args.semantic_seconds {
         if !(s.is_finite() && s >= 0.0) {
             bail!("--semantic-seconds {s}: expected a number of seconds");

@@ -3,13 +3,16 @@
 //! Translates flags into a `stemma_server::ServerConfig` and a backend: the in-memory
 //! incremental scanner (optionally loaded with `--load CORPUS` first), or, with
 //! `--index DIR`, the persistent on-disk index (`stemma-index`, created when the folder is
-//! empty or missing). Routes and limits: docs/server.md.
+//! empty or missing). The scorer is `stemma scan`'s (`--semantic auto|on|off`, `--model`,
+//! band and budget flags): the model is loaded once, before the server listens, so a document
+//! added or checked gets the verdict a scan with the same flags gives it. Routes and limits:
+//! docs/server.md.
 
 use anyhow::{Context as _, Result, bail};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use stemma_corpus::{Corpus, CorpusOptions};
-use stemma_index::DiskIndex;
+use stemma_index::{DiskIndex, OpenOptions};
 use stemma_server::{DiskBackend, MemoryBackend, NewDocument, ServerConfig};
 
 /// Flags of `stemma serve`.
@@ -32,6 +35,12 @@ pub struct Args {
     /// serving, in reading order; a JSONL `title` field is kept for search.
     #[arg(long, value_name = "CORPUS")]
     pub load: Vec<PathBuf>,
+    #[command(flatten)]
+    pub semantic: crate::semantic_flags::SemanticArgs,
+    /// Serve an on-disk index built with another scorer than the one given: the new one is
+    /// recorded for the documents added from now on.
+    #[arg(long)]
+    pub allow_scorer_change: bool,
 }
 
 /// Runs `stemma serve` until Ctrl-C; returns the process exit code.
@@ -53,17 +62,19 @@ pub fn run(args: Args) -> Result<i32> {
                 "--load fills the in-memory index; add to an on-disk one with `stemma index add`"
             );
         }
-        let exists = dir.is_dir() && std::fs::read_dir(dir)?.next().is_some();
-        let index = if exists {
-            DiskIndex::open_existing(dir)
-        } else {
-            DiskIndex::open(dir, stemma_scan::ScanOptions::default())
-        }
-        .with_context(|| format!("--index {}", dir.display()))?;
+        let options = OpenOptions {
+            create: true,
+            scorer: args.semantic.index_scorer()?,
+            allow_scorer_change: args.allow_scorer_change,
+            ..OpenOptions::default()
+        };
+        let index: DiskIndex = DiskIndex::open_with(dir, options, Default::default())
+            .with_context(|| format!("--index {}", dir.display()))?;
         eprintln!(
-            "stemma: index {} ({} documents)",
+            "stemma: index {} ({} documents), scorer {}",
             dir.display(),
-            index.docs().len()
+            index.docs().len(),
+            index.meta().scorer.describe()
         );
         let backend = stemma_server::shared(DiskBackend::new(index));
         stemma_server::run(config, backend, |addr| {
@@ -71,7 +82,19 @@ pub fn run(args: Args) -> Result<i32> {
         })?;
         return Ok(crate::EXIT_OK);
     }
-    let mut backend = MemoryBackend::lexical(stemma_scan::ScanOptions::default());
+    let opts = stemma_scan::ScanOptions {
+        semantic: args.semantic.load()?.map(|l| l.pass),
+        ..stemma_scan::ScanOptions::default()
+    };
+    if let Some(p) = &opts.semantic {
+        eprintln!(
+            "stemma: semantic second pass on ({}, band {}–{})",
+            p.embedder.name(),
+            p.band.0,
+            p.band.1
+        );
+    }
+    let mut backend = MemoryBackend::lexical(opts);
     if !args.load.is_empty() {
         load(&mut backend, &args.load)?;
     }

@@ -17,6 +17,7 @@ mod cmd_generate;
 mod cmd_index;
 mod cmd_scan;
 mod cmd_serve;
+mod semantic_flags;
 
 /// Exit code: completed, every record read.
 pub const EXIT_OK: i32 = 0;

@@ -168,8 +168,8 @@ fn three_add_runs_export_what_one_scan_writes() {
             .arg("--out")
             .arg(&scan)
             .arg("--quiet")
-            // The index verifies lexically; the scan's semantic pass (on when a model is
-            // installed) is not part of what is compared here.
+            // Both lexical: the semantic pass (on by default when a model is installed) is
+            // compared in crates/server/tests/semantic.rs.
             .args(["--semantic", "off"]),
     );
     let index = tmp.path().join("index");
@@ -177,7 +177,15 @@ fn three_add_runs_export_what_one_scan_writes() {
     for p in &parts {
         let out = run_ok(
             stemma()
-                .args(["index", "add", "--batch", "64", "--quiet"])
+                .args([
+                    "index",
+                    "add",
+                    "--semantic",
+                    "off",
+                    "--batch",
+                    "64",
+                    "--quiet",
+                ])
                 .arg(&index)
                 .arg(p),
         );
@@ -194,7 +202,7 @@ fn three_add_runs_export_what_one_scan_writes() {
     assert!(families == std::fs::read(scan.join("families.jsonl")).unwrap());
     // Adding a document already indexed is an error naming it; the index is unchanged.
     let o = stemma()
-        .args(["index", "add", "--quiet"])
+        .args(["index", "add", "--semantic", "off", "--quiet"])
         .arg(&index)
         .arg(&parts[0])
         .output()
@@ -260,7 +268,15 @@ fn killed_ingest_keeps_every_acknowledged_batch() {
     let clean = tmp.path().join("clean");
     run_ok(
         stemma()
-            .args(["index", "add", "--quiet", "--batch", &BATCH.to_string()])
+            .args([
+                "index",
+                "add",
+                "--semantic",
+                "off",
+                "--quiet",
+                "--batch",
+                &BATCH.to_string(),
+            ])
             .arg(&clean)
             .arg(&whole),
     );
@@ -302,7 +318,15 @@ fn kill_until_done(
         let runs = *runs;
         assert!(runs < 400, "the ingest never finished");
         let mut child = stemma()
-            .args(["index", "add", "--quiet", "--skip-existing", "--batch"])
+            .args([
+                "index",
+                "add",
+                "--semantic",
+                "off",
+                "--quiet",
+                "--skip-existing",
+                "--batch",
+            ])
             .arg(BATCH.to_string())
             .arg(index)
             .arg(whole)
@@ -357,4 +381,79 @@ fn kill_until_done(
             break;
         }
     }
+}
+
+#[test]
+fn the_index_records_its_scorer_and_refuses_another_unless_told() {
+    let tmp = tempfile::tempdir().unwrap();
+    let index = tmp.path().join("index");
+    let news = root().join("samples/corpus/news.jsonl");
+    run_ok(
+        stemma()
+            .args(["index", "add", "--semantic", "off", "--quiet"])
+            .arg(&index)
+            .arg(&news),
+    );
+    let stats = run_ok(stemma().args(["index", "stats"]).arg(&index));
+    assert!(
+        stats.contains("scorer: lexical (verdict lexical)"),
+        "{stats}"
+    );
+    assert!(
+        stats.contains("input: date_field=date, encoding=detected, id_field=id"),
+        "{stats}"
+    );
+    let Some(model) = stemma_embed::Embedder::find(None) else {
+        eprintln!(
+            "SKIPPED (semantic part): no semantic model (run scripts/fetch-model.sh or set {})",
+            stemma_embed::MODEL_ENV
+        );
+        return;
+    };
+    let extra = tmp.path().join("extra.txt");
+    std::fs::write(
+        &extra,
+        "A new article about something else entirely, on a quiet day.",
+    )
+    .unwrap();
+    // `on` over a lexical index: refused, the difference named; nothing is added.
+    let o = stemma()
+        .args(["index", "add", "--quiet", "--semantic", "on", "--model"])
+        .arg(&model)
+        .arg(&index)
+        .arg(&extra)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("scorer: stored lexical, given semantic"),
+        "{err}"
+    );
+    // `auto` keeps the index's scorer; the override records the change.
+    run_ok(
+        stemma()
+            .args([
+                "index",
+                "add",
+                "--quiet",
+                "--semantic",
+                "on",
+                "--allow-scorer-change",
+            ])
+            .arg("--model")
+            .arg(&model)
+            .arg(&index)
+            .arg(&extra),
+    );
+    let stats = run_ok(stemma().args(["index", "stats"]).arg(&index));
+    assert!(
+        stats.contains("scorer: semantic: multilingual-e5-small"),
+        "{stats}"
+    );
+    assert!(stats.contains("e5-small-q4.bin"), "{stats}");
+    assert!(
+        stats.contains("before document 14: lexical (verdict lexical)"),
+        "{stats}"
+    );
 }

@@ -1,8 +1,11 @@
 //! The engine seam: what the HTTP routes ask of an index, as one trait.
 //!
 //! The server only translates HTTP into [`Backend`] calls (after meilisearch: the engine has
-//! no HTTP in it). Two engines implement it: [`MemoryBackend`], an
-//! [`IncrementalScanner`] kept in memory, and the persistent on-disk index. Answers are plain
+//! no HTTP in it). [`Backend`] is implemented once, for every [`Engine`] — the handful of
+//! operations in which engines differ (store, check, read a text, compare a stored pair, list
+//! a document's pairs) — so the two engines, [`MemoryBackend`] (an [`IncrementalScanner`]
+//! kept in memory) and the persistent on-disk index ([`crate::DiskBackend`]), answer every
+//! route through the same code. Answers are plain
 //! values whose JSON is the scan's own: a pair is a `pairs.jsonl` line
 //! ([`stemma_scan::output::PairLine`], full detail), a family a `families.jsonl` line
 //! ([`stemma_scan::output::FamilyLine`]), so every front end writes the same bytes.
@@ -48,6 +51,10 @@ pub struct DocumentSummary {
     pub source: Option<String>,
     /// Length of the text in bytes.
     pub length: usize,
+    /// The encoding the document's file was read in, when it was not plain UTF-8
+    /// (`windows-1252`, `UTF-16LE (BOM)`, …); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
 }
 
 impl DocumentSummary {
@@ -66,6 +73,7 @@ impl DocumentSummary {
             timestamp: date,
             source: source.map(str::to_string),
             length,
+            encoding: None,
         }
     }
 }
@@ -230,13 +238,21 @@ pub(crate) struct FamilyCache {
     pub(crate) of_doc: HashMap<DocId, usize>,
 }
 
-impl FamilyCache {
-    /// The cached families in `slot`, computed with `compute` when the slot is empty.
-    pub(crate) fn get(
-        slot: &Mutex<Option<Arc<FamilyCache>>>,
-        compute: impl FnOnce() -> Vec<Family>,
-    ) -> Arc<FamilyCache> {
-        let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+/// An engine's families, computed on the first read after a change and kept until the next
+/// ([`Engine::family_slot`]).
+#[derive(Default)]
+pub struct FamilySlot(Mutex<Option<Arc<FamilyCache>>>);
+
+impl std::fmt::Debug for FamilySlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FamilySlot")
+    }
+}
+
+impl FamilySlot {
+    /// The cached families, computed with `compute` when there are none.
+    pub(crate) fn get(&self, compute: impl FnOnce() -> Vec<Family>) -> Arc<FamilyCache> {
+        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(c) = &*slot {
             return c.clone();
         }
@@ -250,26 +266,75 @@ impl FamilyCache {
         *slot = Some(cache.clone());
         cache
     }
+
+    /// Forgets the families (the pairs changed).
+    pub fn clear(&self) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
 }
 
-/// What the read answers need of an engine's documents, so both backends build them alike.
-pub(crate) trait Catalog {
+/// What an index engine provides to the server: the few operations that differ between the
+/// in-memory scanner and the on-disk index. Every [`Backend`] route is built from them once
+/// (`impl<E: Engine> Backend for E`), so both backends answer alike by construction.
+pub trait Engine: Send + Sync + 'static {
+    /// The sentence scorer of its comparisons.
+    type Scorer: SentenceScorer;
     /// Documents, by number.
     fn infos(&self) -> &[stemma_scan::DocInfo];
     /// The number of the document with this id.
     fn lookup(&self, id: &str) -> Option<DocId>;
     /// Its title.
     fn title_of(&self, d: DocId) -> Option<&str>;
+    /// The encoding its file was read in, when not plain UTF-8.
+    fn encoding_of(&self, d: DocId) -> Option<String> {
+        self.infos()[d as usize]
+            .decoding
+            .as_ref()
+            .map(|x| x.describe())
+    }
+    /// Stores `docs` in order: for each, its pairs with the documents stored before it, or
+    /// why it was not stored (the others are stored regardless).
+    fn store(&mut self, docs: Vec<NewDocument>) -> Vec<Result<Vec<Pair>, BackendError>>;
+    /// The pairs `doc` would get if stored now (numbered as the next document).
+    fn check_pairs(&self, doc: &NewDocument) -> Result<Vec<Pair>, BackendError>;
+    /// Every pair a stored document is in, in the order found.
+    fn pairs_of(&self, d: DocId) -> Vec<Pair>;
+    /// Number of pairs.
+    fn pair_count(&self) -> usize;
+    /// The text of a stored document.
+    fn text(&self, d: DocId) -> Result<String, BackendError>;
+    /// Two stored documents compared again: their texts and the comparison.
+    fn compare_stored(
+        &self,
+        a: DocId,
+        b: DocId,
+    ) -> Result<(String, String, Comparison), BackendError>;
+    /// The families of all pairs.
+    fn all_families(&self) -> Vec<Family>;
+    /// Where the families are cached.
+    fn family_slot(&self) -> &FamilySlot;
+    /// Compares a stored document with a text that is not stored.
+    fn text_comparer(&self) -> &Comparer<Self::Scorer>;
+}
+
+/// The answers built from an [`Engine`]'s documents (one implementation for both backends).
+trait Catalog: Engine {
+    fn family_cache(&self) -> Arc<FamilyCache> {
+        self.family_slot().get(|| self.all_families())
+    }
 
     fn summary(&self, d: DocId) -> DocumentSummary {
         let info = &self.infos()[d as usize];
-        DocumentSummary::new(
-            &info.id,
-            self.title_of(d),
-            info.date,
-            info.source.as_deref(),
-            info.len,
-        )
+        DocumentSummary {
+            encoding: self.encoding_of(d),
+            ..DocumentSummary::new(
+                &info.id,
+                self.title_of(d),
+                info.date,
+                info.source.as_deref(),
+                info.len,
+            )
+        }
     }
 
     fn pair_json(&self, pair: &Pair) -> serde_json::Value {
@@ -354,9 +419,9 @@ pub(crate) trait Catalog {
     }
 
     /// A stored document (A) compared with a text that is not stored (B).
-    fn compare_with_text<S: SentenceScorer>(
+    fn compare_with_text(
         &self,
-        comparer: &Comparer<S>,
+        comparer: &Comparer<Self::Scorer>,
         d: DocId,
         text_a: String,
         doc: &NewDocument,
@@ -385,15 +450,97 @@ pub(crate) trait Catalog {
     }
 }
 
-impl<S: SentenceScorer + Sync> Catalog for MemoryBackend<S> {
-    fn infos(&self) -> &[stemma_scan::DocInfo] {
-        self.scanner.docs()
+impl<E: Engine + ?Sized> Catalog for E {}
+
+impl<E: Engine> Backend for E {
+    fn add(&mut self, docs: Vec<NewDocument>) -> Vec<Result<Vec<serde_json::Value>, BackendError>> {
+        let out = self.store(docs);
+        self.family_slot().clear();
+        out.into_iter()
+            .map(|r| r.map(|pairs| pairs.iter().map(|p| self.pair_json(p)).collect()))
+            .collect()
     }
-    fn lookup(&self, id: &str) -> Option<DocId> {
-        self.by_id.get(id).copied()
+
+    fn check(&self, doc: &NewDocument) -> Result<Vec<serde_json::Value>, BackendError> {
+        let checked = self.infos().len() as DocId;
+        let pairs = self.check_pairs(doc)?;
+        Ok(pairs
+            .iter()
+            .map(|p| checked_pair_json(self.infos(), p, checked, &doc.id))
+            .collect())
     }
-    fn title_of(&self, d: DocId) -> Option<&str> {
-        self.titles.get(d as usize).and_then(|t| t.as_deref())
+
+    fn document(&self, id: &str) -> Result<Option<DocumentFull>, BackendError> {
+        let Some(d) = self.lookup(id) else {
+            return Ok(None);
+        };
+        Ok(Some(DocumentFull {
+            summary: self.summary(d),
+            text: self.text(d)?,
+        }))
+    }
+
+    fn relations(&self, id: &str) -> Result<Option<Vec<serde_json::Value>>, BackendError> {
+        let Some(d) = self.lookup(id) else {
+            return Ok(None);
+        };
+        Ok(Some(
+            self.pairs_of(d).iter().map(|p| self.pair_json(p)).collect(),
+        ))
+    }
+
+    fn family(&self, id: &str) -> Result<Option<Option<FamilyView>>, BackendError> {
+        self.family_of(&self.family_cache(), id)
+    }
+
+    fn families(
+        &self,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(Vec<FamilySummary>, usize), BackendError> {
+        Ok(self.family_list(&self.family_cache(), offset, limit))
+    }
+
+    fn compare(&self, a: &str, b: &str) -> Result<Option<ComparedPair>, BackendError> {
+        let (Some(da), Some(db)) = (self.lookup(a), self.lookup(b)) else {
+            return Ok(None);
+        };
+        let (text_a, text_b, comparison) = self.compare_stored(da, db)?;
+        Ok(Some(ComparedPair {
+            a: self.summary(da),
+            b: self.summary(db),
+            text_a,
+            text_b,
+            comparison,
+        }))
+    }
+
+    fn compare_text(
+        &self,
+        id: &str,
+        doc: &NewDocument,
+    ) -> Result<Option<ComparedPair>, BackendError> {
+        let Some(d) = self.lookup(id) else {
+            return Ok(None);
+        };
+        let text_a = self.text(d)?;
+        Ok(Some(self.compare_with_text(
+            self.text_comparer(),
+            d,
+            text_a,
+            doc,
+        )))
+    }
+
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<DocumentSummary>, BackendError> {
+        Ok(self.search_docs(query, limit))
+    }
+
+    fn stats(&self) -> Result<IndexStats, BackendError> {
+        Ok(IndexStats {
+            documents: self.infos().len(),
+            pairs: self.pair_count(),
+        })
     }
 }
 
@@ -405,7 +552,7 @@ pub struct MemoryBackend<S: SentenceScorer = stemma_scan::LexicalScorer> {
     by_id: HashMap<String, DocId>,
     /// Indexes into `scanner.pairs()` of each document's pairs.
     pairs_of: Vec<Vec<u32>>,
-    families: Mutex<Option<Arc<FamilyCache>>>,
+    families: FamilySlot,
     /// Compares a stored document with a text that is not stored (the scanner's options).
     comparer: Comparer<S>,
 }
@@ -447,16 +594,12 @@ impl<S: SentenceScorer + Sync> MemoryBackend<S> {
             titles: vec![None; n],
             by_id,
             pairs_of,
-            families: Mutex::new(None),
+            families: FamilySlot::default(),
             comparer,
         }
     }
 
-    fn family_cache(&self) -> Arc<FamilyCache> {
-        FamilyCache::get(&self.families, || self.scanner.families())
-    }
-
-    fn add_one(&mut self, doc: NewDocument) -> Result<Vec<serde_json::Value>, BackendError> {
+    fn add_one(&mut self, doc: NewDocument) -> Result<Vec<Pair>, BackendError> {
         if self.by_id.contains_key(&doc.id) {
             return Err(BackendError::DuplicateId(doc.id));
         }
@@ -475,10 +618,7 @@ impl<S: SentenceScorer + Sync> MemoryBackend<S> {
                 self.pairs_of[p.b as usize].push(k as u32);
             }
         }
-        Ok(self.scanner.pairs()[before..]
-            .iter()
-            .map(|p| self.pair_json(p))
-            .collect())
+        Ok(self.scanner.pairs()[before..].to_vec())
     }
 }
 
@@ -522,91 +662,50 @@ pub fn checked_pair_json(
     })
 }
 
-impl<S: SentenceScorer + Sync + Send + 'static> Backend for MemoryBackend<S> {
-    fn add(&mut self, docs: Vec<NewDocument>) -> Vec<Result<Vec<serde_json::Value>, BackendError>> {
-        let out = docs.into_iter().map(|d| self.add_one(d)).collect();
-        *self.families.get_mut().unwrap_or_else(|e| e.into_inner()) = None;
-        out
+impl<S: SentenceScorer + Sync + Send + 'static> Engine for MemoryBackend<S> {
+    type Scorer = S;
+    fn infos(&self) -> &[stemma_scan::DocInfo] {
+        self.scanner.docs()
     }
-
-    fn check(&self, doc: &NewDocument) -> Result<Vec<serde_json::Value>, BackendError> {
-        let checked = self.scanner.docs().len() as DocId;
-        let pairs = self.scanner.check(input_doc(doc.clone()))?;
-        Ok(pairs
-            .iter()
-            .map(|p| checked_pair_json(self.scanner.docs(), p, checked, &doc.id))
-            .collect())
+    fn lookup(&self, id: &str) -> Option<DocId> {
+        self.by_id.get(id).copied()
     }
-
-    fn document(&self, id: &str) -> Result<Option<DocumentFull>, BackendError> {
-        let Some(&d) = self.by_id.get(id) else {
-            return Ok(None);
-        };
-        Ok(Some(DocumentFull {
-            summary: self.summary(d),
-            text: self.scanner.text(d)?,
-        }))
+    fn title_of(&self, d: DocId) -> Option<&str> {
+        self.titles.get(d as usize).and_then(|t| t.as_deref())
     }
-
-    fn relations(&self, id: &str) -> Result<Option<Vec<serde_json::Value>>, BackendError> {
-        let Some(&d) = self.by_id.get(id) else {
-            return Ok(None);
-        };
+    fn store(&mut self, docs: Vec<NewDocument>) -> Vec<Result<Vec<Pair>, BackendError>> {
+        docs.into_iter().map(|d| self.add_one(d)).collect()
+    }
+    fn check_pairs(&self, doc: &NewDocument) -> Result<Vec<Pair>, BackendError> {
+        Ok(self.scanner.check(input_doc(doc.clone()))?)
+    }
+    fn pairs_of(&self, d: DocId) -> Vec<Pair> {
         let pairs = self.scanner.pairs();
-        Ok(Some(
-            self.pairs_of[d as usize]
-                .iter()
-                .map(|&k| self.pair_json(&pairs[k as usize]))
-                .collect(),
-        ))
+        self.pairs_of[d as usize]
+            .iter()
+            .map(|&k| pairs[k as usize].clone())
+            .collect()
     }
-
-    fn family(&self, id: &str) -> Result<Option<Option<FamilyView>>, BackendError> {
-        self.family_of(&self.family_cache(), id)
+    fn pair_count(&self) -> usize {
+        self.scanner.pairs().len()
     }
-
-    fn families(
+    fn text(&self, d: DocId) -> Result<String, BackendError> {
+        Ok(self.scanner.text(d)?)
+    }
+    fn compare_stored(
         &self,
-        offset: usize,
-        limit: usize,
-    ) -> Result<(Vec<FamilySummary>, usize), BackendError> {
-        Ok(self.family_list(&self.family_cache(), offset, limit))
+        a: DocId,
+        b: DocId,
+    ) -> Result<(String, String, Comparison), BackendError> {
+        Ok(self.scanner.compare_pair(a, b)?)
     }
-
-    fn compare(&self, a: &str, b: &str) -> Result<Option<ComparedPair>, BackendError> {
-        let (Some(&da), Some(&db)) = (self.by_id.get(a), self.by_id.get(b)) else {
-            return Ok(None);
-        };
-        let (text_a, text_b, comparison) = self.scanner.compare_pair(da, db)?;
-        Ok(Some(ComparedPair {
-            a: self.summary(da),
-            b: self.summary(db),
-            text_a,
-            text_b,
-            comparison,
-        }))
+    fn all_families(&self) -> Vec<Family> {
+        self.scanner.families()
     }
-
-    fn compare_text(
-        &self,
-        id: &str,
-        doc: &NewDocument,
-    ) -> Result<Option<ComparedPair>, BackendError> {
-        let Some(&d) = self.by_id.get(id) else {
-            return Ok(None);
-        };
-        let text_a = self.scanner.text(d)?;
-        Ok(Some(self.compare_with_text(&self.comparer, d, text_a, doc)))
+    fn family_slot(&self) -> &FamilySlot {
+        &self.families
     }
-
-    fn search(&self, query: &str, limit: usize) -> Result<Vec<DocumentSummary>, BackendError> {
-        Ok(self.search_docs(query, limit))
-    }
-
-    fn stats(&self) -> Result<IndexStats, BackendError> {
-        Ok(IndexStats {
-            documents: self.scanner.docs().len(),
-            pairs: self.scanner.pairs().len(),
-        })
+    fn text_comparer(&self) -> &Comparer<S> {
+        &self.comparer
     }
 }

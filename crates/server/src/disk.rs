@@ -1,23 +1,21 @@
-//! [`Backend`] for the persistent on-disk index (`stemma_index::DiskIndex`): what
-//! `stemma serve --index DIR` serves. The same answers as [`crate::MemoryBackend`] (both
-//! build them through one set of helpers); a batch is written to disk as one atomic, fsynced
-//! write before it is answered.
+//! [`crate::Backend`] for the persistent on-disk index (`stemma_index::DiskIndex`): what
+//! `stemma serve --index DIR` serves. The same answers as [`crate::MemoryBackend`] (both are
+//! [`Engine`]s, and every route is built from an engine once); a batch is written to disk as
+//! one atomic, fsynced write before it is answered.
 
-use crate::backend::{
-    Backend, BackendError, Catalog, ComparedPair, DocumentFull, DocumentSummary, FamilyCache,
-    FamilySummary, FamilyView, IndexStats, NewDocument, checked_pair_json,
-};
+use crate::backend::{BackendError, Engine, FamilySlot, NewDocument};
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
-use stemma_compare::Comparer;
+use stemma_compare::{Comparer, Comparison};
 use stemma_index::{DiskIndex, IndexDoc, IndexError};
+use stemma_scan::family::Family;
 use stemma_scan::index::DocId;
-use stemma_scan::{DocInfo, InputDoc};
+use stemma_scan::{DocInfo, InputDoc, Pair};
 
-/// A [`Backend`] over a [`DiskIndex`] (lexical scorer).
+/// A [`crate::Backend`] over a [`DiskIndex`] (lexical scorer; the semantic second pass, when
+/// the index has one, comes with it).
 pub struct DiskBackend {
     index: DiskIndex,
-    families: Mutex<Option<Arc<FamilyCache>>>,
+    families: FamilySlot,
     /// Compares a stored document with a text that is not stored.
     comparer: Comparer,
 }
@@ -36,13 +34,9 @@ impl DiskBackend {
     pub fn new(index: DiskIndex) -> Self {
         DiskBackend {
             index,
-            families: Mutex::new(None),
+            families: FamilySlot::default(),
             comparer: Comparer::default(),
         }
-    }
-
-    fn family_cache(&self) -> Arc<FamilyCache> {
-        FamilyCache::get(&self.families, || self.index.families())
     }
 }
 
@@ -63,7 +57,8 @@ fn index_doc(doc: NewDocument) -> IndexDoc {
     }
 }
 
-impl Catalog for DiskBackend {
+impl Engine for DiskBackend {
+    type Scorer = stemma_compare::LexicalScorer;
     fn infos(&self) -> &[DocInfo] {
         self.index.docs()
     }
@@ -73,14 +68,15 @@ impl Catalog for DiskBackend {
     fn title_of(&self, d: DocId) -> Option<&str> {
         self.index.title(d)
     }
-}
+    fn encoding_of(&self, d: DocId) -> Option<String> {
+        self.index.encoding(d).map(str::to_string)
+    }
 
-impl Backend for DiskBackend {
-    fn add(&mut self, docs: Vec<NewDocument>) -> Vec<Result<Vec<serde_json::Value>, BackendError>> {
+    fn store(&mut self, docs: Vec<NewDocument>) -> Vec<Result<Vec<Pair>, BackendError>> {
         // A repeated id fails the index's whole batch: answer those records here and add the
         // rest in one write.
         let mut seen = HashSet::new();
-        let mut out: Vec<Option<Result<Vec<serde_json::Value>, BackendError>>> = Vec::new();
+        let mut out: Vec<Option<Result<Vec<Pair>, BackendError>>> = Vec::new();
         let mut batch = Vec::new();
         for d in docs {
             if self.index.doc_id(&d.id).is_some() || !seen.insert(d.id.clone()) {
@@ -90,20 +86,13 @@ impl Backend for DiskBackend {
                 batch.push(index_doc(d));
             }
         }
-        if !batch.is_empty() {
-            *self.families.get_mut().unwrap_or_else(|e| e.into_inner()) = None;
-        }
         let answers = if batch.is_empty() {
             Ok(Vec::new())
         } else {
             self.index.add(batch)
         };
         let mut answers = match answers {
-            Ok(a) => a
-                .iter()
-                .map(|pairs| Ok(pairs.iter().map(|p| self.pair_json(p)).collect()))
-                .collect::<Vec<_>>()
-                .into_iter(),
+            Ok(a) => a.into_iter(),
             Err(e) => {
                 let msg = e.to_string();
                 return out
@@ -113,88 +102,43 @@ impl Backend for DiskBackend {
             }
         };
         out.into_iter()
-            .map(|o| o.unwrap_or_else(|| answers.next().expect("one answer per document")))
+            .map(|o| o.unwrap_or_else(|| Ok(answers.next().expect("one answer per document"))))
             .collect()
     }
 
-    fn check(&self, doc: &NewDocument) -> Result<Vec<serde_json::Value>, BackendError> {
-        let checked = self.index.docs().len() as DocId;
-        let pairs = self.index.check(index_doc(doc.clone())).map_err(engine)?;
-        Ok(pairs
-            .iter()
-            .map(|p| checked_pair_json(self.index.docs(), p, checked, &doc.id))
-            .collect())
+    fn check_pairs(&self, doc: &NewDocument) -> Result<Vec<Pair>, BackendError> {
+        self.index.check(index_doc(doc.clone())).map_err(engine)
     }
 
-    fn document(&self, id: &str) -> Result<Option<DocumentFull>, BackendError> {
-        let Some(d) = self.index.doc_id(id) else {
-            return Ok(None);
-        };
-        Ok(Some(DocumentFull {
-            summary: self.summary(d),
-            text: self.index.text(d).map_err(engine)?,
-        }))
+    fn pairs_of(&self, d: DocId) -> Vec<Pair> {
+        self.index.relations(d)
     }
 
-    fn relations(&self, id: &str) -> Result<Option<Vec<serde_json::Value>>, BackendError> {
-        let Some(d) = self.index.doc_id(id) else {
-            return Ok(None);
-        };
-        Ok(Some(
-            self.index
-                .relations(d)
-                .iter()
-                .map(|p| self.pair_json(p))
-                .collect(),
-        ))
+    fn pair_count(&self) -> usize {
+        self.index.pairs().len()
     }
 
-    fn family(&self, id: &str) -> Result<Option<Option<FamilyView>>, BackendError> {
-        self.family_of(&self.family_cache(), id)
+    fn text(&self, d: DocId) -> Result<String, BackendError> {
+        self.index.text(d).map_err(engine)
     }
 
-    fn families(
+    fn compare_stored(
         &self,
-        offset: usize,
-        limit: usize,
-    ) -> Result<(Vec<FamilySummary>, usize), BackendError> {
-        Ok(self.family_list(&self.family_cache(), offset, limit))
+        a: DocId,
+        b: DocId,
+    ) -> Result<(String, String, Comparison), BackendError> {
+        self.index.compare_pair(a, b).map_err(engine)
     }
 
-    fn compare(&self, a: &str, b: &str) -> Result<Option<ComparedPair>, BackendError> {
-        let (Some(da), Some(db)) = (self.index.doc_id(a), self.index.doc_id(b)) else {
-            return Ok(None);
-        };
-        let (text_a, text_b, comparison) = self.index.compare_pair(da, db).map_err(engine)?;
-        Ok(Some(ComparedPair {
-            a: self.summary(da),
-            b: self.summary(db),
-            text_a,
-            text_b,
-            comparison,
-        }))
+    fn all_families(&self) -> Vec<Family> {
+        self.index.families()
     }
 
-    fn compare_text(
-        &self,
-        id: &str,
-        doc: &NewDocument,
-    ) -> Result<Option<ComparedPair>, BackendError> {
-        let Some(d) = self.index.doc_id(id) else {
-            return Ok(None);
-        };
-        let text_a = self.index.text(d).map_err(engine)?;
-        Ok(Some(self.compare_with_text(&self.comparer, d, text_a, doc)))
+    fn family_slot(&self) -> &FamilySlot {
+        &self.families
     }
 
-    fn search(&self, query: &str, limit: usize) -> Result<Vec<DocumentSummary>, BackendError> {
-        Ok(self.search_docs(query, limit))
-    }
-
-    fn stats(&self) -> Result<IndexStats, BackendError> {
-        Ok(IndexStats {
-            documents: self.index.docs().len(),
-            pairs: self.index.pairs().len(),
-        })
+    fn text_comparer(&self) -> &Comparer {
+        &self.comparer
     }
 }

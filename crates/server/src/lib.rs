@@ -5,8 +5,9 @@
 //! translates a request into a [`Backend`] call (after meilisearch's split between its engine
 //! and its HTTP crate), so the server, the CLI and the Python package give the same pairs.
 //!
-//! - [`backend`]: the [`Backend`] trait and [`MemoryBackend`] (an incremental scanner in
-//!   memory); the on-disk index implements the same trait.
+//! - [`backend`]: the [`Backend`] trait the routes call, built once for any [`Engine`] (the
+//!   few operations that differ between engines); [`MemoryBackend`] (an incremental scanner
+//!   in memory) and [`DiskBackend`] (the on-disk index) are the two engines.
 //! - [`api`]: the routes and their JSON contracts (`/openapi.json`); `docs/server.md`.
 //! - [`page`]: the web page at `/` (assets compiled in, nothing loaded from the network).
 //!
@@ -21,7 +22,7 @@ pub mod disk;
 pub mod page;
 
 pub use api::{AppState, SharedBackend};
-pub use backend::{Backend, BackendError, MemoryBackend, NewDocument};
+pub use backend::{Backend, BackendError, Engine, FamilySlot, MemoryBackend, NewDocument};
 pub use disk::DiskBackend;
 
 use axum::Router;

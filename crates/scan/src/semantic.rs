@@ -373,6 +373,32 @@ impl SemanticState {
         self.comparer.compare(a, b)
     }
 
+    /// [`plan`] for the pairs `wanted` of a chunk (indexes into `chunk`), with what is left of
+    /// the budget: none once the time limit is spent.
+    fn plan_chunk(
+        &self,
+        inner: &Inner,
+        chunk: &[Candidate],
+        compared: &[Comparison],
+        wanted: &[usize],
+    ) -> Plan {
+        let out_of_time = self.pass.max_time.is_some_and(|t| inner.stats.time >= t);
+        let planned: Vec<Planned> = wanted
+            .iter()
+            .map(|&i| Planned {
+                a: chunk[i].a,
+                b: chunk[i].b,
+                doubt: self.pass.doubt(&compared[i]),
+            })
+            .collect();
+        let budget = if out_of_time {
+            Some(0)
+        } else {
+            (self.pass.max_documents > 0).then_some(self.pass.max_documents)
+        };
+        plan(&planned, &inner.embedded, budget)
+    }
+
     /// The second pass over one chunk: `compared[i]` is the lexical comparison of
     /// `chunk[i]`; the pairs the band selects are compared again within the budget and their
     /// comparison replaced. `get` gives the documents of the chunk.
@@ -391,21 +417,7 @@ impl SemanticState {
             return;
         }
         // Budget: most-unsure first (see `plan`).
-        let out_of_time = self.pass.max_time.is_some_and(|t| inner.stats.time >= t);
-        let planned: Vec<Planned> = wanted
-            .iter()
-            .map(|&i| Planned {
-                a: chunk[i].a,
-                b: chunk[i].b,
-                doubt: self.pass.doubt(&compared[i]),
-            })
-            .collect();
-        let budget = if out_of_time {
-            Some(0)
-        } else {
-            (self.pass.max_documents > 0).then_some(self.pass.max_documents)
-        };
-        let p = plan(&planned, &inner.embedded, budget);
+        let p = self.plan_chunk(&inner, chunk, compared, &wanted);
         let new_docs = p.new_docs;
         let chosen: Vec<usize> = p.chosen.iter().map(|&k| wanted[k]).collect();
         for &k in &p.left {
@@ -560,21 +572,7 @@ impl SemanticState {
         // The same choice as `second_pass` (most-unsure first, see `plan`), recording nothing.
         let (chosen, new_docs) = {
             let inner = self.inner.lock().expect("semantic state lock");
-            let out_of_time = self.pass.max_time.is_some_and(|t| inner.stats.time >= t);
-            let planned: Vec<Planned> = wanted
-                .iter()
-                .map(|&i| Planned {
-                    a: chunk[i].a,
-                    b: chunk[i].b,
-                    doubt: self.pass.doubt(&compared[i]),
-                })
-                .collect();
-            let budget = if out_of_time {
-                Some(0)
-            } else {
-                (self.pass.max_documents > 0).then_some(self.pass.max_documents)
-            };
-            let p = plan(&planned, &inner.embedded, budget);
+            let p = self.plan_chunk(&inner, chunk, compared, &wanted);
             let chosen: Vec<usize> = p.chosen.iter().map(|&k| wanted[k]).collect();
             (chosen, p.new_docs)
         };

@@ -321,6 +321,27 @@ struct Inner {
     stats: SemanticStats,
 }
 
+/// The sentences of `docs`, in order, as the aligner splits them (what the encoder embeds).
+fn sentence_texts<'a>(docs: &'a [Document<'_>]) -> Vec<&'a str> {
+    docs.iter()
+        .flat_map(|d| {
+            let input = AlignInput::new(d.text, d.prepared);
+            (0..input.sentence_count()).map(move |i| input.sentence_text(i))
+        })
+        .collect()
+}
+
+/// A comparer scoring sentences with the pass's calibrated hybrid scorer over `embedder`.
+fn semantic_comparer(
+    pass: &SemanticPass,
+    options: CompareOptions,
+    embedder: Arc<dyn SentenceEmbedder>,
+) -> Comparer<HybridScorer> {
+    let mut scorer = HybridScorer::new(LexicalScorer::default(), Some(embedder));
+    scorer.calibration = pass.calibration;
+    Comparer::with_scorer(options, scorer)
+}
+
 impl SemanticState {
     pub(crate) fn new(pass: &SemanticPass) -> Self {
         let cache = Arc::new(SentenceCache {
@@ -328,11 +349,6 @@ impl SemanticState {
             name: pass.embedder.name().to_string(),
             map: RwLock::new(HashMap::new()),
         });
-        let mut scorer = HybridScorer::new(
-            LexicalScorer::default(),
-            Some(cache.clone() as Arc<dyn SentenceEmbedder>),
-        );
-        scorer.calibration = pass.calibration;
         let options = CompareOptions {
             verdict: VerdictModel::semantic().clone(),
             ..CompareOptions::default()
@@ -343,8 +359,8 @@ impl SemanticState {
         };
         SemanticState {
             pass: pass.clone(),
+            comparer: semantic_comparer(pass, options, cache.clone()),
             cache,
-            comparer: Comparer::with_scorer(options, scorer),
             inner: Mutex::new(Inner {
                 stats,
                 ..Inner::default()
@@ -439,13 +455,7 @@ impl SemanticState {
         // Embed the new documents' sentences in one call (the encoder batches and
         // parallelizes them).
         let docs: Vec<Document<'d>> = new_docs.iter().map(|&d| get(d)).collect();
-        let sentences: Vec<&str> = docs
-            .iter()
-            .flat_map(|d| {
-                let input = AlignInput::new(d.text, d.prepared);
-                (0..input.sentence_count()).map(move |i| input.sentence_text(i))
-            })
-            .collect();
+        let sentences = sentence_texts(&docs);
         inner.stats.sentences += self.cache.fill(&sentences);
         inner.stats.documents += new_docs.len();
         inner.embedded.extend(new_docs);
@@ -581,20 +591,9 @@ impl SemanticState {
             local: RwLock::new(HashMap::new()),
         });
         let docs: Vec<Document<'d>> = new_docs.iter().map(|&d| get(d)).collect();
-        let sentences: Vec<&str> = docs
-            .iter()
-            .flat_map(|d| {
-                let input = AlignInput::new(d.text, d.prepared);
-                (0..input.sentence_count()).map(move |i| input.sentence_text(i))
-            })
-            .collect();
+        let sentences = sentence_texts(&docs);
         cache.fill(&sentences);
-        let mut scorer = HybridScorer::new(
-            LexicalScorer::default(),
-            Some(cache as Arc<dyn SentenceEmbedder>),
-        );
-        scorer.calibration = self.pass.calibration;
-        let comparer = Comparer::with_scorer(self.comparer.options().clone(), scorer);
+        let comparer = semantic_comparer(&self.pass, self.comparer.options().clone(), cache);
         let again: Vec<(usize, Comparison)> = chosen
             .par_iter()
             .map(|&i| {
